@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from badgehub.demo import DEMO_PEOPLE, load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo catalogue (MedNum BFC, IAE PEPITES, Info Jeunes) and demo people. Idempotent."
+
+    def handle(self, *args, **options) -> None:
+        result = load_demo()
+        self.stdout.write(self.style.SUCCESS("Demo catalogue loaded:"))
+        for issuer in result["issuers"]:
+            self.stdout.write(f"  {issuer.name}: {issuer.badge_classes.count()} badges, "
+                              f"{issuer.pathways.count()} pathways")
+        self.stdout.write("Demo logins (username or e-mail / password):")
+        for username, (first, last, email, password, admin) in DEMO_PEOPLE.items():
+            role = " (network admin, /admin/)" if admin else ""
+            self.stdout.write(f"  {username:<13} {email:<42} {password}{role}")
+        self.stdout.write(f"Open {settings.SITE_URL}/")

@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from badgehub import views
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", views.healthz, name="healthz"),
+    path("", views.home, name="home"),
+    path("admin/", admin.site.urls),
+    path("issuers/", include("issuers.urls")),
+    path("badges/", include("badges.urls")),
+    path("pathways/", include("pathways.urls")),
+    path("endorsements/", include("endorsements.urls")),
+]
+
+if not settings.PRODUCTION:
+    # In production the media files are served by the web server / object store.
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -1,0 +1,106 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from badges import services
+from badges.models import Alignment, Application, Assertion, BadgeClass, EmailAddress, Evidence, OutgoingEmail
+
+
+class AlignmentInline(admin.TabularInline):
+    model = Alignment
+    extra = 0
+
+
+@admin.register(BadgeClass)
+class BadgeClassAdmin(admin.ModelAdmin):
+    list_display = ["name", "issuer", "issuable_by_mediator", "requestable", "self_issuable", "automatic", "archived"]
+    list_filter = ["issuer", "archived", "requestable", "self_issuable", "automatic"]
+    search_fields = ["name", "description", "issuer__name"]
+    autocomplete_fields = ["issuer", "required_badge", "reviewers"]
+    readonly_fields = ["public_id", "created_at"]
+    inlines = [AlignmentInline]
+    fieldsets = [
+        (None, {"fields": ["public_id", "issuer", "name", "description", "image", "tags"]}),
+        (_("Critères et preuves"), {"fields": ["criteria_narrative", "criteria_url", "evidence_guidance",
+                                               "application_questions", "evidence_required"]}),
+        (_("Modes d'obtention"), {"fields": ["issuable_by_mediator", "requestable", "self_issuable", "automatic",
+                                             "required_badge", "reviewers"]}),
+        (_("Validité"), {"fields": ["validity_days", "archived", "created_at"]}),
+    ]
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    extra = 0
+    fields = ["name", "narrative", "url", "file", "genre"]
+
+
+@admin.register(Assertion)
+class AssertionAdmin(admin.ModelAdmin):
+    list_display = ["badge_class", "recipient_name", "recipient_email", "issued_on", "issued_via", "revoked",
+                    "visibility"]
+    list_filter = ["issued_via", "revoked", "visibility", "badge_class__issuer", "badge_class"]
+    search_fields = ["recipient_email", "recipient_name", "badge_class__name", "public_id"]
+    autocomplete_fields = ["badge_class", "recipient_user", "issued_by"]
+    date_hierarchy = "issued_on"
+    readonly_fields = ["public_id", "salt", "claim_token", "claimed_at", "declined_at", "revoked", "revoked_at",
+                       "revocation_reason", "signing_key_ed25519", "signing_key_rsa", "ob2_jws", "ob3_credential",
+                       "ob3_jwt", "baked_png", "baked_svg", "baked_at", "bake_error", "idempotency_key", "created_at"]
+    inlines = [EvidenceInline]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request) -> bool:
+        # Issuing goes through the partner form so that every rule applies.
+        return False
+
+    @admin.action(description=_("Révoquer (motif : décision de l'administration)"))
+    def revoke(self, request, queryset) -> None:
+        for assertion in queryset.filter(revoked=False):
+            services.assertion_revoke(assertion=assertion, reason=str(_("Décision de l'administration du réseau")),
+                                      revoked_by=request.user)
+        self.message_user(request, _("Badges révoqués."), messages.SUCCESS)
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = ["applicant_name", "badge_class", "status", "submitted_at", "reviewer"]
+    list_filter = ["status", "badge_class__issuer", "badge_class"]
+    search_fields = ["applicant_name", "applicant_email", "badge_class__name"]
+    autocomplete_fields = ["badge_class", "applicant", "reviewer"]
+    readonly_fields = ["public_id", "access_token", "created_at", "updated_at", "submitted_at", "decided_at",
+                       "assertion"]
+    inlines = [EvidenceInline]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "assertion", "application", "genre", "created_at"]
+    search_fields = ["name", "narrative", "url"]
+    raw_id_fields = ["assertion", "application"]
+    readonly_fields = ["public_id", "created_at"]
+
+
+@admin.register(EmailAddress)
+class EmailAddressAdmin(admin.ModelAdmin):
+    list_display = ["email", "user", "verified_at", "primary"]
+    list_filter = ["primary"]
+    search_fields = ["email", "user__username"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    list_display = ["to", "template", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status", "template", "issuer"]
+    search_fields = ["to", "subject"]
+    readonly_fields = ["to", "template", "context", "subject", "status", "attempts", "last_error", "issuer",
+                       "assertion", "created_at", "sent_at"]
+    actions = ["resend"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description=_("Renvoyer"))
+    def resend(self, request, queryset) -> None:
+        for email in queryset:
+            services.email_resend(email=email)
+        self.message_user(request, _("E-mails remis dans la file d'envoi."), messages.SUCCESS)

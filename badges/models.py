@@ -1,0 +1,325 @@
+import secrets
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from issuers.models import Issuer, SigningKey
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def new_salt() -> str:
+    return secrets.token_hex(16)
+
+
+class BadgeClassQuerySet(models.QuerySet):
+    def active(self) -> "BadgeClassQuerySet":
+        return self.filter(archived=False)
+
+    def requestable(self) -> "BadgeClassQuerySet":
+        return self.active().filter(Q(requestable=True) | Q(self_issuable=True))
+
+
+class BadgeClass(models.Model):
+    public_id = models.UUIDField(_("identifiant public"), default=uuid.uuid4, unique=True, editable=False)
+    issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="badge_classes", verbose_name=_("émetteur"))
+    name = models.CharField(_("nom"), max_length=200)
+    description = models.TextField(_("description"))
+    image = models.FileField(_("image (PNG ou SVG)"), upload_to="badges/")
+    criteria_narrative = models.TextField(_("critères d'obtention"))
+    criteria_url = models.URLField(_("page des critères"), blank=True)
+    evidence_guidance = models.TextField(
+        _("preuves attendues"), blank=True, help_text=_("Ce que la personne doit montrer : tâche réalisée, document…")
+    )
+    application_questions = models.TextField(
+        _("questions posées au demandeur"), blank=True, help_text=_("Une question par ligne.")
+    )
+    tags = models.JSONField(_("mots-clés"), default=list, blank=True)
+    validity_days = models.PositiveIntegerField(
+        _("durée de validité (jours)"), null=True, blank=True, help_text=_("Vide : le badge n'expire pas.")
+    )
+    # The four ways of obtaining a badge (DOMAIN.md).
+    issuable_by_mediator = models.BooleanField(_("délivré par un médiateur"), default=True)
+    requestable = models.BooleanField(_("sur demande, après évaluation"), default=False)
+    self_issuable = models.BooleanField(_("auto-délivré"), default=False)
+    automatic = models.BooleanField(_("automatique sur critères"), default=False)
+    evidence_required = models.BooleanField(_("preuve obligatoire"), default=False)
+    required_badge = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="habilitates",
+        verbose_name=_("habilitation requise"),
+        help_text=_("Seuls les titulaires de ce badge peuvent délivrer celui-ci."),
+    )
+    reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="reviewed_badge_classes", verbose_name=_("évaluateurs")
+    )
+    archived = models.BooleanField(_("archivé"), default=False)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now, editable=False)
+
+    objects = BadgeClassQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("badge")
+        verbose_name_plural = _("badges")
+        ordering = ["issuer__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["issuer", "name"], name="unique_badge_name_per_issuer")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("badges:class_detail", kwargs={"public_id": self.public_id})
+
+    def clean(self) -> None:
+        if self.image and not self.image.name.lower().endswith((".png", ".svg")):
+            raise ValidationError({"image": _("L'image d'un badge doit être un fichier PNG ou SVG.")})
+        if self.required_badge_id and self.required_badge_id == self.pk:
+            raise ValidationError({"required_badge": _("Un badge ne peut pas s'habiliter lui-même.")})
+
+    @property
+    def question_list(self) -> list[str]:
+        return [line.strip() for line in self.application_questions.splitlines() if line.strip()]
+
+
+class Alignment(models.Model):
+    badge_class = models.ForeignKey(BadgeClass, on_delete=models.CASCADE, related_name="alignments")
+    target_name = models.CharField(_("compétence"), max_length=300)
+    target_url = models.URLField(_("lien"))
+    target_description = models.TextField(_("description"), blank=True)
+    target_framework = models.CharField(_("référentiel"), max_length=200, blank=True)
+    target_code = models.CharField(_("code"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("alignement sur un référentiel")
+        verbose_name_plural = _("alignements sur un référentiel")
+
+    def __str__(self) -> str:
+        return f"{self.target_framework} {self.target_code} {self.target_name}".strip()
+
+
+class AssertionQuerySet(models.QuerySet):
+    def valid(self) -> "AssertionQuerySet":
+        now = timezone.now()
+        return self.filter(revoked=False).filter(Q(expires_on__isnull=True) | Q(expires_on__gt=now))
+
+    def for_email(self, emails) -> "AssertionQuerySet":
+        return self.filter(recipient_email__in=[e.lower() for e in emails])
+
+
+class Assertion(models.Model):
+    class Via(models.TextChoices):
+        MEDIATOR = "mediator", _("délivré par un médiateur")
+        APPLICATION = "application", _("sur demande, après évaluation")
+        SELF = "self", _("auto-délivré")
+        AUTOMATIC = "automatic", _("automatique")
+        IMPORT = "import", _("importé")
+
+    class Visibility(models.TextChoices):
+        PRIVATE = "private", _("privé")
+        PUBLIC = "public", _("public")
+
+    public_id = models.UUIDField(_("identifiant public"), default=uuid.uuid4, unique=True, editable=False)
+    badge_class = models.ForeignKey(BadgeClass, on_delete=models.PROTECT, related_name="assertions", verbose_name=_("badge"))
+    recipient_email = models.EmailField(_("e-mail du bénéficiaire"), db_index=True)
+    recipient_name = models.CharField(_("nom du bénéficiaire"), max_length=200, blank=True)
+    recipient_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assertions",
+        verbose_name=_("compte du bénéficiaire"),
+    )
+    salt = models.CharField(max_length=64, default=new_salt, editable=False)
+    issued_on = models.DateTimeField(_("délivré le"), default=timezone.now)
+    expires_on = models.DateTimeField(_("expire le"), null=True, blank=True)
+    narrative = models.TextField(_("observation"), blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="issued_assertions",
+        verbose_name=_("délivré par"),
+    )
+    issued_via = models.CharField(_("mode d'obtention"), max_length=20, choices=Via.choices, default=Via.MEDIATOR)
+    idempotency_key = models.CharField(max_length=200, null=True, blank=True, unique=True, editable=False)
+    revoked = models.BooleanField(_("révoqué"), default=False)
+    revocation_reason = models.CharField(_("motif de révocation"), max_length=300, blank=True)
+    revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
+    claim_token = models.CharField(max_length=64, default=new_token, unique=True, editable=False)
+    claimed_at = models.DateTimeField(_("réclamé le"), null=True, blank=True)
+    declined_at = models.DateTimeField(_("refusé le"), null=True, blank=True)
+    visibility = models.CharField(
+        _("visibilité"), max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE
+    )
+    show_evidence = models.BooleanField(_("montrer les preuves"), default=True)
+    show_narrative = models.BooleanField(_("montrer l'observation"), default=True)
+    # Generated documents and baked files, filled by the signing/baking task.
+    signing_key_ed25519 = models.ForeignKey(SigningKey, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    signing_key_rsa = models.ForeignKey(SigningKey, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    ob2_jws = models.TextField(blank=True, editable=False)
+    ob3_credential = models.JSONField(null=True, blank=True, editable=False)
+    ob3_jwt = models.TextField(blank=True, editable=False)
+    baked_png = models.FileField(upload_to="baked/", blank=True, editable=False)
+    baked_svg = models.FileField(upload_to="baked/", blank=True, editable=False)
+    baked_at = models.DateTimeField(_("cuit le"), null=True, blank=True, editable=False)
+    bake_error = models.TextField(_("erreur de cuisson"), blank=True, editable=False)
+    # An imported badge keeps its original document (issue: import from other platforms).
+    original_document = models.JSONField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = AssertionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("badge délivré")
+        verbose_name_plural = _("badges délivrés")
+        ordering = ["-issued_on"]
+        indexes = [models.Index(fields=["badge_class", "recipient_email"])]
+
+    def __str__(self) -> str:
+        return f"{self.badge_class} → {self.recipient_name or self.recipient_email}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("badges:assertion_detail", kwargs={"public_id": self.public_id})
+
+    # The OB 3.0 status lists are chunks of the primary-key space: list n of an
+    # issuer holds ids [n*SIZE, (n+1)*SIZE). No counter to lock while issuing.
+    STATUS_LIST_SIZE = 131072
+
+    @property
+    def status_list(self) -> tuple[int, int]:
+        return divmod(self.pk, self.STATUS_LIST_SIZE)
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_on is not None and self.expires_on <= timezone.now()
+
+    @property
+    def status(self) -> str:
+        if self.revoked:
+            return "revoked"
+        if self.is_expired:
+            return "expired"
+        return "valid"
+
+
+class Application(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("brouillon")
+        SUBMITTED = "submitted", _("envoyée")
+        MORE_EVIDENCE = "more_evidence", _("compléments demandés")
+        ACCEPTED = "accepted", _("acceptée")
+        REFUSED = "refused", _("refusée")
+
+    public_id = models.UUIDField(_("identifiant public"), default=uuid.uuid4, unique=True, editable=False)
+    badge_class = models.ForeignKey(BadgeClass, on_delete=models.PROTECT, related_name="applications", verbose_name=_("badge"))
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="applications"
+    )
+    applicant_email = models.EmailField(_("e-mail"))
+    applicant_name = models.CharField(_("nom"), max_length=200)
+    # Lets an applicant without an account come back to their draft (magic link).
+    access_token = models.CharField(max_length=64, default=new_token, unique=True, editable=False)
+    answers = models.JSONField(_("réponses"), default=dict, blank=True)
+    status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="reviewed_applications"
+    )
+    decision_comment = models.TextField(_("commentaire de l'évaluateur"), blank=True)
+    assertion = models.OneToOneField(Assertion, on_delete=models.SET_NULL, null=True, blank=True, related_name="application")
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+    submitted_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("demande de badge")
+        verbose_name_plural = _("demandes de badge")
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return f"{self.applicant_name} — {self.badge_class} ({self.get_status_display()})"
+
+
+class Evidence(models.Model):
+    assertion = models.ForeignKey(Assertion, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence"
+    )
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("titre"), max_length=200, blank=True)
+    narrative = models.TextField(_("description"), blank=True)
+    url = models.URLField(_("lien"), blank=True)
+    file = models.FileField(_("fichier"), upload_to="evidence/", blank=True)
+    genre = models.CharField(_("type de preuve"), max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("preuve")
+        verbose_name_plural = _("preuves")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(assertion__isnull=False) | Q(application__isnull=False), name="evidence_has_an_owner"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.url or self.narrative[:60]
+
+    def clean(self) -> None:
+        if not (self.narrative or self.url or self.file):
+            raise ValidationError(_("Une preuve contient un texte, un lien ou un fichier."))
+
+
+class EmailAddress(models.Model):
+    """A beneficiary's e-mail addresses; badges sent to any verified one show in their wallet."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_addresses")
+    email = models.EmailField(_("e-mail"), unique=True)
+    verified_at = models.DateTimeField(_("vérifiée le"), null=True, blank=True)
+    primary = models.BooleanField(_("principale"), default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("adresse e-mail")
+        verbose_name_plural = _("adresses e-mail")
+
+    def __str__(self) -> str:
+        return self.email
+
+    def save(self, *args, **kwargs) -> None:
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+
+class OutgoingEmail(models.Model):
+    """Every e-mail the platform sends, so failures are visible and can be resent."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("en attente")
+        SENT = "sent", _("envoyé")
+        FAILED = "failed", _("échec")
+
+    to = models.EmailField(_("destinataire"))
+    template = models.CharField(_("modèle"), max_length=100)
+    context = models.JSONField(default=dict)
+    subject = models.CharField(_("objet"), max_length=300, blank=True)
+    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(_("tentatives"), default=0)
+    last_error = models.TextField(_("dernière erreur"), blank=True)
+    issuer = models.ForeignKey(Issuer, on_delete=models.CASCADE, null=True, blank=True, related_name="emails")
+    assertion = models.ForeignKey(Assertion, on_delete=models.CASCADE, null=True, blank=True, related_name="emails")
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail")
+        verbose_name_plural = _("e-mails")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.template} → {self.to} ({self.get_status_display()})"

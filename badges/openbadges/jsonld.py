@@ -1,0 +1,186 @@
+"""Offline JSON-LD processing: a document loader that serves only shipped contexts.
+
+Canonicalisation must never touch the network (a remote context could change
+what a signature means, or be used to probe our infrastructure), so every
+context a badge may use is a file in ``contexts/``.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pyld import jsonld
+
+CONTEXTS_DIR = Path(__file__).parent / "contexts"
+
+CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
+CREDENTIALS_V1 = "https://www.w3.org/2018/credentials/v1"
+OB3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+OB2_CONTEXT = "https://w3id.org/openbadges/v2"
+MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
+DATA_INTEGRITY_V2 = "https://w3id.org/security/data-integrity/v2"
+
+# URL -> file name in contexts/
+CONTEXT_FILES: dict[str, str] = {
+    CREDENTIALS_V2: "credentials-v2.jsonld",
+    CREDENTIALS_V1: "credentials-v1.jsonld",
+    "https://www.w3.org/ns/credentials/examples/v2": "credentials-examples-v2.jsonld",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context.json": "ob-v3p0-context-3.0.0.json",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.0.json": "ob-v3p0-context-3.0.0.json",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json": "ob-v3p0-context-3.0.1.json",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json": "ob-v3p0-context-3.0.2.json",
+    OB3_CONTEXT: "ob-v3p0-context-3.0.3.json",
+    "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json": "ob-v3p0-extensions.json",
+    OB2_CONTEXT: "openbadges-v2.jsonld",
+    "https://openbadgespec.org/v2/context.json": "openbadges-v2.jsonld",
+    MULTIKEY_V1: "multikey-v1.jsonld",
+    DATA_INTEGRITY_V2: "data-integrity-v2.jsonld",
+    "https://w3id.org/vc/status-list/2021/v1": "vc-status-list-v1.jsonld",
+    "https://www.w3.org/ns/credentials/status/v1": "vc-bitstring-status-list-v1.jsonld",
+}
+
+
+class ContextNotAvailableError(Exception):
+    """A document referenced a JSON-LD context that is not shipped with the engine."""
+
+
+class UndefinedTermError(ValueError):
+    """A document uses a term that none of its contexts define (it would vanish when signed)."""
+
+    def __init__(self, term: str):
+        super().__init__(f"Undefined JSON-LD term: {term!r}")
+        self.term = term
+
+
+@cache
+def _load_context(url: str) -> dict[str, Any]:
+    return json.loads((CONTEXTS_DIR / CONTEXT_FILES[url]).read_text(encoding="utf-8"))
+
+
+def context_document(url: str) -> dict[str, Any]:
+    """The shipped context for ``url`` (a copy), or ContextNotAvailableError."""
+    if url not in CONTEXT_FILES:
+        raise ContextNotAvailableError(f"JSON-LD context not available offline: {url}")
+    return copy.deepcopy(_load_context(url))
+
+
+def document_loader(url: str, options: dict | None = None) -> dict[str, Any]:
+    """pyld document loader: shipped contexts only, never the network."""
+    if url not in CONTEXT_FILES:
+        raise ContextNotAvailableError(f"JSON-LD context not available offline: {url}")
+    # pyld does not mutate loaded documents and caches resolved contexts by URL,
+    # so handing out the cached object is safe and avoids a deep copy per call.
+    return {
+        "contextUrl": None,
+        "documentUrl": url,
+        "contentType": "application/ld+json",
+        "document": _load_context(url),
+    }
+
+
+def _options() -> dict[str, Any]:
+    return {"documentLoader": document_loader}
+
+
+def expand(document: dict[str, Any]) -> list[Any]:
+    return jsonld.expand(document, _options())
+
+
+def canonize(document: dict[str, Any] | list[Any]) -> str:
+    """RDFC-1.0 (URDNA2015) canonical N-Quads of a JSON-LD document."""
+    return jsonld.normalize(
+        document,
+        {
+            "algorithm": "URDNA2015",
+            "format": "application/n-quads",
+            "documentLoader": document_loader,
+        },
+    )
+
+
+def _count_leaves(value: Any, *, expanded: bool) -> int:
+    """Number of values a document carries; an undefined term makes the expanded count drop."""
+    if isinstance(value, list):
+        return sum(_count_leaves(v, expanded=expanded) for v in value)
+    if isinstance(value, dict):
+        total = 0
+        for key, item in value.items():
+            if key == "@context" or item is None:
+                continue
+            if expanded and key in ("@language", "@direction", "@index"):
+                continue
+            if expanded and key == "@type" and "@value" in value:
+                continue
+            total += _count_leaves(item, expanded=expanded)
+        return total
+    return 0 if value is None else 1
+
+
+def _compacted_keys_missing(original: Any, compacted: Any, path: str = "") -> str | None:
+    if isinstance(original, dict):
+        if not isinstance(compacted, dict):
+            return None
+        for key, item in original.items():
+            if key == "@context" or item is None:
+                continue
+            if key not in compacted:
+                return key
+            found = _compacted_keys_missing(item, compacted[key], f"{path}.{key}")
+            if found:
+                return found
+        return None
+    if isinstance(original, list):
+        others = compacted if isinstance(compacted, list) else [compacted]
+        if len(others) != len(original):
+            return None
+        for item, other in zip(original, others):
+            found = _compacted_keys_missing(item, other, path)
+            if found:
+                return found
+    return None
+
+
+def _relative_types(expanded: Any) -> str | None:
+    if isinstance(expanded, list):
+        for item in expanded:
+            found = _relative_types(item)
+            if found:
+                return found
+        return None
+    if isinstance(expanded, dict):
+        if "@value" not in expanded:
+            for type_ in expanded.get("@type", []):
+                if ":" not in type_ and not type_.startswith("_:"):
+                    return type_
+        for key, item in expanded.items():
+            if key.startswith("@") and key not in ("@graph", "@list", "@set", "@included"):
+                continue
+            found = _relative_types(item)
+            if found:
+                return found
+    return None
+
+
+def expand_strict(document: dict[str, Any]) -> list[Any]:
+    """Expand ``document``, raising UndefinedTermError if any property or type would be dropped.
+
+    pyld silently drops properties no context defines and relative type IRIs
+    vanish in RDF, so a signature would not cover them. Counting values is
+    cheap; only when the counts differ do we compact back to find the name.
+    """
+    expanded = expand(document)
+    bad_type = _relative_types(expanded)
+    if bad_type:
+        raise UndefinedTermError(bad_type)
+    if _count_leaves(expanded, expanded=True) < _count_leaves(document, expanded=False):
+        compacted = jsonld.compact(
+            expanded, {"@context": document.get("@context")}, {**_options(), "compactArrays": True}
+        )
+        missing = _compacted_keys_missing(document, compacted)
+        if missing:
+            raise UndefinedTermError(missing)
+    return expanded

@@ -1,0 +1,56 @@
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+
+from badges.models import Assertion, BadgeClass, EmailAddress
+from issuers.models import Membership
+
+
+def user_verified_emails(*, user: AbstractBaseUser) -> list[str]:
+    if not user.is_authenticated:
+        return []
+    return list(EmailAddress.objects.filter(user=user, verified_at__isnull=False).values_list("email", flat=True))
+
+
+def user_for_email(*, email: str) -> AbstractBaseUser | None:
+    """The account that verified ``email``, if any."""
+    return get_user_model().objects.filter(
+        email_addresses__email=email.strip().lower(), email_addresses__verified_at__isnull=False
+    ).first()
+
+
+def user_holds_badge(*, user: AbstractBaseUser, badge_class: BadgeClass) -> bool:
+    emails = user_verified_emails(user=user)
+    return Assertion.objects.valid().filter(badge_class=badge_class, recipient_email__in=emails).exists()
+
+
+def user_can_issue(*, user: AbstractBaseUser | None, badge_class: BadgeClass) -> bool:
+    """A member with an issuing role in the badge's issuer, holding the
+    habilitation badge when the badge class requires one."""
+    if user is None or not user.is_authenticated:
+        return False
+    if not Membership.objects.filter(
+        user=user, issuer_id=badge_class.issuer_id, role__in=Membership.ISSUING_ROLES
+    ).exists():
+        return False
+    if badge_class.required_badge_id is None:
+        return True
+    return user_holds_badge(user=user, badge_class=badge_class.required_badge)
+
+
+def badge_classes_user_can_issue(*, user: AbstractBaseUser):
+    """Badge classes ``user`` may issue through the partner form (one query for
+    memberships, one for held habilitations)."""
+    if not user.is_authenticated:
+        return BadgeClass.objects.none()
+    issuer_ids = Membership.objects.filter(user=user, role__in=Membership.ISSUING_ROLES).values("issuer_id")
+    held = Assertion.objects.valid().filter(recipient_email__in=user_verified_emails(user=user)).values(
+        "badge_class_id"
+    )
+    from django.db.models import Q
+
+    return (
+        BadgeClass.objects.active()
+        .filter(issuer_id__in=issuer_ids, issuable_by_mediator=True)
+        .filter(Q(required_badge__isnull=True) | Q(required_badge_id__in=held))
+        .select_related("issuer")
+    )

@@ -1,0 +1,53 @@
+"""Thin Celery tasks: take ids, call a service, are idempotent, retry with backoff."""
+
+import logging
+
+from celery import shared_task
+
+from badges.models import Assertion, OutgoingEmail
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(bind=True, max_retries=5, retry_backoff=30, retry_backoff_max=3600, acks_late=True,
+             time_limit=60, soft_time_limit=50)
+def send_email(self, email_id: int) -> str:
+    from badges.services import email_send
+
+    email = OutgoingEmail.objects.filter(pk=email_id).first()
+    if email is None or email.status == OutgoingEmail.Status.SENT:
+        return "skipped"
+    try:
+        email_send(email=email)
+    except Exception as exc:
+        # Stays FAILED (visible to issuer staff, with a resend action) if all retries fail.
+        raise self.retry(exc=exc)
+    return "sent"
+
+
+@shared_task
+def retry_failed_emails() -> int:
+    """Beat job: one more attempt for e-mails whose retries ran out (SMTP outage)."""
+    from badges.services import email_resend
+
+    failed = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.FAILED, attempts__lt=10)[:500]
+    for email in failed:
+        email_resend(email=email)
+    return len(failed)
+
+
+@shared_task(bind=True, max_retries=5, retry_backoff=10, acks_late=True, time_limit=120, soft_time_limit=100)
+def finalise_assertion(self, assertion_id: int) -> str:
+    """Sign the Open Badges documents of an assertion and bake its images."""
+    from badges.issuing import assertion_finalise
+
+    assertion = Assertion.objects.filter(pk=assertion_id).first()
+    if assertion is None:
+        return "missing"
+    try:
+        assertion_finalise(assertion=assertion)
+    except Exception as exc:
+        logger.exception("Finalising assertion %s failed", assertion_id)
+        Assertion.objects.filter(pk=assertion_id).update(bake_error=f"{type(exc).__name__}: {exc}")
+        raise self.retry(exc=exc)
+    return "done"

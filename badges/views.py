@@ -1,0 +1,47 @@
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from badges.models import Assertion, BadgeClass
+from issuers.models import Membership
+
+
+@require_GET
+def badge_class_detail(request: HttpRequest, public_id) -> HttpResponse:
+    badge_class = get_object_or_404(BadgeClass.objects.select_related("issuer"), public_id=public_id)
+    context = {
+        "badge_class": badge_class,
+        "holder_count": badge_class.assertions.valid().values("recipient_email").distinct().count(),
+        "alignments": badge_class.alignments.all(),
+        "pathway_steps": badge_class.pathway_steps.select_related("pathway"),
+        "endorsements": badge_class.endorsements.published().select_related("endorser"),
+    }
+    return render(request, "badges/badge_class_detail.html", context)
+
+
+def get_assertion_for_viewer(*, request: HttpRequest, public_id) -> Assertion:
+    """Private assertions are 404 to anyone but their owner and their issuer's staff."""
+    assertion = get_object_or_404(
+        Assertion.objects.select_related("badge_class__issuer", "recipient_user"), public_id=public_id
+    )
+    if assertion.visibility == Assertion.Visibility.PUBLIC:
+        return assertion
+    user = request.user
+    if user.is_authenticated and (
+        assertion.recipient_user_id == user.pk
+        or Membership.objects.filter(user=user, issuer=assertion.badge_class.issuer_id).exists()
+    ):
+        return assertion
+    raise Http404
+
+
+@require_GET
+def assertion_detail(request: HttpRequest, public_id) -> HttpResponse:
+    assertion = get_assertion_for_viewer(request=request, public_id=public_id)
+    return render(request, "badges/assertion_detail.html", {"assertion": assertion})
+
+
+@require_GET
+def claim(request: HttpRequest, token: str) -> HttpResponse:
+    assertion = get_object_or_404(Assertion.objects.select_related("badge_class__issuer"), claim_token=token)
+    return render(request, "badges/claim.html", {"assertion": assertion})

@@ -1,0 +1,72 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from issuers import services
+from issuers.models import Issuer, Membership, SigningKey
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+class SigningKeyInline(admin.TabularInline):
+    model = SigningKey
+    extra = 0
+    can_delete = False
+    fields = ["algorithm", "public_id", "created_at", "retired_at", "revoked_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Issuer)
+class IssuerAdmin(admin.ModelAdmin):
+    list_display = ["name", "territory", "email", "created_at"]
+    search_fields = ["name", "territory", "email"]
+    list_filter = ["territory"]
+    readonly_fields = ["public_id", "created_at"]
+    inlines = [MembershipInline, SigningKeyInline]
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        # Every issuer signs with an Ed25519 and an RSA key from its creation on.
+        services.issuer_ensure_keys(issuer=obj)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "issuer", "role", "created_at"]
+    list_filter = ["role", "issuer"]
+    search_fields = ["user__username", "user__email", "issuer__name"]
+    autocomplete_fields = ["user", "issuer"]
+
+
+@admin.register(SigningKey)
+class SigningKeyAdmin(admin.ModelAdmin):
+    list_display = ["issuer", "algorithm", "created_at", "retired_at", "revoked_at"]
+    list_filter = ["algorithm", "issuer"]
+    search_fields = ["issuer__name", "public_id"]
+    # The private key is never shown nor editable; only a compromise can be recorded.
+    fields = ["public_id", "issuer", "algorithm", "public_key_pem", "created_at", "retired_at", "revoked_at",
+              "revocation_reason"]
+    readonly_fields = ["public_id", "issuer", "algorithm", "public_key_pem", "created_at", "retired_at", "revoked_at",
+                       "revocation_reason"]
+    actions = ["rotate", "mark_compromised"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description=_("Remplacer par une nouvelle clé (rotation)"))
+    def rotate(self, request, queryset) -> None:
+        for key in queryset.filter(retired_at__isnull=True):
+            services.signing_key_create(issuer=key.issuer, algorithm=key.algorithm)
+        self.message_user(request, _("Nouvelles clés créées ; les anciennes restent publiées."), messages.SUCCESS)
+
+    @admin.action(description=_("Déclarer compromise (les badges signés après aujourd'hui échouent)"))
+    def mark_compromised(self, request, queryset) -> None:
+        for key in queryset.filter(revoked_at__isnull=True):
+            services.signing_key_revoke(key=key, reason=str(_("Déclarée compromise depuis l'administration")))
+        self.message_user(request, _("Clés déclarées compromises et remplacées."), messages.WARNING)

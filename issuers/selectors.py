@@ -1,0 +1,23 @@
+from django.contrib.auth.models import AbstractBaseUser
+from django.http import Http404
+
+from issuers.models import Issuer, Membership, SigningKey
+
+
+def user_role(*, user: AbstractBaseUser, issuer: Issuer) -> str | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(user=user, issuer=issuer).values_list("role", flat=True).first()
+
+
+def get_issuer_for_user(*, user: AbstractBaseUser, public_id, roles: tuple[str, ...]) -> Issuer:
+    """The issuer if ``user`` holds one of ``roles`` in it; 404 otherwise so
+    that outsiders learn nothing about other issuers' staff pages."""
+    issuer = Issuer.objects.for_user(user, roles).filter(public_id=public_id).first()
+    if issuer is None:
+        raise Http404
+    return issuer
+
+
+def active_signing_key(*, issuer: Issuer, algorithm: str) -> SigningKey:
+    return issuer.signing_keys.filter(algorithm=algorithm, retired_at__isnull=True).latest()

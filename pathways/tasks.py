@@ -1,0 +1,17 @@
+from celery import shared_task
+
+from badges.models import Assertion
+
+
+@shared_task(bind=True, max_retries=5, retry_backoff=10, acks_late=True, time_limit=120, soft_time_limit=100)
+def update_progress(self, assertion_id: int) -> int:
+    from pathways.services import progress_for_assertion
+
+    assertion = Assertion.objects.filter(pk=assertion_id, revoked=False).first()
+    if assertion is None:
+        return 0
+    try:
+        return len(progress_for_assertion(assertion=assertion))
+    except Exception as exc:
+        raise self.retry(exc=exc)
+
