@@ -41,6 +41,7 @@ CONTEXT_FILES: dict[str, str] = {
     DATA_INTEGRITY_V2: "data-integrity-v2.jsonld",
     "https://w3id.org/vc/status-list/2021/v1": "vc-status-list-v1.jsonld",
     "https://www.w3.org/ns/credentials/status/v1": "vc-bitstring-status-list-v1.jsonld",
+    "https://www.w3.org/ns/did/v1": "did-v1.jsonld",
 }
 
 
@@ -82,8 +83,21 @@ def document_loader(url: str, options: dict | None = None) -> dict[str, Any]:
     }
 
 
+# pyld 3.x resolves relative IRIs against "http://example.org/base/" when the
+# base is "", whereas jsonld.js leaves them relative and drops them from RDF.
+# An explicit None base gives the jsonld.js behaviour, so signatures made by
+# other Data Integrity stacks canonicalise identically here.
+_BASE = None
+
+# 1EdTech type names that no published context defines; every stack drops
+# them from the RDF, so they are never covered by a signature but are allowed.
+ALLOWED_RELATIVE_TYPES = frozenset(
+    {"1EdTechJsonSchemaValidator2019", "1EdTechRevocationList", "1EdTechCredentialRefresh"}
+)
+
+
 def _options() -> dict[str, Any]:
-    return {"documentLoader": document_loader}
+    return {"documentLoader": document_loader, "base": _BASE}
 
 
 def expand(document: dict[str, Any]) -> list[Any]:
@@ -98,50 +112,9 @@ def canonize(document: dict[str, Any] | list[Any]) -> str:
             "algorithm": "URDNA2015",
             "format": "application/n-quads",
             "documentLoader": document_loader,
+            "base": _BASE,
         },
     )
-
-
-def _count_leaves(value: Any, *, expanded: bool) -> int:
-    """Number of values a document carries; an undefined term makes the expanded count drop."""
-    if isinstance(value, list):
-        return sum(_count_leaves(v, expanded=expanded) for v in value)
-    if isinstance(value, dict):
-        total = 0
-        for key, item in value.items():
-            if key == "@context" or item is None:
-                continue
-            if expanded and key in ("@language", "@direction", "@index"):
-                continue
-            if expanded and key == "@type" and "@value" in value:
-                continue
-            total += _count_leaves(item, expanded=expanded)
-        return total
-    return 0 if value is None else 1
-
-
-def _compacted_keys_missing(original: Any, compacted: Any, path: str = "") -> str | None:
-    if isinstance(original, dict):
-        if not isinstance(compacted, dict):
-            return None
-        for key, item in original.items():
-            if key == "@context" or item is None:
-                continue
-            if key not in compacted:
-                return key
-            found = _compacted_keys_missing(item, compacted[key], f"{path}.{key}")
-            if found:
-                return found
-        return None
-    if isinstance(original, list):
-        others = compacted if isinstance(compacted, list) else [compacted]
-        if len(others) != len(original):
-            return None
-        for item, other in zip(original, others):
-            found = _compacted_keys_missing(item, other, path)
-            if found:
-                return found
-    return None
 
 
 def _relative_types(expanded: Any) -> str | None:
@@ -154,7 +127,7 @@ def _relative_types(expanded: Any) -> str | None:
     if isinstance(expanded, dict):
         if "@value" not in expanded:
             for type_ in expanded.get("@type", []):
-                if ":" not in type_ and not type_.startswith("_:"):
+                if ":" not in type_ and type_ not in ALLOWED_RELATIVE_TYPES:
                     return type_
         for key, item in expanded.items():
             if key.startswith("@") and key not in ("@graph", "@list", "@set", "@included"):
@@ -168,19 +141,14 @@ def _relative_types(expanded: Any) -> str | None:
 def expand_strict(document: dict[str, Any]) -> list[Any]:
     """Expand ``document``, raising UndefinedTermError if any property or type would be dropped.
 
-    pyld silently drops properties no context defines and relative type IRIs
-    vanish in RDF, so a signature would not cover them. Counting values is
-    cheap; only when the counts differ do we compact back to find the name.
+    pyld silently drops properties that no context defines, and relative type
+    IRIs vanish from the RDF, so a signature would not cover them.
     """
-    expanded = expand(document)
+    dropped: list[str | None] = []
+    expanded = jsonld.expand(document, _options(), on_property_dropped=dropped.append)
+    if dropped:
+        raise UndefinedTermError(str(dropped[0]))
     bad_type = _relative_types(expanded)
     if bad_type:
         raise UndefinedTermError(bad_type)
-    if _count_leaves(expanded, expanded=True) < _count_leaves(document, expanded=False):
-        compacted = jsonld.compact(
-            expanded, {"@context": document.get("@context")}, {**_options(), "compactArrays": True}
-        )
-        missing = _compacted_keys_missing(document, compacted)
-        if missing:
-            raise UndefinedTermError(missing)
     return expanded
