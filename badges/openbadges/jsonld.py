@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pyld import jsonld
+from pyld import context_resolver, jsonld
 
 CONTEXTS_DIR = Path(__file__).parent / "contexts"
 
@@ -43,6 +43,16 @@ CONTEXT_FILES: dict[str, str] = {
     "https://www.w3.org/ns/credentials/status/v1": "vc-bitstring-status-list-v1.jsonld",
     "https://www.w3.org/ns/did/v1": "did-v1.jsonld",
 }
+
+
+def _fast_cache_key(ctx: dict[str, Any]) -> bytes:
+    return json.dumps(ctx, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+# pyld keys its cache of inline (type-scoped) contexts by a pure-Python JCS
+# serialisation, which costs more than the rest of signing. The key only has to
+# be deterministic, so the C-accelerated sorted json.dumps does the same job.
+context_resolver.canonicalize = _fast_cache_key
 
 
 class ContextNotAvailableError(Exception):
@@ -80,6 +90,9 @@ def document_loader(url: str, options: dict | None = None) -> dict[str, Any]:
         "documentUrl": url,
         "contentType": "application/ld+json",
         "document": _load_context(url),
+        # "static" lets pyld keep the processed context in its shared LRU cache
+        # instead of re-processing it on every call (the bulk of signing time).
+        "tag": "static",
     }
 
 
@@ -104,17 +117,51 @@ def expand(document: dict[str, Any]) -> list[Any]:
     return jsonld.expand(document, _options())
 
 
-def canonize(document: dict[str, Any] | list[Any]) -> str:
-    """RDFC-1.0 (URDNA2015) canonical N-Quads of a JSON-LD document."""
-    return jsonld.normalize(
-        document,
-        {
-            "algorithm": "URDNA2015",
-            "format": "application/n-quads",
-            "documentLoader": document_loader,
-            "base": _BASE,
-        },
-    )
+class _StrictProcessor(jsonld.JsonLdProcessor):
+    """Processor that refuses documents whose terms or types would be dropped.
+
+    Checking inside ``expand`` lets canonicalisation expand only once.
+    """
+
+    def __init__(self) -> None:
+        self.dropped: list[str | None] = []
+        super().__init__(on_property_dropped=self.dropped.append)
+
+    def expand(self, input_, options):
+        expanded = super().expand(input_, options)
+        if self.dropped:
+            raise UndefinedTermError(str(self.dropped[0]))
+        bad_type = _relative_types(expanded)
+        if bad_type:
+            raise UndefinedTermError(bad_type)
+        return expanded
+
+
+def canonize(document: dict[str, Any] | list[Any], *, strict: bool = False) -> str:
+    """RDFC-1.0 (URDNA2015) canonical N-Quads of a JSON-LD document.
+
+    ``strict``: raise UndefinedTermError rather than silently drop undefined
+    terms (use when signing; a verifier must accept what the signer hashed).
+    """
+    processor = _StrictProcessor() if strict else jsonld.JsonLdProcessor()
+    try:
+        return processor.normalize(
+            document,
+            {
+                "algorithm": "URDNA2015",
+                "format": "application/n-quads",
+                "documentLoader": document_loader,
+                "base": _BASE,
+            },
+        )
+    except jsonld.JsonLdError as exc:
+        # pyld wraps everything; surface our own errors unchanged
+        cause = exc
+        while cause is not None:
+            if isinstance(cause, (UndefinedTermError, ContextNotAvailableError)):
+                raise cause from None
+            cause = cause.__cause__
+        raise
 
 
 def _relative_types(expanded: Any) -> str | None:

@@ -63,12 +63,7 @@ def canonical_forms(
     """(canonical proof config, canonical document) for ``document`` without its proof."""
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     config = _proof_config(unsecured, proof_options)
-    if strict:
-        doc_input: Any = jsonld.expand_strict(unsecured)
-        config_input: Any = jsonld.expand_strict(config)
-    else:
-        doc_input, config_input = unsecured, config
-    return jsonld.canonize(config_input), jsonld.canonize(doc_input)
+    return jsonld.canonize(config, strict=strict), jsonld.canonize(unsecured, strict=strict)
 
 
 def _format_created(created: datetime | str) -> str:

@@ -1,0 +1,265 @@
+"""Baking: embedding a badge in its image (PNG iTXt chunk, SVG element) and back.
+
+PNG work is done chunk by chunk on bytes; pixels are never decoded, so baking
+costs about one copy of the file.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import zlib
+from xml.dom import minidom
+
+from defusedxml import minidom as safe_minidom
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+OB2_KEYWORD = "openbadges"
+OB3_KEYWORD = "openbadgecredential"
+BADGE_KEYWORDS = {OB2_KEYWORD.encode(), OB3_KEYWORD.encode()}
+TEXT_CHUNKS = {b"tEXt", b"zTXt", b"iTXt"}
+OB_NS = "http://openbadges.org"
+MAX_INFLATED = 16 * 1024 * 1024  # a baked badge text is a few KB; refuse zip bombs
+
+
+class BakeError(ValueError):
+    pass
+
+
+# --- PNG -----------------------------------------------------------------------
+
+def _chunks(data: bytes):
+    """Yield (type, start, end, data_start, data_end) for each chunk; validates framing."""
+    if not data.startswith(PNG_SIGNATURE):
+        raise BakeError("Ce fichier n'est pas une image PNG")
+    pos = len(PNG_SIGNATURE)
+    size = len(data)
+    while pos < size:
+        if pos + 8 > size:
+            raise BakeError("PNG tronqué")
+        (length,) = struct.unpack_from(">I", data, pos)
+        ctype = data[pos + 4:pos + 8]
+        end = pos + 12 + length
+        if end > size:
+            raise BakeError("PNG tronqué")
+        yield ctype, pos, end, pos + 8, pos + 8 + length
+        pos = end
+        if ctype == b"IEND":
+            return
+    raise BakeError("PNG sans chunk IEND")
+
+
+def _chunk(ctype: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + ctype + body + struct.pack(">I", zlib.crc32(body, zlib.crc32(ctype)))
+
+
+def _keyword(body: bytes | memoryview) -> bytes:
+    head = bytes(body[:80])
+    return head.split(b"\0", 1)[0]
+
+
+def itxt_chunk(keyword: str, text: str) -> bytes:
+    body = keyword.encode("latin-1") + b"\0" + b"\0\0" + b"\0" + b"\0" + text.encode("utf-8")
+    return _chunk(b"iTXt", body)
+
+
+def bake_png(png: bytes, text: str, *, keyword: str = OB2_KEYWORD) -> bytes:
+    """Return ``png`` with one uncompressed iTXt ``keyword`` chunk right after IHDR.
+
+    Any earlier openbadges/openbadgecredential text chunk (tEXt, zTXt, iTXt) is removed.
+    ``keyword``: "openbadges" (OB 2.0: JWS, assertion JSON or URL) or
+    "openbadgecredential" (OB 3.0: credential JSON or VC-JWT).
+    """
+    if keyword not in (OB2_KEYWORD, OB3_KEYWORD):
+        raise BakeError(f"Unknown baking keyword {keyword!r}")
+    view = memoryview(png)
+    parts: list[bytes | memoryview] = [view[:len(PNG_SIGNATURE)]]
+    first = True
+    keep_from = None  # start of a run of chunks copied unchanged
+    for ctype, start, end, dstart, dend in _chunks(png):
+        if first:
+            if ctype != b"IHDR":
+                raise BakeError("PNG invalide : IHDR doit être le premier chunk")
+            parts.append(view[start:end])
+            parts.append(itxt_chunk(keyword, text))
+            first = False
+            continue
+        drop = ctype in TEXT_CHUNKS and _keyword(view[dstart:dend]) in BADGE_KEYWORDS
+        if drop:
+            if keep_from is not None:
+                parts.append(view[keep_from:start])
+                keep_from = None
+        elif keep_from is None:
+            keep_from = start
+        last_end = end
+    if first:
+        raise BakeError("PNG vide")
+    if keep_from is not None:
+        parts.append(view[keep_from:last_end])
+    return b"".join(parts)
+
+
+def _inflate(data: bytes) -> bytes:
+    inflater = zlib.decompressobj()
+    out = inflater.decompress(data, MAX_INFLATED)
+    if inflater.unconsumed_tail:
+        raise BakeError("Texte compressé trop volumineux")
+    return out
+
+
+def _decode_text_chunk(ctype: bytes, body: bytes) -> tuple[str, str]:
+    keyword, _, rest = body.partition(b"\0")
+    name = keyword.decode("latin-1")
+    if ctype == b"tEXt":
+        return name, rest.decode("latin-1")
+    if ctype == b"zTXt":
+        return name, _inflate(rest[1:]).decode("latin-1")
+    compressed, _method = rest[0], rest[1]
+    rest = rest[2:]
+    _lang, _, rest = rest.partition(b"\0")
+    _translated, _, text = rest.partition(b"\0")
+    if compressed:
+        text = _inflate(text)
+    return name, text.decode("utf-8")
+
+
+def extract_png(png: bytes) -> tuple[str, str] | None:
+    """(keyword, text) of the first Open Badges text chunk, or None. Reads tEXt, zTXt, iTXt."""
+    for ctype, _start, _end, dstart, dend in _chunks(png):
+        if ctype in TEXT_CHUNKS and _keyword(png[dstart:dend]) in BADGE_KEYWORDS:
+            return _decode_text_chunk(ctype, png[dstart:dend])
+    return None
+
+
+def check_png(png: bytes, max_pixels: int) -> tuple[int, int]:
+    """(width, height) from the header only; refuse non-PNG and decompression bombs."""
+    from PIL import Image
+
+    if not png.startswith(PNG_SIGNATURE):
+        raise BakeError("Ce fichier n'est pas une image PNG")
+    try:
+        with Image.open(io.BytesIO(png)) as image:  # lazy: reads the header, not pixels
+            if image.format != "PNG":
+                raise BakeError("Ce fichier n'est pas une image PNG")
+            width, height = image.size
+    except BakeError:
+        raise
+    except Exception as exc:
+        raise BakeError(f"PNG illisible : {exc}") from exc
+    if width * height > max_pixels:
+        raise BakeError(f"Image trop grande ({width}×{height} pixels)")
+    return width, height
+
+
+# --- SVG -----------------------------------------------------------------------
+
+def _parse_svg(svg: bytes | str) -> minidom.Document:
+    try:
+        doc = safe_minidom.parseString(svg)
+    except Exception as exc:
+        raise BakeError(f"SVG illisible : {exc}") from exc
+    root = doc.documentElement
+    if root is None or root.localName != "svg":
+        raise BakeError("Ce fichier n'est pas une image SVG")
+    return doc
+
+
+def _is_badge_element(node) -> bool:
+    if node.nodeType != node.ELEMENT_NODE:
+        return False
+    if node.localName not in ("assertion", "credential"):
+        return False
+    return node.namespaceURI == OB_NS or (node.prefix or "") == "openbadges"
+
+
+def _cdata_nodes(doc: minidom.Document, text: str) -> list:
+    # "]]>" cannot appear inside CDATA: split it across two sections
+    pieces = text.split("]]>")
+    nodes = []
+    for i, piece in enumerate(pieces):
+        if i < len(pieces) - 1:
+            piece += "]]"
+        if i > 0:
+            piece = ">" + piece
+        nodes.append(doc.createCDATASection(piece))
+    return nodes
+
+
+def bake_svg(svg: bytes | str, text: str, *, verify_url: str = "", version: str = "ob2") -> bytes:
+    """Embed ``text`` in the SVG: ``<openbadges:assertion verify=URL>`` (OB 2.0) or
+    ``<openbadges:credential>`` (OB 3.0), replacing earlier ones."""
+    doc = _parse_svg(svg)
+    root = doc.documentElement
+    for node in list(doc.getElementsByTagName("*")):
+        if _is_badge_element(node):
+            node.parentNode.removeChild(node)
+    root.setAttribute("xmlns:openbadges", OB_NS)
+    name = "openbadges:assertion" if version == "ob2" else "openbadges:credential"
+    element = doc.createElementNS(OB_NS, name)
+    if verify_url and version == "ob2":
+        element.setAttribute("verify", verify_url)
+    for node in _cdata_nodes(doc, text):
+        element.appendChild(node)
+    root.insertBefore(element, root.firstChild)
+    return doc.toxml(encoding="utf-8")
+
+
+def extract_svg(svg: bytes | str) -> tuple[str, str, str] | None:
+    """(element local name, text, verify URL) of the embedded badge, or None."""
+    doc = _parse_svg(svg)
+    for node in doc.getElementsByTagName("*"):
+        if _is_badge_element(node):
+            text = "".join(
+                child.data for child in node.childNodes
+                if child.nodeType in (child.TEXT_NODE, child.CDATA_SECTION_NODE)
+            ).strip()
+            return node.localName, text, node.getAttribute("verify").strip()
+    return None
+
+
+_EXTERNAL = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
+_URL_FUNC = re.compile(r"url\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
+_DANGEROUS_ELEMENTS = {"script", "foreignobject", "iframe", "embed", "object", "handler", "listener"}
+
+
+def _safe_reference(value: str) -> bool:
+    compact = re.sub(r"\s+", "", value).lower()
+    if compact.startswith("#") or compact == "":
+        return True
+    if compact.startswith("data:image/") and "svg" not in compact.split(",", 1)[0]:
+        return True  # embedded raster images are harmless and common
+    return not _EXTERNAL.match(value) and not compact.startswith("javascript:")
+
+
+def sanitise_svg(svg: bytes | str) -> bytes:
+    """Strip scripts, event handlers, javascript:/external references and foreignObject."""
+    doc = _parse_svg(svg)
+    for node in list(doc.getElementsByTagName("*")):
+        if node.parentNode is None:
+            continue
+        local = (node.localName or node.tagName).lower()
+        if local in _DANGEROUS_ELEMENTS:
+            node.parentNode.removeChild(node)
+            continue
+        if local == "style":
+            css = "".join(c.data for c in node.childNodes if hasattr(c, "data"))
+            if "@import" in css.lower() or _URL_FUNC.search(css) or "expression(" in css.lower():
+                node.parentNode.removeChild(node)
+            continue
+        for attr in list(node.attributes.keys()):
+            value = node.getAttribute(attr)
+            name = attr.split(":")[-1].lower()
+            if name.startswith("on"):
+                node.removeAttribute(attr)
+            elif name in ("href", "src") and not _safe_reference(value):
+                node.removeAttribute(attr)
+            elif name == "style" and (_URL_FUNC.search(value) or "expression(" in value.lower()):
+                node.removeAttribute(attr)
+            elif "javascript:" in re.sub(r"\s+", "", value).lower():
+                node.removeAttribute(attr)
+    # processing instructions (e.g. xml-stylesheet) can pull external resources
+    for child in list(doc.childNodes):
+        if child.nodeType == child.PROCESSING_INSTRUCTION_NODE:
+            doc.removeChild(child)
+    return doc.toxml(encoding="utf-8")
