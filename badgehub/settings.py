@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import environ
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +42,14 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
 # Fernet keys (comma-separated, newest first) that encrypt issuers' private signing keys.
 KEY_ENCRYPTION_KEYS = env.list("KEY_ENCRYPTION_KEY", default=["ZGV2LW9ubHkta2V5LWVuY3J5cHRpb24ta2V5LTAwMDA="])
+for _key in KEY_ENCRYPTION_KEYS:
+    try:
+        Fernet(_key.encode())
+    except ValueError:
+        raise ImproperlyConfigured(
+            "KEY_ENCRYPTION_KEY must be Fernet keys (32 url-safe base64 bytes, comma-separated); generate one with "
+            "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+        ) from None
 
 INSTALLED_APPS = [
     "django.contrib.admin",

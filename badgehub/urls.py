@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
 from badgehub import views
 
@@ -18,4 +17,4 @@ urlpatterns = [
 
 if not settings.PRODUCTION:
     # In production the media files are served by the web server / object store.
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+    urlpatterns += [path("media/<path:path>", views.media)]

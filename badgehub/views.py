@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import connection
+from django.views.static import serve
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -24,3 +26,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def media(request: HttpRequest, path: str) -> HttpResponse:
+    """Development only: uploaded files and badge images (MEDIA_ROOT read per request)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

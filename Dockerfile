@@ -1,0 +1,13 @@
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 BADGEHUB_VAR_DIR=/var/lib/badgehub
+RUN apt-get update && apt-get install -y --no-install-recommends gettext fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY . .
+RUN useradd --system --home /app badgehub && mkdir -p /var/lib/badgehub && chown badgehub /var/lib/badgehub
+RUN python manage.py compilemessages -v0
+USER badgehub
+EXPOSE 8000
+CMD ["gunicorn", "badgehub.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60"]

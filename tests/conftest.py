@@ -1,0 +1,85 @@
+"""Shared fixtures: the named people of the product, on real PostgreSQL and Redis."""
+
+import os
+from urllib.parse import urlparse
+
+import pytest
+import redis
+from django.conf import settings
+
+from issuers.models import Membership
+from issuers.services import membership_set
+from tests.factories import BadgeClassFactory, IssuerFactory, UserFactory
+
+
+def pytest_sessionstart(session) -> None:
+    # The suite runs on the real services; an unreachable one is a failure, not a skip.
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" not in engine:
+        pytest.exit(f"Tests run on PostgreSQL; DATABASE_URL gives {engine}. See README.md.", returncode=3)
+    if not settings.REDIS_URL:
+        pytest.exit("Tests need REDIS_URL (a real Redis broker). See README.md.", returncode=3)
+    try:
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=3).ping()
+    except redis.RedisError as exc:
+        pytest.exit(f"Redis at {urlparse(settings.REDIS_URL).netloc} is unreachable: {exc}", returncode=3)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory) -> None:
+    settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
+    os.makedirs(settings.MEDIA_ROOT, exist_ok=True)
+
+
+@pytest.fixture
+def issuer(db):
+    return IssuerFactory(name="Réseau OpenJob — Haute-Saône numérique")
+
+
+@pytest.fixture
+def other_issuer(db):
+    return IssuerFactory(name="Autre réseau")
+
+
+@pytest.fixture
+def owner(issuer):
+    user = UserFactory(username="owner", first_name="Nadia")
+    membership_set(issuer=issuer, user=user, role=Membership.Role.OWNER)
+    return user
+
+
+@pytest.fixture
+def mediator(issuer):
+    user = UserFactory(username="mediator", first_name="Camille")
+    membership_set(issuer=issuer, user=user, role=Membership.Role.MEDIATOR)
+    return user
+
+
+@pytest.fixture
+def reviewer(issuer):
+    user = UserFactory(username="reviewer", first_name="Lucie")
+    membership_set(issuer=issuer, user=user, role=Membership.Role.REVIEWER)
+    return user
+
+
+@pytest.fixture
+def beneficiary(db):
+    return UserFactory(username="beneficiary", first_name="Sam", email="sam@example.org")
+
+
+@pytest.fixture
+def endorser_user(db):
+    return UserFactory(username="endorser", first_name="Inès")
+
+
+@pytest.fixture
+def outsider(other_issuer):
+    """A mediator of another issuer: must never act for ours."""
+    user = UserFactory(username="outsider")
+    membership_set(issuer=other_issuer, user=user, role=Membership.Role.MEDIATOR)
+    return user
+
+
+@pytest.fixture
+def badge_class(issuer):
+    return BadgeClassFactory(issuer=issuer, name="Je sais utiliser un ordinateur")
