@@ -323,3 +323,56 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} → {self.to} ({self.get_status_display()})"
+
+
+class IssueBatch(models.Model):
+    """A group / CSV issuing job, run by a Celery worker with visible progress."""
+
+    class Status(models.TextChoices):
+        CHECKED = "checked", _("vérifié, en attente de confirmation")
+        QUEUED = "queued", _("en file d'attente")
+        RUNNING = "running", _("en cours")
+        DONE = "done", _("terminé")
+        FAILED = "failed", _("échec")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    badge_class = models.ForeignKey(BadgeClass, on_delete=models.PROTECT, related_name="batches")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    source_name = models.CharField(_("fichier"), max_length=255, blank=True)
+    source_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    rows = models.JSONField(_("lignes valides"), default=list)
+    rejected = models.JSONField(_("lignes rejetées"), default=list)
+    narrative = models.TextField(_("observation commune"), blank=True)
+    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.CHECKED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("délivrance groupée")
+        verbose_name_plural = _("délivrances groupées")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.badge_class} — {self.source_name or self.public_id}"
+
+
+class WalletProfile(models.Model):
+    """A beneficiary's opt-in public profile page."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wallet_profile")
+    slug = models.SlugField(_("adresse de ma page"), max_length=60, unique=True, null=True, blank=True)
+    public = models.BooleanField(_("page publique"), default=False)
+    display_name = models.CharField(_("nom affiché"), max_length=200, blank=True)
+    headline = models.CharField(_("présentation"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("profil public")
+        verbose_name_plural = _("profils publics")
+
+    def __str__(self) -> str:
+        return self.slug or str(self.user)

@@ -11,6 +11,8 @@ from issuers.models import Membership
 from issuers.services import membership_set
 from tests.factories import BadgeClassFactory, IssuerFactory, UserFactory
 
+pytest_plugins = ["tests.worker"]
+
 
 def pytest_sessionstart(session) -> None:
     # The suite runs on the real services; an unreachable one is a failure, not a skip.

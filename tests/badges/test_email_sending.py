@@ -3,12 +3,10 @@ import time
 import pytest
 from celery.exceptions import Retry
 from django.core import mail
-from django.core.management import call_command
 
 from badges.models import Assertion, OutgoingEmail
 from badges.services import assertion_issue
 from badges.tasks import send_email
-from tests.worker import celery_worker  # noqa: F401  (fixture)
 
 
 def issue(badge_class, mediator, **kwargs) -> Assertion:

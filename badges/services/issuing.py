@@ -1,0 +1,154 @@
+"""Issuing and revoking assertions: the one path every way of obtaining a badge goes through."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import File
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from badges import selectors
+from badges.models import Assertion, BadgeClass, Evidence
+from badges.services.emails import email_queue
+from badges.signals import assertion_issued, assertion_revoked
+
+
+@dataclass(frozen=True)
+class EvidenceInput:
+    narrative: str = ""
+    url: str = ""
+    name: str = ""
+    genre: str = ""
+    file: File | None = None
+
+
+def _expiry(badge_class: BadgeClass, issued_on: datetime) -> datetime | None:
+    if not badge_class.validity_days:
+        return None
+    return issued_on + timedelta(days=badge_class.validity_days)
+
+
+def _check_may_issue(*, badge_class: BadgeClass, issued_by: AbstractBaseUser | None, via: str) -> None:
+    if badge_class.archived:
+        raise ValidationError(_("Ce badge est archivé : il ne peut plus être délivré."))
+    allowed = {
+        Assertion.Via.MEDIATOR: badge_class.issuable_by_mediator,
+        Assertion.Via.APPLICATION: badge_class.requestable,
+        Assertion.Via.SELF: badge_class.self_issuable,
+        Assertion.Via.AUTOMATIC: True,
+        Assertion.Via.IMPORT: False,
+    }
+    if not allowed[via]:
+        raise ValidationError(_("Ce badge ne peut pas être obtenu de cette façon."))
+    if via == Assertion.Via.MEDIATOR and not selectors.user_can_issue(user=issued_by, badge_class=badge_class):
+        raise PermissionDenied(_("Vous n'êtes pas habilité à délivrer ce badge."))
+
+
+@transaction.atomic
+def assertion_issue(
+    *,
+    badge_class: BadgeClass,
+    recipient_email: str,
+    recipient_name: str = "",
+    issued_by: AbstractBaseUser | None = None,
+    via: str = Assertion.Via.MEDIATOR,
+    narrative: str = "",
+    evidence: Iterable[EvidenceInput] = (),
+    issued_on: datetime | None = None,
+    idempotency_key: str | None = None,
+    notify: bool = True,
+) -> Assertion:
+    """Issue one badge. Signing, baking and the award e-mail follow in workers.
+
+    With an ``idempotency_key`` a second call returns the first assertion
+    instead of issuing twice (CSV rows, automatic issuing, retried requests).
+    """
+    if idempotency_key:
+        existing = Assertion.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    _check_may_issue(badge_class=badge_class, issued_by=issued_by, via=via)
+    issued_on = issued_on or timezone.now()
+    assertion = Assertion(
+        badge_class=badge_class,
+        recipient_email=recipient_email.strip().lower(),
+        recipient_name=recipient_name.strip(),
+        issued_by=issued_by,
+        issued_via=via,
+        narrative=narrative,
+        issued_on=issued_on,
+        expires_on=_expiry(badge_class, issued_on),
+        idempotency_key=idempotency_key or None,
+    )
+    owner = selectors.user_for_email(email=assertion.recipient_email)
+    if owner is not None and via in (Assertion.Via.SELF, Assertion.Via.APPLICATION, Assertion.Via.AUTOMATIC):
+        # The person asked for it (or earned it) with their account: it is theirs already.
+        assertion.recipient_user = owner
+        assertion.claimed_at = issued_on
+    assertion.full_clean(exclude=["idempotency_key"])
+    try:
+        with transaction.atomic():
+            assertion.save()
+    except IntegrityError:
+        if idempotency_key:
+            return Assertion.objects.get(idempotency_key=idempotency_key)
+        raise
+    for item in evidence:
+        evidence_add(assertion=assertion, item=item)
+    if notify:
+        email_queue(
+            to=assertion.recipient_email,
+            template="award",
+            context={"assertion_id": assertion.pk},
+            issuer=badge_class.issuer,
+            assertion=assertion,
+        )
+    _on_commit_announce(assertion_issued, assertion)
+    _queue_finalise(assertion)
+    return assertion
+
+
+def _queue_finalise(assertion: Assertion) -> None:
+    from badges.tasks import finalise_assertion
+
+    transaction.on_commit(lambda: finalise_assertion.delay(assertion.pk))
+
+
+def _on_commit_announce(signal, assertion: Assertion) -> None:
+    transaction.on_commit(lambda: signal.send(sender=Assertion, assertion_id=assertion.pk))
+
+
+def evidence_add(*, item: EvidenceInput, assertion: Assertion | None = None, application=None) -> Evidence:
+    evidence = Evidence(assertion=assertion, application=application, narrative=item.narrative, url=item.url,
+                        name=item.name, genre=item.genre)
+    if item.file is not None:
+        evidence.file.save(item.file.name, item.file, save=False)
+    evidence.full_clean()
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def assertion_revoke(*, assertion: Assertion, reason: str, revoked_by: AbstractBaseUser | None = None) -> Assertion:
+    if not reason.strip():
+        raise ValidationError({"revocation_reason": _("Indiquez le motif de la révocation.")})
+    if assertion.revoked:
+        return assertion
+    assertion.revoked = True
+    assertion.revocation_reason = reason.strip()
+    assertion.revoked_at = timezone.now()
+    assertion.full_clean()
+    assertion.save(update_fields=["revoked", "revocation_reason", "revoked_at"])
+    email_queue(
+        to=assertion.recipient_email,
+        template="revoked",
+        context={"assertion_id": assertion.pk},
+        issuer=assertion.badge_class.issuer,
+        assertion=assertion,
+    )
+    _on_commit_announce(assertion_revoked, assertion)
+    return assertion
