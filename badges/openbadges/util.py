@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 def iso_datetime(value: datetime) -> str:
     """XSD dateTime in UTC without microseconds, e.g. 2024-05-01T10:00:00Z."""
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_datetime(value: str) -> datetime:
@@ -17,7 +17,7 @@ def parse_datetime(value: str) -> datetime:
     if len(text) == 10:
         text += "T00:00:00+00:00"
     parsed = datetime.fromisoformat(text)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def hash_email(email: str, salt: str, algorithm: str = "sha256") -> str:
