@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from badges.openbadges.data import (
-    AlignmentData, AssertionData, BadgeClassData, EvidenceData, IssuerData, StatusEntryData,
+    AlignmentData,
+    AssertionData,
+    BadgeClassData,
+    EvidenceData,
+    IssuerData,
+    StatusEntryData,
 )
 
-NOW = datetime(2025, 6, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 SITE = "https://badgehub.example"
 ISSUER_ID = f"{SITE}/issuers/fablab"
 KEY_URL = f"{ISSUER_ID}/keys/1"
@@ -40,7 +45,7 @@ def badge(**overrides) -> BadgeClassData:
 def assertion(**overrides) -> AssertionData:
     values = dict(
         id=f"{SITE}/assertions/a1", badge=badge(), recipient_email="alice@example.org", salt="pepper",
-        issued_on=datetime(2025, 1, 10, tzinfo=timezone.utc),
+        issued_on=datetime(2025, 1, 10, tzinfo=UTC),
         evidence=(EvidenceData(id="https://portfolio.example/alice/1", narrative="Photos", name="Portfolio", genre="Photo"),),
         narrative="Trois soudures réussies",
     )

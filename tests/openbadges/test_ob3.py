@@ -1,5 +1,5 @@
-import gzip
 import base64
+import gzip
 
 from badges.openbadges import jsonld, keys, ob3
 

@@ -1,6 +1,5 @@
-import copy
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -8,7 +7,7 @@ from badges.openbadges import bake, keys, ob2, ob3, proofs
 from badges.openbadges.data import RevokedAssertion
 from badges.openbadges.verify import verify
 
-from .factories import ISSUER_ID, KEY_URL, NOW, STATUS_URL, FakeWeb, assertion, badge, issuer, status_entry
+from .factories import ISSUER_ID, KEY_URL, NOW, STATUS_URL, FakeWeb, assertion, issuer, status_entry
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +71,7 @@ def test_a_revocation_list_of_a_single_entry_by_uid_is_honoured(ob2_web):
 
 
 def test_an_expired_ob2_badge_is_expired(ob2_web):
-    data = assertion(expires=datetime(2025, 3, 1, tzinfo=timezone.utc))
+    data = assertion(expires=datetime(2025, 3, 1, tzinfo=UTC))
     ob2_web[data.id] = ob2.assertion(data)
     report = verify(data.id, fetch=ob2_web, now=NOW)
     assert report.status == "expired" and not report.valid
@@ -162,7 +161,7 @@ def test_an_ob3_credential_revoked_in_the_status_list_is_revoked(ob3_web, ed_pai
 
 
 def test_an_expired_ob3_credential_is_expired(ob3_web, ed_pair):
-    credential = _signed(ed_pair, expires=datetime(2025, 2, 1, tzinfo=timezone.utc))
+    credential = _signed(ed_pair, expires=datetime(2025, 2, 1, tzinfo=UTC))
     assert verify(credential, fetch=ob3_web, now=NOW).status == "expired"
 
 
