@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.db import connection
-from django.views.static import serve
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+from django.views.static import serve
 
 from badges.models import Assertion, BadgeClass
 from issuers.models import Issuer
