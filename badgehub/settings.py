@@ -197,3 +197,7 @@ if PRODUCTION:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
+
+# The public verifier never fetches private-network addresses (SSRF); tests that
+# stand up a fake "other platform" on 127.0.0.1 turn this on.
+BADGEHUB_VERIFIER_ALLOW_PRIVATE = env.bool("BADGEHUB_VERIFIER_ALLOW_PRIVATE", default=False)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("issuers/", include("issuers.urls")),
     path("badges/", include("badges.urls")),
+    path("ob/", include("badges.ob_urls")),
     path("compte/", include("badges.accounts_urls")),
     path("partenaire/", include("badges.partner_urls")),
     path("passeport/", include("badges.wallet_urls")),

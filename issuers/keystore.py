@@ -8,6 +8,7 @@ key: put the new one first, run ``manage.py rotate_key_encryption``.
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, MultiFernet
+from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 
 
@@ -30,3 +31,14 @@ def decrypt_private_key(token: bytes) -> bytes:
 
 def reencrypt_private_key(token: bytes) -> bytes:
     return _current().rotate(bytes(token))
+
+
+@lru_cache(maxsize=256)
+def _private_key(key_id: int, token: bytes):
+    return serialization.load_pem_private_key(decrypt_private_key(token), password=None)
+
+
+def private_key_for(signing_key) -> object:
+    """The decrypted private key object of a SigningKey, cached per worker process
+    so that a batch does not pay for decryption and PEM parsing per badge."""
+    return _private_key(signing_key.pk, bytes(signing_key.private_key_encrypted))

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from .data import AlignmentData, AssertionData, BadgeClassData, EvidenceData, IssuerData, RevokedAssertion
 from .jsonld import OB2_CONTEXT
@@ -144,8 +145,10 @@ def revocation_list(list_url: str, issuer_id: str, revoked: list[RevokedAssertio
     }
 
 
-def sign_assertion(assertion_doc: dict[str, Any], private_key_pem: str | bytes) -> str:
-    """Compact JWS (RS256) whose payload is the assertion JSON (OB 2.0 SignedBadge)."""
-    key = load_private_pem(private_key_pem)
+def sign_assertion(assertion_doc: dict[str, Any], private_key: Any) -> str:
+    """Compact JWS (RS256) whose payload is the assertion JSON (OB 2.0 SignedBadge).
+
+    ``private_key``: an RSA key object or its PEM."""
+    key = private_key if isinstance(private_key, rsa.RSAPrivateKey) else load_private_pem(private_key)
     payload = json.dumps(assertion_doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return jwt.api_jws.encode(payload, key, algorithm="RS256", headers={"alg": "RS256"})

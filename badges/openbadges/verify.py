@@ -324,6 +324,12 @@ def _verify_ob2_signature(token: str, verification: dict, assertion: dict, issue
 
 # --- OB 3.0 ------------------------------------------------------------------------
 
+def _is_loopback_http(url: str) -> bool:
+    # Plain http is only acceptable on this machine (development servers, tests).
+    parts = urlsplit(url)
+    return parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost", "::1")
+
+
 def _find_method(doc: Mapping[str, Any], vm: str) -> dict[str, Any] | None:
     if doc.get("id") == vm:
         return dict(doc)
@@ -342,7 +348,7 @@ def _ob3_resolver(issuer_id: str, fetch: Fetch, trusted_keys: Mapping[str, tuple
             return (public_multibase_from_pem(key) if "BEGIN" in key else key), controller
         if vm.startswith("did:key:"):
             return resolve_did_key(vm)
-        if not vm.startswith("https://"):
+        if not (vm.startswith("https://") or _is_loopback_http(vm)):
             raise KeyFormatError(f"Méthode de vérification non prise en charge : {vm}")
         base, _frag = urldefrag(vm)
         status, body_type, body = fetch(base)

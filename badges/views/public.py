@@ -2,13 +2,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from badges import documents
 from badges.models import Assertion, BadgeClass
+from badges.views import hosted
+from badges.views.wallet import badge_page_context
 from issuers.models import Membership
 
 
 @require_GET
 def badge_class_detail(request: HttpRequest, public_id) -> HttpResponse:
     badge_class = get_object_or_404(BadgeClass.objects.select_related("issuer"), public_id=public_id)
+    if hosted.wants_json(request):
+        return hosted.json_ld(documents.ob2_badge_class_document(badge_class))
     context = {
         "badge_class": badge_class,
         "holder_count": badge_class.assertions.valid().values("recipient_email").distinct().count(),
@@ -37,11 +42,9 @@ def get_assertion_for_viewer(*, request: HttpRequest, public_id) -> Assertion:
 
 @require_GET
 def assertion_detail(request: HttpRequest, public_id) -> HttpResponse:
+    if hosted.wants_json(request):
+        # Machines get the hosted OB 2.0 assertion whatever its visibility (see hosted.py).
+        return hosted.assertion_response(get_object_or_404(Assertion, public_id=public_id))
     assertion = get_assertion_for_viewer(request=request, public_id=public_id)
-    return render(request, "badges/assertion_detail.html", {"assertion": assertion})
+    return render(request, "badges/assertion_detail.html", badge_page_context(assertion))
 
-
-@require_GET
-def claim(request: HttpRequest, token: str) -> HttpResponse:
-    assertion = get_object_or_404(Assertion.objects.select_related("badge_class__issuer"), claim_token=token)
-    return render(request, "badges/claim.html", {"assertion": assertion})

@@ -1,0 +1,205 @@
+"""Maps badgehub's models to the Open Badges engine's inputs, and builds every
+public URL a badge document refers to. All ids start with settings.SITE_URL:
+changing it after issuing breaks every badge already handed out."""
+
+from functools import lru_cache
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+
+from badges.models import Assertion, BadgeClass
+from badges.openbadges import keys as ob_keys
+from badges.openbadges import ob2, ob3
+from badges.openbadges.data import (
+    AlignmentData,
+    AssertionData,
+    BadgeClassData,
+    EvidenceData,
+    IssuerData,
+    RevokedAssertion,
+    StatusEntryData,
+)
+from badges.openbadges.util import iso_datetime
+from issuers.models import Issuer, SigningKey
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def absolute_media(field) -> str:
+    return absolute(field.url) if field.url.startswith("/") else field.url
+
+
+# --- URLs ---------------------------------------------------------------------
+
+
+def ob2_issuer_url(issuer: Issuer) -> str:
+    return absolute(reverse("ob:issuer_v2", kwargs={"public_id": issuer.public_id}))
+
+
+def ob3_issuer_url(issuer: Issuer) -> str:
+    return absolute(reverse("ob:issuer", kwargs={"public_id": issuer.public_id}))
+
+
+def badge_class_url(badge_class: BadgeClass) -> str:
+    return absolute(reverse("badges:class_detail", kwargs={"public_id": badge_class.public_id}))
+
+
+def assertion_url(assertion: Assertion) -> str:
+    return absolute(reverse("badges:assertion_detail", kwargs={"public_id": assertion.public_id}))
+
+
+def credential_url(assertion: Assertion) -> str:
+    return absolute(reverse("ob:credential", kwargs={"public_id": assertion.public_id}))
+
+
+def key_url(key: SigningKey) -> str:
+    return absolute(reverse("ob:key", kwargs={"public_id": key.public_id}))
+
+
+def revocation_list_url(issuer: Issuer) -> str:
+    return absolute(reverse("ob:revocations", kwargs={"public_id": issuer.public_id}))
+
+
+def status_list_url(issuer: Issuer, number: int) -> str:
+    return absolute(reverse("ob:status_list", kwargs={"public_id": issuer.public_id, "number": number}))
+
+
+# --- engine inputs ------------------------------------------------------------
+
+
+def _keys(issuer: Issuer, algorithm: str) -> list[SigningKey]:
+    # Every key ever used stays listed: old badges keep verifying after a rotation.
+    return [k for k in issuer.signing_keys.all() if k.algorithm == algorithm]
+
+
+def issuer_data(issuer: Issuer, *, version: str) -> IssuerData:
+    if version == "ob2":
+        issuer_id = ob2_issuer_url(issuer)
+        key_urls = tuple(key_url(k) for k in _keys(issuer, SigningKey.Algorithm.RSA))
+        revocations = revocation_list_url(issuer)
+    else:
+        issuer_id = ob3_issuer_url(issuer)
+        key_urls = tuple(key_url(k) for k in _keys(issuer, SigningKey.Algorithm.ED25519))
+        revocations = ""
+    return IssuerData(
+        id=issuer_id,
+        name=issuer.name,
+        url=issuer.url or ob2_issuer_url(issuer),
+        email=issuer.email,
+        description=issuer.description,
+        image=absolute_media(issuer.image) if issuer.image else "",
+        public_key_urls=key_urls,
+        revocation_list=revocations,
+    )
+
+
+def badge_class_data(
+    badge_class: BadgeClass, *, version: str, endorsement_urls: tuple[str, ...] = ()
+) -> BadgeClassData:
+    return BadgeClassData(
+        id=badge_class_url(badge_class),
+        name=badge_class.name,
+        description=badge_class.description,
+        image=absolute_media(badge_class.image),
+        issuer=issuer_data(badge_class.issuer, version=version),
+        criteria_narrative=badge_class.criteria_narrative,
+        criteria_url=badge_class.criteria_url,
+        alignments=tuple(
+            AlignmentData(a.target_name, a.target_url, a.target_description, a.target_framework, a.target_code)
+            for a in badge_class.alignments.all()
+        ),
+        tags=tuple(badge_class.tags or ()),
+        achievement_type="Badge",
+        endorsements=endorsement_urls,
+    )
+
+
+def _evidence(assertion: Assertion) -> tuple[EvidenceData, ...]:
+    items = []
+    for evidence in assertion.evidence.all():
+        url = evidence.url or (absolute_media(evidence.file) if evidence.file else "")
+        items.append(EvidenceData(id=url, narrative=evidence.narrative, name=evidence.name, genre=evidence.genre))
+    return tuple(items)
+
+
+def assertion_data(assertion: Assertion, *, version: str) -> AssertionData:
+    return AssertionData(
+        id=assertion_url(assertion) if version == "ob2" else credential_url(assertion),
+        badge=badge_class_data(assertion.badge_class, version=version),
+        recipient_email=assertion.recipient_email,
+        salt=assertion.salt,
+        issued_on=assertion.issued_on,
+        expires=assertion.expires_on,
+        evidence=_evidence(assertion),
+        narrative=assertion.narrative,
+    )
+
+
+# --- documents ----------------------------------------------------------------
+
+
+def ob2_assertion_document(assertion: Assertion, *, signing_key: SigningKey | None = None) -> dict[str, Any]:
+    return ob2.assertion(assertion_data(assertion, version="ob2"),
+                         signing_key_url=key_url(signing_key) if signing_key else "")
+
+
+def ob2_badge_class_document(badge_class: BadgeClass) -> dict[str, Any]:
+    endorsements = tuple(
+        absolute(reverse("endorsements:document", kwargs={"public_id": e.public_id}))
+        for e in badge_class.endorsements.published()
+    )
+    return ob2.badge_class(badge_class_data(badge_class, version="ob2", endorsement_urls=endorsements))
+
+
+def ob2_issuer_document(issuer: Issuer) -> dict[str, Any]:
+    return ob2.issuer_profile(issuer_data(issuer, version="ob2"))
+
+
+def ob3_issuer_document(issuer: Issuer) -> dict[str, Any]:
+    return ob3.issuer_profile_document(issuer_data(issuer, version="ob3"))
+
+
+def key_document(key: SigningKey) -> dict[str, Any]:
+    revoked = iso_datetime(key.revoked_at) if key.revoked_at else ""
+    if key.algorithm == SigningKey.Algorithm.RSA:
+        return ob2.cryptographic_key(key_url(key), ob2_issuer_url(key.issuer), key.public_key_pem, revoked=revoked)
+    return ob3.multikey_document(key_url(key), ob3_issuer_url(key.issuer), public_multibase(key.public_key_pem),
+                                 revoked=revoked)
+
+
+@lru_cache(maxsize=1024)
+def public_multibase(public_key_pem: str) -> str:
+    return ob_keys.public_multibase_from_pem(public_key_pem)
+
+
+def revocation_list_document(issuer: Issuer) -> dict[str, Any]:
+    revoked = Assertion.objects.filter(badge_class__issuer=issuer, revoked=True).only(
+        "public_id", "revocation_reason")
+    entries = [RevokedAssertion(assertion_url(a), a.revocation_reason) for a in revoked]
+    return ob2.revocation_list(revocation_list_url(issuer), ob2_issuer_url(issuer), entries)
+
+
+def status_entry(assertion: Assertion) -> StatusEntryData:
+    number, index = assertion.status_list
+    return StatusEntryData(status_list_url(assertion.badge_class.issuer, number), index)
+
+
+def status_list_document(issuer: Issuer, number: int) -> dict[str, Any]:
+    size = Assertion.STATUS_LIST_SIZE
+    ids = Assertion.objects.filter(
+        badge_class__issuer=issuer, revoked=True, pk__gte=number * size, pk__lt=(number + 1) * size
+    ).values_list("pk", flat=True)
+    return ob3.build_status_list_credential(
+        status_list_url(issuer, number), ob3_issuer_url(issuer), {pk - number * size for pk in ids}, size
+    )
+
+
+def ob3_unsigned_credential(assertion: Assertion) -> dict[str, Any]:
+    return ob3.build_credential(
+        assertion_data(assertion, version="ob3"),
+        status=status_entry(assertion),
+        self_issued=assertion.issued_via == Assertion.Via.SELF,
+    )
