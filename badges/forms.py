@@ -6,3 +6,95 @@ from django.utils.translation import gettext_lazy as _
 class LoginForm(AuthenticationForm):
     username = forms.CharField(label=_("Adresse e-mail ou identifiant"), max_length=254,
                                widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
+
+# --- Partner space: issuing, CSV batches, applications, staff -------------------
+
+class RecipientsField(forms.CharField):
+    widget = forms.Textarea(attrs={"rows": 3, "autocomplete": "off", "spellcheck": "false"})
+
+    def clean(self, value):
+        from badges.services import recipients_parse
+
+        value = super().clean(value)
+        recipients, errors = recipients_parse(value or "")
+        if errors:
+            raise forms.ValidationError(errors)
+        if not recipients:
+            raise forms.ValidationError(_("Indiquez au moins une personne."))
+        return value
+
+
+def _validated_upload(upload):
+    from django.core.exceptions import ValidationError
+
+    from badges.services import upload_validate
+
+    if not upload:
+        return None
+    try:
+        return upload_validate(upload=upload)
+    except ValidationError as exc:
+        raise forms.ValidationError(exc.messages)
+
+
+class IssueForm(forms.Form):
+    recipients = RecipientsField(
+        label=_("Bénéficiaire(s)"),
+        help_text=_("Une personne par ligne : Prénom Nom <adresse@exemple.fr>. Plusieurs lignes pour un groupe."),
+    )
+    narrative = forms.CharField(
+        label=_("Observation"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Ce que vous avez vu la personne faire."),
+    )
+    evidence_url = forms.URLField(label=_("Lien vers une preuve"), required=False, assume_scheme="https")
+    evidence_file = forms.FileField(
+        label=_("Fichier ou photo"), required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf,.svg", "capture": "environment"}),
+    )
+    issued_on = forms.DateField(label=_("Date de l'observation"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, badge_class, kept_file_name: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.badge_class = badge_class
+        self.kept_file_name = kept_file_name
+        if kept_file_name:
+            self.fields["evidence_file"].help_text = _("Fichier déjà joint : %(name)s") % {"name": kept_file_name}
+
+    def clean_evidence_file(self):
+        return _validated_upload(self.cleaned_data.get("evidence_file"))
+
+    def clean_issued_on(self):
+        from django.utils import timezone
+
+        day = self.cleaned_data["issued_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("La date ne peut pas être dans le futur."))
+        return day
+
+    def clean(self):
+        data = super().clean()
+        has_evidence = data.get("narrative") or data.get("evidence_url") or data.get("evidence_file") or \
+            self.kept_file_name or "evidence_file" in self.errors
+        if self.badge_class.evidence_required and not has_evidence:
+            raise forms.ValidationError(_("Ce badge demande une preuve : une observation, un lien ou un fichier."))
+        return data
+
+
+class BatchUploadForm(forms.Form):
+    file = forms.FileField(label=_("Fichier CSV"), widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}))
+    narrative = forms.CharField(
+        label=_("Observation commune (facultatif)"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Utilisée pour les lignes sans observation."),
+    )
+
+    def clean_file(self):
+        from django.conf import settings
+
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.BADGEHUB_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("Ce fichier est trop volumineux."))
+        data = upload.read()
+        if b"\x00" in data[:4096]:
+            raise forms.ValidationError(_("Ce fichier n'est pas un fichier CSV (texte)."))
+        return data
+# --- end of partner space

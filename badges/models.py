@@ -342,6 +342,7 @@ class IssueBatch(models.Model):
     source_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
     rows = models.JSONField(_("lignes valides"), default=list)
     rejected = models.JSONField(_("lignes rejetées"), default=list)
+    warnings = models.JSONField(_("remarques sur le fichier"), default=list, blank=True)
     narrative = models.TextField(_("observation commune"), blank=True)
     status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.CHECKED)
     total = models.PositiveIntegerField(default=0)

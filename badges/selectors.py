@@ -54,3 +54,40 @@ def badge_classes_user_can_issue(*, user: AbstractBaseUser):
         .filter(Q(required_badge__isnull=True) | Q(required_badge_id__in=held))
         .select_related("issuer")
     )
+
+# --- Partner space ---------------------------------------------------------------
+
+def get_issuable_badge_class(*, user: AbstractBaseUser, public_id) -> BadgeClass:
+    """A badge class ``user`` may issue now; 404 otherwise (other issuers learn nothing)."""
+    from django.http import Http404
+
+    badge_class = badge_classes_user_can_issue(user=user).filter(public_id=public_id).first()
+    if badge_class is None:
+        raise Http404
+    return badge_class
+
+
+def get_batch_for_user(*, user: AbstractBaseUser, public_id):
+    """A CSV batch seen by its creator or by the staff of its issuer; 404 for anyone else."""
+    from django.db.models import Q
+    from django.http import Http404
+
+    from badges.models import IssueBatch
+
+    if not user.is_authenticated:
+        raise Http404
+    staff_issuers = Membership.objects.filter(user=user, role__in=Membership.STAFF_ROLES).values("issuer_id")
+    batch = (
+        IssueBatch.objects.select_related("badge_class__issuer")
+        .filter(public_id=public_id)
+        .filter(Q(created_by=user) | Q(badge_class__issuer_id__in=staff_issuers))
+        .first()
+    )
+    if batch is None:
+        raise Http404
+    return batch
+
+
+def partner_memberships(*, user: AbstractBaseUser):
+    return Membership.objects.filter(user=user).select_related("issuer").order_by("issuer__name")
+# --- end of partner space

@@ -51,3 +51,19 @@ def finalise_assertion(self, assertion_id: int) -> str:
         Assertion.objects.filter(pk=assertion_id).update(bake_error=f"{type(exc).__name__}: {exc}")
         raise self.retry(exc=exc)
     return "done"
+
+
+@shared_task(bind=True, max_retries=3, retry_backoff=15, acks_late=True, time_limit=3600, soft_time_limit=3300)
+def run_issue_batch(self, batch_id: int) -> str:
+    """Issue the rows of a confirmed CSV batch; resumes after the last committed chunk."""
+    from badges.services.batches import batch_fail, batch_run
+
+    try:
+        batch = batch_run(batch_id=batch_id)
+    except Exception as exc:
+        logger.exception("Issue batch %s failed", batch_id)
+        if self.request.retries >= self.max_retries:
+            batch_fail(batch_id=batch_id, error=f"{type(exc).__name__}: {exc}")
+            raise
+        raise self.retry(exc=exc)
+    return batch.status

@@ -1,0 +1,372 @@
+"""Issuing to several people at once: a typed list of recipients, or a CSV file
+checked row by row before anything is issued and then issued by a worker."""
+
+import csv
+import hashlib
+import io
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.validators import URLValidator, validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from badges import selectors
+from badges.models import Assertion, BadgeClass, IssueBatch
+from badges.services.issuing import EvidenceInput, assertion_issue
+
+MAX_CSV_ROWS = 20_000
+CHUNK_SIZE = 200
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    name: str = ""
+
+
+_ANGLE = re.compile(r"^\s*(?P<name>.*?)\s*<\s*(?P<email>[^<>\s]+)\s*>\s*$")
+
+
+def recipients_parse(text: str) -> tuple[list[Recipient], list[str]]:
+    """One recipient per line: ``Name <email>``, ``Name, email``, ``Name; email`` or ``email``.
+
+    Returns the recipients and a French error per bad line; a repeated e-mail is kept once.
+    """
+    recipients: list[Recipient] = []
+    errors: list[str] = []
+    seen: set[str] = set()
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        match = _ANGLE.match(line)
+        if match:
+            name, email = match["name"].strip(" ,;\"'"), match["email"]
+        else:
+            parts = [p.strip() for p in re.split(r"[;,\t]", line) if p.strip()]
+            emails = [p for p in parts if "@" in p]
+            if len(emails) != 1:
+                errors.append(_("Ligne %(n)d : aucune adresse e-mail reconnue (« %(line)s »).") % {"n": number,
+                                                                                                 "line": line})
+                continue
+            email = emails[0]
+            name = " ".join(p for p in parts if p != email)
+        email = email.strip().lower()
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.append(_("Ligne %(n)d : adresse e-mail invalide (« %(email)s »).") % {"n": number, "email": email})
+            continue
+        if email in seen:
+            continue
+        seen.add(email)
+        recipients.append(Recipient(email=email, name=name))
+    return recipients, errors
+
+
+def issued_on_from_date(day: date | None) -> datetime:
+    """Today means now; an earlier day (observed last week) means that day at noon."""
+    now = timezone.now()
+    if day is None or day >= timezone.localdate():
+        return now
+    return timezone.make_aware(datetime.combine(day, time(12, 0)))
+
+
+@transaction.atomic
+def assertion_issue_many(
+    *,
+    badge_class: BadgeClass,
+    recipients: Sequence[Recipient],
+    issued_by: AbstractBaseUser,
+    narrative: str = "",
+    evidence: EvidenceInput | None = None,
+    issued_on: date | None = None,
+) -> list[Assertion]:
+    """Issue the same badge to several people, all or nothing."""
+    if not recipients:
+        raise ValidationError(_("Indiquez au moins une personne."))
+    file_bytes = None
+    if evidence is not None and evidence.file is not None:
+        evidence.file.seek(0)
+        file_bytes, file_name = evidence.file.read(), evidence.file.name
+    moment = issued_on_from_date(issued_on)
+    issued = []
+    for recipient in recipients:
+        items: list[EvidenceInput] = []
+        if evidence is not None:
+            # Each assertion owns its own copy of the file (deleting one never breaks another).
+            copy = ContentFile(file_bytes, name=file_name) if file_bytes is not None else None
+            items.append(EvidenceInput(narrative=evidence.narrative, url=evidence.url, name=evidence.name,
+                                       genre=evidence.genre, file=copy))
+        issued.append(
+            assertion_issue(
+                badge_class=badge_class,
+                recipient_email=recipient.email,
+                recipient_name=recipient.name,
+                issued_by=issued_by,
+                via=Assertion.Via.MEDIATOR,
+                narrative=narrative,
+                evidence=items,
+                issued_on=moment,
+            )
+        )
+    return issued
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+def _normalise_header(value: str) -> str:
+    value = unicodedata.normalize("NFKD", value.strip().lower())
+    value = "".join(c for c in value if not unicodedata.combining(c))
+    return re.sub(r"[\s_\-'’]+", " ", value).strip()
+
+
+HEADERS = {
+    "name": {"name", "nom", "nom complet", "nom et prenom", "prenom et nom", "prenom nom", "beneficiaire",
+             "full name"},
+    "first_name": {"prenom", "first name"},
+    "email": {"email", "e mail", "mail", "courriel", "adresse e mail", "adresse mail", "adresse electronique"},
+    "narrative": {"narrative", "observation", "commentaire", "observations"},
+    "evidence_url": {"evidence url", "evidence", "preuve", "lien", "lien preuve", "lien de la preuve", "url"},
+    "issued_on": {"issued on", "date", "date de delivrance", "delivre le", "date d obtention"},
+}
+_HEADER_LOOKUP = {alias: key for key, aliases in HEADERS.items() for alias in aliases}
+_DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y")
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel in French saves "CSV (séparateur : point-virgule)" in Windows-1252.
+        return data.decode("cp1252", errors="replace")
+
+
+def _parse_date(value: str) -> date | None:
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(value)
+
+
+def row_idempotency_key(*, badge_class_id: int, email: str, issued_on: str) -> str:
+    digest = hashlib.sha256(f"{email.lower()}|{issued_on}".encode()).hexdigest()
+    return f"batch:{badge_class_id}:{digest}"
+
+
+@dataclass
+class CsvReport:
+    rows: list[dict]
+    rejected: list[dict]
+    warnings: list[str]
+
+
+def csv_check(*, badge_class: BadgeClass, data: bytes) -> CsvReport:
+    """Check every row before anything is issued. One query for current holders."""
+    text = _decode(data)
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((";", ",", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ValidationError(_("Le fichier est vide."))
+    columns: dict[int, str] = {}
+    warnings: list[str] = []
+    for index, title in enumerate(header):
+        key = _HEADER_LOOKUP.get(_normalise_header(title))
+        if key is None:
+            if title.strip():
+                warnings.append(_("Colonne inconnue « %(col)s » : elle est ignorée.") % {"col": title.strip()})
+            continue
+        columns[index] = key
+    if "email" not in columns.values():
+        raise ValidationError(
+            _("Aucune colonne d'adresse e-mail trouvée. La première ligne doit contenir les titres des colonnes, "
+              "par exemple : nom;e-mail;observation;date")
+        )
+    candidates: list[dict] = []
+    rejected: list[dict] = []
+    url_validator = URLValidator(schemes=["http", "https"])
+    today = timezone.localdate()
+    seen: dict[str, int] = {}
+    for line_number, cells in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(candidates) + len(rejected) >= MAX_CSV_ROWS:
+            raise ValidationError(_("Le fichier dépasse %(max)d lignes : découpez-le.") % {"max": MAX_CSV_ROWS})
+        values = {key: "" for key in HEADERS}
+        for index, key in columns.items():
+            if index < len(cells):
+                values[key] = cells[index].strip()
+        name = " ".join(part for part in (values["first_name"], values["name"]) if part)
+        row = {"line": line_number, "name": name, "email": values["email"].lower(), "narrative": values["narrative"],
+               "evidence_url": values["evidence_url"], "issued_on": values["issued_on"]}
+        reasons = []
+        try:
+            validate_email(row["email"])
+        except ValidationError:
+            reasons.append(_("adresse e-mail invalide") if row["email"] else _("adresse e-mail manquante"))
+        if values["evidence_url"]:
+            try:
+                url_validator(values["evidence_url"])
+            except ValidationError:
+                reasons.append(_("lien de preuve invalide"))
+        if values["issued_on"]:
+            try:
+                day = _parse_date(values["issued_on"])
+            except ValueError:
+                reasons.append(_("date illisible (attendu : JJ/MM/AAAA)"))
+            else:
+                if day > today:
+                    reasons.append(_("date dans le futur"))
+                else:
+                    row["issued_on"] = day.isoformat()
+        if not reasons and row["email"] in seen:
+            reasons.append(_("ligne en double (même e-mail que la ligne %(n)d)") % {"n": seen[row["email"]]})
+        if reasons:
+            rejected.append({**row, "reasons": reasons})
+        else:
+            seen[row["email"]] = line_number
+            candidates.append(row)
+    holders = set(
+        Assertion.objects.valid()
+        .filter(badge_class=badge_class, recipient_email__in=[row["email"] for row in candidates])
+        .values_list("recipient_email", flat=True)
+    )
+    rows = []
+    for row in candidates:
+        if row["email"] in holders:
+            rejected.append({**row, "reasons": [_("possède déjà ce badge")]})
+        else:
+            rows.append(row)
+    rejected.sort(key=lambda row: row["line"])
+    return CsvReport(rows=rows, rejected=rejected, warnings=warnings)
+
+
+@transaction.atomic
+def batch_create(*, badge_class: BadgeClass, created_by: AbstractBaseUser, data: bytes, source_name: str = "",
+                 narrative: str = "") -> IssueBatch:
+    """Check a CSV file and keep the result, waiting for the mediator's confirmation."""
+    if not selectors.user_can_issue(user=created_by, badge_class=badge_class):
+        raise PermissionDenied(_("Vous n'êtes pas habilité à délivrer ce badge."))
+    report = csv_check(badge_class=badge_class, data=data)
+    batch = IssueBatch(
+        badge_class=badge_class,
+        created_by=created_by,
+        source_name=source_name[:255],
+        source_sha256=hashlib.sha256(data).hexdigest(),
+        rows=report.rows,
+        rejected=report.rejected,
+        warnings=report.warnings,
+        narrative=narrative,
+        total=len(report.rows),
+    )
+    # An empty list is a valid result (nothing rejected), not a missing value.
+    batch.full_clean(exclude=["rows", "rejected", "warnings"])
+    batch.save()
+    return batch
+
+
+@transaction.atomic
+def batch_start(*, batch: IssueBatch, started_by: AbstractBaseUser) -> IssueBatch:
+    from badges.tasks import run_issue_batch
+
+    batch = IssueBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != IssueBatch.Status.CHECKED:
+        return batch  # a double click, or a reload of the confirmation
+    if not batch.rows:
+        raise ValidationError(_("Aucune ligne valide à délivrer."))
+    if not selectors.user_can_issue(user=started_by, badge_class=batch.badge_class):
+        raise PermissionDenied(_("Vous n'êtes pas habilité à délivrer ce badge."))
+    batch.status = IssueBatch.Status.QUEUED
+    batch.total = len(batch.rows)
+    batch.save(update_fields=["status", "total"])
+    transaction.on_commit(lambda: run_issue_batch.delay(batch.pk))
+    return batch
+
+
+def _issue_chunk(*, batch: IssueBatch, rows: Iterable[dict]) -> int:
+    """Issue one chunk; returns how many rows were already issued (skipped)."""
+    rows = list(rows)
+    keys = {
+        row_idempotency_key(badge_class_id=batch.badge_class_id, email=row["email"], issued_on=row["issued_on"]): row
+        for row in rows
+    }
+    existing = set(Assertion.objects.filter(idempotency_key__in=list(keys)).values_list("idempotency_key", flat=True))
+    for key, row in keys.items():
+        if key in existing:
+            continue
+        evidence = [EvidenceInput(url=row["evidence_url"], name=_("Preuve"))] if row["evidence_url"] else []
+        day = date.fromisoformat(row["issued_on"]) if row["issued_on"] else None
+        assertion_issue(
+            badge_class=batch.badge_class,
+            recipient_email=row["email"],
+            recipient_name=row["name"],
+            issued_by=batch.created_by,
+            via=Assertion.Via.MEDIATOR,
+            narrative=row["narrative"] or batch.narrative,
+            evidence=evidence,
+            issued_on=issued_on_from_date(day),
+            idempotency_key=key,
+        )
+    return len(existing)
+
+
+def batch_run(*, batch_id: int) -> IssueBatch:
+    """Issue the rows of a confirmed batch, chunk by chunk.
+
+    Each chunk commits together with the ``done`` counter, so a worker that dies
+    resumes after the last committed chunk, and the progress page reads the truth.
+    """
+    batch = IssueBatch.objects.select_related("badge_class__issuer", "created_by").get(pk=batch_id)
+    if batch.status in (IssueBatch.Status.DONE, IssueBatch.Status.CHECKED):
+        return batch
+    if batch.status != IssueBatch.Status.RUNNING:
+        IssueBatch.objects.filter(pk=batch.pk).update(status=IssueBatch.Status.RUNNING, started_at=timezone.now())
+    start = batch.done
+    try:
+        for offset in range(start, len(batch.rows), CHUNK_SIZE):
+            chunk = batch.rows[offset:offset + CHUNK_SIZE]
+            with transaction.atomic():
+                skipped = _issue_chunk(batch=batch, rows=chunk)
+                IssueBatch.objects.filter(pk=batch.pk).update(
+                    done=offset + len(chunk), skipped=batch.skipped + skipped
+                )
+            batch.skipped += skipped
+    except (PermissionDenied, ValidationError) as exc:
+        # Not worth retrying: the mediator lost the habilitation, or the badge was archived.
+        batch_fail(batch_id=batch.pk, error=" ".join(getattr(exc, "messages", [str(exc)])))
+        batch.refresh_from_db()
+        return batch
+    IssueBatch.objects.filter(pk=batch.pk).update(status=IssueBatch.Status.DONE, finished_at=timezone.now())
+    batch.refresh_from_db()
+    return batch
+
+
+def batch_fail(*, batch_id: int, error: str) -> None:
+    IssueBatch.objects.filter(pk=batch_id).exclude(status=IssueBatch.Status.DONE).update(
+        status=IssueBatch.Status.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
+
+
+def batch_rejected_csv(*, batch: IssueBatch) -> str:
+    """The rejected rows with their reasons, to fix and upload again (Excel-friendly: ``;`` and BOM)."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(["ligne", "nom", "e-mail", "observation", "lien de la preuve", "date", "motif"])
+    for row in batch.rejected:
+        writer.writerow([row["line"], row["name"], row["email"], row["narrative"], row["evidence_url"],
+                         row["issued_on"], " ; ".join(row["reasons"])])
+    return out.getvalue()
