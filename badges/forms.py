@@ -98,3 +98,46 @@ class BatchUploadForm(forms.Form):
             raise forms.ValidationError(_("Ce fichier n'est pas un fichier CSV (texte)."))
         return data
 # --- end of partner space
+
+
+# --- Beneficiary accounts and wallet ----------------------------------------
+
+class SignupForm(forms.Form):
+    name = forms.CharField(label=_("Votre nom"), max_length=150,
+                           widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    email = forms.EmailField(label=_("Votre adresse e-mail"),
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password = forms.CharField(label=_("Choisissez un mot de passe"), strip=False,
+                               help_text=_("Au moins 8 caractères."),
+                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+
+class ClaimSignupForm(forms.Form):
+    """Sign-up on a claim page: the e-mail is the one the badge was sent to."""
+
+    name = forms.CharField(label=_("Votre nom"), max_length=150,
+                           widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    password = forms.CharField(label=_("Choisissez un mot de passe"), strip=False,
+                               help_text=_("Au moins 8 caractères."),
+                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField(label=_("Adresse e-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+
+class ShownDetailsForm(forms.Form):
+    show_evidence = forms.BooleanField(label=_("Montrer les preuves"), required=False)
+    show_narrative = forms.BooleanField(label=_("Montrer l'observation du médiateur"), required=False)
+
+
+class WalletProfileForm(forms.Form):
+    public = forms.BooleanField(label=_("Ma page est publique"), required=False)
+    slug = forms.SlugField(label=_("Adresse de ma page"), max_length=60, required=False,
+                           help_text=_("Lettres, chiffres et tirets, par exemple : sam-martin"))
+    display_name = forms.CharField(label=_("Nom affiché"), max_length=200, required=False)
+    headline = forms.CharField(label=_("Présentation en une phrase"), max_length=300, required=False)
+
+
+class ConfirmForm(forms.Form):
+    confirm = forms.BooleanField(label=_("Je confirme"), required=True)

@@ -91,3 +91,44 @@ def get_batch_for_user(*, user: AbstractBaseUser, public_id):
 def partner_memberships(*, user: AbstractBaseUser):
     return Membership.objects.filter(user=user).select_related("issuer").order_by("issuer__name")
 # --- end of partner space
+
+
+# --- The beneficiary's wallet -------------------------------------------------
+
+def wallet_assertions(*, user: AbstractBaseUser, emails: list[str] | None = None):
+    """Assertions in ``user``'s wallet: claimed by them or sent to one of their verified
+    addresses, minus declined ones. Issuer joined: one query for the whole grid."""
+    from django.db.models import Q
+
+    if emails is None:
+        emails = user_verified_emails(user=user)
+    return (
+        Assertion.objects.filter(Q(recipient_user=user) | Q(recipient_email__in=emails))
+        .filter(declined_at__isnull=True)
+        .select_related("badge_class__issuer")
+        .order_by("-issued_on")
+    )
+
+
+def user_owns_assertion(*, user: AbstractBaseUser, assertion: Assertion) -> bool:
+    if not user.is_authenticated or assertion.declined_at is not None:
+        return False
+    if assertion.recipient_user_id == user.pk:
+        return True
+    return assertion.recipient_email in user_verified_emails(user=user)
+
+
+def get_assertion_for_owner(*, user: AbstractBaseUser, public_id) -> Assertion:
+    """The owner's view of one of their badges; 404 for anyone else."""
+    from django.http import Http404
+
+    assertion = (
+        Assertion.objects.select_related("badge_class__issuer").filter(public_id=public_id).first()
+    )
+    if assertion is None or not user_owns_assertion(user=user, assertion=assertion):
+        raise Http404
+    return assertion
+
+
+def badge_class_holder_count(*, badge_class: BadgeClass) -> int:
+    return badge_class.assertions.valid().values("recipient_email").distinct().count()

@@ -1,4 +1,19 @@
 """The beneficiary's wallet ("passeport"): badges, sharing, public profile, import, my data."""
 
+from django.urls import path
+
+from badges.views import wallet
+
 app_name = "wallet"
-urlpatterns: list = []
+urlpatterns = [
+    path("", wallet.home, name="home"),
+    path("badges/<uuid:public_id>/", wallet.badge, name="badge"),
+    path("badges/<uuid:public_id>/visibilite/", wallet.badge_visibility, name="badge_visibility"),
+    path("badges/<uuid:public_id>/details/", wallet.badge_details, name="badge_details"),
+    path("badges/<uuid:public_id>/qr.<str:fmt>", wallet.badge_qr, name="badge_qr"),
+    path("badges/<uuid:public_id>/imprimer/", wallet.badge_print, name="badge_print"),
+    path("badges/<uuid:public_id>/telecharger/<str:fmt>/", wallet.badge_download, name="badge_download"),
+    path("ma-page/", wallet.profile_edit, name="profile_edit"),
+    path("p/<slug:slug>/", wallet.profile, name="profile"),
+    path("mes-donnees/", wallet.my_data, name="my_data"),
+]

@@ -21,3 +21,24 @@ from badges.services.uploads import upload_validate  # noqa: E402
 
 __all__ += ["Recipient", "assertion_issue_many", "batch_create", "batch_rejected_csv", "batch_run", "batch_start",
             "csv_check", "recipients_parse", "upload_validate"]
+
+from badges.services.accounts import (  # noqa: E402
+    account_create,
+    account_delete,
+    email_address_remove,
+    email_address_request,
+    email_verification_confirm,
+    login_link_send,
+    login_link_use,
+)
+from badges.services.wallet import (  # noqa: E402
+    assertion_claim,
+    assertion_decline,
+    assertion_set_shown_details,
+    assertion_set_visibility,
+    wallet_profile_update,
+)
+
+__all__ += ["account_create", "account_delete", "assertion_claim", "assertion_decline", "assertion_set_shown_details",
+            "assertion_set_visibility", "email_address_remove", "email_address_request", "email_verification_confirm",
+            "login_link_send", "login_link_use", "wallet_profile_update"]

@@ -1,0 +1,348 @@
+"""The beneficiary's wallet ("passeport"): claim, badges, sharing, public profile, my data."""
+
+import csv
+import io
+import json
+import zipfile
+from urllib.parse import urlencode
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from badges import selectors
+from badges.forms import ClaimSignupForm, ConfirmForm, ShownDetailsForm, WalletProfileForm
+from badges.models import Assertion, EmailAddress, WalletProfile
+from badges.services import accounts as account_services
+from badges.services import wallet as services
+from badges.views.accounts import BACKEND, add_errors
+from pathways.selectors import pathway_progress, pathways_with_steps
+
+
+def public_url(assertion: Assertion) -> str:
+    return settings.SITE_URL + assertion.get_absolute_url()
+
+
+def linkedin_add_url(assertion: Assertion) -> str:
+    """LinkedIn's "Add licence or certification" form, pre-filled."""
+    params = {
+        "startTask": "CERTIFICATION_NAME",
+        "name": assertion.badge_class.name,
+        "organizationName": assertion.badge_class.issuer.name,
+        "issueYear": assertion.issued_on.year,
+        "issueMonth": assertion.issued_on.month,
+    }
+    if assertion.expires_on:
+        params["expirationYear"] = assertion.expires_on.year
+        params["expirationMonth"] = assertion.expires_on.month
+    params["certUrl"] = public_url(assertion)
+    params["certId"] = str(assertion.public_id)
+    return "https://www.linkedin.com/profile/add?" + urlencode(params)
+
+
+def linkedin_share_url(assertion: Assertion) -> str:
+    return "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": public_url(assertion)})
+
+
+def qr_svg(data: str) -> str:
+    return qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2).to_string(
+        encoding="unicode"
+    )
+
+
+def qr_png(data: str) -> bytes:
+    buffer = io.BytesIO()
+    qrcode.make(data, box_size=10, border=2).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def file_stem(assertion: Assertion) -> str:
+    return slugify(assertion.badge_class.name)[:60] or "badge"
+
+
+# --- Claim --------------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+def claim(request: HttpRequest, token: str) -> HttpResponse:
+    assertion = get_object_or_404(Assertion.objects.select_related("badge_class__issuer"), claim_token=token)
+    user = request.user
+    if assertion.claimed_at or assertion.declined_at:
+        if assertion.declined_at is None and selectors.user_owns_assertion(user=user, assertion=assertion):
+            return redirect("wallet:badge", public_id=assertion.public_id)
+        return render(request, "badges/claim_used.html", {"assertion": assertion}, status=410)
+
+    action = request.POST.get("action") if request.method == "POST" else None
+    signup_form = ClaimSignupForm(request.POST if action == "signup" else None)
+    error = None
+    if action == "decline":
+        try:
+            services.assertion_decline(assertion=assertion)
+        except ValidationError as exc:
+            error = exc.messages[0]
+        else:
+            return render(request, "badges/claim_declined.html", {"assertion": assertion})
+    elif action == "claim" and user.is_authenticated:
+        try:
+            services.assertion_claim(assertion=assertion, user=user)
+        except ValidationError as exc:
+            error = exc.messages[0]
+        else:
+            messages.success(request, _("Le badge est dans votre passeport."))
+            return redirect("wallet:badge", public_id=assertion.public_id)
+    elif action == "signup" and not user.is_authenticated and signup_form.is_valid():
+        try:
+            with transaction.atomic():
+                user = account_services.account_create(
+                    name=signup_form.cleaned_data["name"], email=assertion.recipient_email,
+                    password=signup_form.cleaned_data["password"], email_verified=True,
+                )
+                services.assertion_claim(assertion=assertion, user=user)
+        except ValidationError as exc:
+            add_errors(signup_form, exc)
+        else:
+            login(request, user, backend=BACKEND)
+            messages.success(request, _("Votre compte est créé et le badge est dans votre passeport."))
+            return redirect("wallet:badge", public_id=assertion.public_id)
+
+    context = {
+        "assertion": assertion,
+        "signup_form": signup_form,
+        "error": error,
+        "account_exists": EmailAddress.objects.filter(email=assertion.recipient_email).exists(),
+        "claim_path": request.path,
+    }
+    return render(request, "badges/claim.html", context, status=400 if error else 200)
+
+
+# --- Wallet -------------------------------------------------------------------
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    emails = selectors.user_verified_emails(user=request.user)
+    assertions = list(selectors.wallet_assertions(user=request.user, emails=emails))
+    held = {a.badge_class_id for a in assertions if a.status == "valid"}
+    context = {
+        "assertions": assertions,
+        "progress": pathway_progress(held_badge_class_ids=held, emails=emails),
+        "unverified": [e for e in request.user.email_addresses.all() if e.verified_at is None],
+    }
+    return render(request, "badges/wallet/home.html", context)
+
+
+@login_required
+@require_GET
+def badge(request: HttpRequest, public_id) -> HttpResponse:
+    assertion = selectors.get_assertion_for_owner(user=request.user, public_id=public_id)
+    context = {
+        **badge_page_context(assertion),
+        "public_url": public_url(assertion),
+        "linkedin_add_url": linkedin_add_url(assertion),
+        "linkedin_share_url": linkedin_share_url(assertion),
+        "details_form": ShownDetailsForm(
+            initial={"show_evidence": assertion.show_evidence, "show_narrative": assertion.show_narrative}
+        ),
+        "qr_svg": qr_svg(public_url(assertion)),
+    }
+    return render(request, "badges/wallet/badge.html", context)
+
+
+def badge_page_context(assertion: Assertion) -> dict:
+    """Everything a recruiter sees about an assertion (also used by the public page)."""
+    badge_class = assertion.badge_class
+    return {
+        "assertion": assertion,
+        "badge_class": badge_class,
+        "evidence": list(assertion.evidence.all()),
+        "alignments": list(badge_class.alignments.all()),
+        "endorsements": [
+            *assertion.endorsements.published().select_related("endorser"),
+            *badge_class.endorsements.published().select_related("endorser"),
+        ],
+        "holder_count": selectors.badge_class_holder_count(badge_class=badge_class),
+        "pathway_steps": list(badge_class.pathway_steps.select_related("pathway")),
+    }
+
+
+@login_required
+@require_POST
+def badge_visibility(request: HttpRequest, public_id) -> HttpResponse:
+    assertion = selectors.get_assertion_for_owner(user=request.user, public_id=public_id)
+    public = request.POST.get("visibility") == Assertion.Visibility.PUBLIC
+    services.assertion_set_visibility(assertion=assertion, user=request.user, public=public)
+    if public:
+        messages.success(request, _("Votre badge est public : toute personne qui a le lien peut le voir."))
+    else:
+        messages.success(request, _("Votre badge est privé : vous seul le voyez."))
+    return redirect("wallet:badge", public_id=assertion.public_id)
+
+
+@login_required
+@require_POST
+def badge_details(request: HttpRequest, public_id) -> HttpResponse:
+    assertion = selectors.get_assertion_for_owner(user=request.user, public_id=public_id)
+    form = ShownDetailsForm(request.POST)
+    form.is_valid()  # two optional checkboxes: always valid
+    services.assertion_set_shown_details(assertion=assertion, user=request.user, **form.cleaned_data)
+    messages.success(request, _("Vos choix sont enregistrés."))
+    return redirect("wallet:badge", public_id=assertion.public_id)
+
+
+@login_required
+@require_GET
+def badge_qr(request: HttpRequest, public_id, fmt: str) -> HttpResponse:
+    assertion = selectors.get_assertion_for_owner(user=request.user, public_id=public_id)
+    url = public_url(assertion)
+    if fmt == "svg":
+        response = HttpResponse(qr_svg(url), content_type="image/svg+xml")
+    else:
+        response = HttpResponse(qr_png(url), content_type="image/png")
+    if "telecharger" in request.GET:
+        response["Content-Disposition"] = f'attachment; filename="qr-{file_stem(assertion)}.{fmt}"'
+    return response
+
+
+@login_required
+@require_GET
+def badge_print(request: HttpRequest, public_id) -> HttpResponse:
+    assertion = selectors.get_assertion_for_owner(user=request.user, public_id=public_id)
+    context = {"assertion": assertion, "public_url": public_url(assertion), "qr_svg": qr_svg(public_url(assertion))}
+    return render(request, "badges/wallet/print.html", context)
+
+
+@login_required
+@require_GET
+def badge_download(request: HttpRequest, public_id, fmt: str) -> HttpResponse:
+    assertion = selectors.get_assertion_for_owner(user=request.user, public_id=public_id)
+    content, content_type = download_content(assertion, fmt)
+    if content is None:
+        messages.info(request, _("Ce fichier est en préparation. Revenez dans quelques minutes."))
+        return redirect("wallet:badge", public_id=assertion.public_id)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file_stem(assertion)}.{fmt}"'
+    return response
+
+
+def download_content(assertion: Assertion, fmt: str) -> tuple[bytes | str | None, str]:
+    if fmt in ("png", "svg"):
+        field = assertion.baked_png if fmt == "png" else assertion.baked_svg
+        if not field:
+            return None, ""
+        with field.open("rb") as handle:
+            return handle.read(), "image/png" if fmt == "png" else "image/svg+xml"
+    if fmt == "json":
+        if not assertion.ob3_credential:
+            return None, ""
+        return json.dumps(assertion.ob3_credential, ensure_ascii=False, indent=2), "application/json"
+    if fmt == "jwt":
+        return (assertion.ob3_jwt or None), "text/plain"
+    raise Http404
+
+
+# --- Public profile -----------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    profile = WalletProfile.objects.filter(user=request.user).first()
+    initial = {"display_name": request.user.get_full_name()}
+    if profile:
+        initial = {"public": profile.public, "slug": profile.slug, "display_name": profile.display_name,
+                   "headline": profile.headline}
+    form = WalletProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.wallet_profile_update(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Votre page est enregistrée."))
+            return redirect("wallet:profile_edit")
+    return render(request, "badges/wallet/profile_edit.html", {"form": form, "profile": profile})
+
+
+@require_GET
+def profile(request: HttpRequest, slug: str) -> HttpResponse:
+    profile = get_object_or_404(WalletProfile.objects.select_related("user"), slug=slug, public=True)
+    assertions = [
+        a for a in selectors.wallet_assertions(user=profile.user).filter(visibility=Assertion.Visibility.PUBLIC)
+    ]
+    by_class: dict[int, list[Assertion]] = {}
+    for assertion in assertions:
+        by_class.setdefault(assertion.badge_class_id, []).append(assertion)
+    groups, placed = [], set()
+    pathways = pathways_with_steps().filter(
+        Q(steps__badge_class_id__in=list(by_class)) | Q(key_badge_id__in=list(by_class))
+    ).distinct()
+    for pathway in pathways:
+        class_ids = [step.badge_class_id for step in pathway.steps.all()] + [pathway.key_badge_id]
+        items = [a for class_id in class_ids if class_id in by_class for a in by_class[class_id]]
+        placed.update(a.pk for a in items)
+        groups.append((pathway, items))
+    others = [a for a in assertions if a.pk not in placed]
+    context = {"profile": profile, "groups": groups, "others": others, "count": len(assertions)}
+    return render(request, "badges/wallet/profile.html", context)
+
+
+# --- My data ------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_data(request: HttpRequest) -> HttpResponse:
+    export_form = ConfirmForm(prefix="export")
+    delete_form = ConfirmForm(prefix="delete")
+    if request.method == "POST" and "export-confirm" in request.POST:
+        export_form = ConfirmForm(request.POST, prefix="export")
+        if export_form.is_valid():
+            response = HttpResponse(wallet_export_zip(request.user), content_type="application/zip")
+            response["Content-Disposition"] = 'attachment; filename="mon-passeport-badgehub.zip"'
+            return response
+    elif request.method == "POST":
+        delete_form = ConfirmForm(request.POST, prefix="delete")
+        if delete_form.is_valid():
+            account_services.account_delete(user=request.user)
+            logout(request)
+            messages.success(request, _("Votre compte et votre passeport sont supprimés."))
+            return redirect("home")
+    return render(request, "badges/wallet/my_data.html", {"export_form": export_form, "delete_form": delete_form})
+
+
+def wallet_export_zip(user) -> bytes:
+    """Baked images, Open Badges documents and a CSV list of every badge in the wallet."""
+    buffer = io.BytesIO()
+    rows = io.StringIO()
+    writer = csv.writer(rows)
+    writer.writerow(["badge", "emetteur", "delivre_le", "expire_le", "statut", "visibilite", "lien", "fichier"])
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for assertion in selectors.wallet_assertions(user=user):
+            stem = f"{file_stem(assertion)}-{str(assertion.public_id)[:8]}"
+            for fmt in ("png", "svg", "json", "jwt"):
+                content, _type = download_content(assertion, fmt)
+                if content is not None:
+                    archive.writestr(f"badges/{stem}.{fmt}", content)
+            writer.writerow([
+                assertion.badge_class.name, assertion.badge_class.issuer.name, assertion.issued_on.date().isoformat(),
+                assertion.expires_on.date().isoformat() if assertion.expires_on else "", assertion.status,
+                assertion.visibility, public_url(assertion), f"badges/{stem}",
+            ])
+        archive.writestr("badges.csv", rows.getvalue())
+        account = {
+            "nom": user.get_full_name() or user.first_name,
+            "adresses": [
+                {"email": a.email, "verifiee": bool(a.verified_at)} for a in user.email_addresses.all()
+            ],
+        }
+        archive.writestr("compte.json", json.dumps(account, ensure_ascii=False, indent=2))
+    return buffer.getvalue()
+

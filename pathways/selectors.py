@@ -1,0 +1,85 @@
+"""Reads of the pathways app that other apps' pages need (the wallet, badge pages)."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from badges.models import BadgeClass
+from pathways.models import Enrolment, Pathway, PathwayStep
+
+
+@dataclass
+class StepProgress:
+    badge_class: BadgeClass
+    state: str  # "held", "available" or "locked"
+    available_on: object = None  # date a time-based step opens
+    is_key: bool = False
+
+
+@dataclass
+class PathwayProgress:
+    pathway: Pathway
+    steps: list[StepProgress] = field(default_factory=list)
+
+    @property
+    def held_count(self) -> int:
+        return sum(1 for step in self.steps if step.state == "held" and not step.is_key)
+
+    @property
+    def step_count(self) -> int:
+        return sum(1 for step in self.steps if not step.is_key)
+
+    @property
+    def complete(self) -> bool:
+        key = [step for step in self.steps if step.is_key]
+        return bool(key) and key[0].state == "held"
+
+
+def pathways_with_steps():
+    return Pathway.objects.select_related("issuer", "key_badge__issuer").prefetch_related(
+        Prefetch("steps", queryset=PathwayStep.objects.select_related("badge_class__issuer").order_by("order"))
+    )
+
+
+def pathway_progress(*, held_badge_class_ids: set[int], emails: list[str]) -> list[PathwayProgress]:
+    """Progress in every pathway the person is in (holds a step or is enrolled):
+    each step held, available now, or locked (a time-based step whose delay has
+    not passed, or the key badge before the steps are done). Three queries."""
+    enrolments = {
+        enrolment.pathway_id: enrolment for enrolment in Enrolment.objects.filter(recipient_email__in=emails)
+    } if emails else {}
+    pathways = pathways_with_steps().filter(
+        Q(steps__badge_class_id__in=held_badge_class_ids) | Q(key_badge_id__in=held_badge_class_ids)
+        | Q(pk__in=list(enrolments))
+    ).distinct()
+    now = timezone.now()
+    result = []
+    for pathway in pathways:
+        enrolment = enrolments.get(pathway.pk)
+        progress = PathwayProgress(pathway=pathway)
+        for step in pathway.steps.all():
+            if step.badge_class_id in held_badge_class_ids:
+                progress.steps.append(StepProgress(step.badge_class, "held"))
+                continue
+            opens = None
+            if step.min_delay_days:
+                start = enrolment.started_on if enrolment else None
+                opens = start + timedelta(days=step.min_delay_days) if start else None
+            locked = step.min_delay_days and (opens is None or opens > now)
+            progress.steps.append(StepProgress(step.badge_class, "locked" if locked else "available", opens))
+        if pathway.key_badge_id:
+            state = "held" if pathway.key_badge_id in held_badge_class_ids else "locked"
+            progress.steps.append(StepProgress(pathway.key_badge, state, is_key=True))
+        result.append(progress)
+    return result
+
+
+def pathway_progress_by_badge_class(progress: list[PathwayProgress]) -> dict[int, list[Pathway]]:
+    """badge class id → pathways it belongs to, from an already computed progress list."""
+    result: dict[int, list[Pathway]] = {}
+    for item in progress:
+        for step in item.steps:
+            result.setdefault(step.badge_class.pk, []).append(item.pathway)
+    return result
