@@ -1,0 +1,132 @@
+"""Every issued badge is signed, baked and hosted so that it verifies anywhere."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from badges.issuing import assertion_finalise
+from badges.models import Assertion
+from badges.openbadges import bake
+from badges.services import assertion_issue, assertion_revoke
+from badges.verification import verify_badge
+from issuers.models import SigningKey
+from issuers.services import signing_key_create, signing_key_revoke
+
+pytestmark = pytest.mark.django_db
+
+JSON = {"HTTP_ACCEPT": "application/ld+json"}
+
+
+@pytest.fixture
+def assertion(badge_class, owner) -> Assertion:
+    issued = assertion_issue(badge_class=badge_class, recipient_email="sam@example.org", recipient_name="Sam",
+                             issued_by=owner, narrative="Observé à l'atelier.")
+    return assertion_finalise(assertion=issued)
+
+
+def test_a_finalised_badge_carries_every_format(assertion):
+    assert assertion.baked_at is not None
+    assert assertion.ob2_jws.count(".") == 2
+    assert assertion.ob3_credential["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert assertion.ob3_credential["@context"] == [
+        "https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
+    assert assertion.ob3_jwt.count(".") == 2
+    keyword, text = bake.extract_png(assertion.baked_png.read())
+    assert keyword == "openbadgecredential" and json.loads(text)["id"] == assertion.ob3_credential["id"]
+    assert bake.extract_svg(assertion.baked_svg.read())[0] == "credential"
+
+
+def test_finalising_twice_signs_once(assertion):
+    proof = assertion.ob3_credential["proof"]["proofValue"]
+    again = assertion_finalise(assertion=assertion)
+    assert again.ob3_credential["proof"]["proofValue"] == proof
+
+
+@pytest.mark.parametrize("form", ["png", "svg", "ob2_jws", "ob3_jwt", "ob3_credential"])
+def test_each_format_verifies_and_matches_its_recipient(assertion, form):
+    data = getattr(assertion, f"baked_{form}").read() if form in ("png", "svg") else getattr(assertion, form)
+    report = verify_badge(data, expected_email="sam@example.org")
+    assert report.status == "valid", [c for c in report.checks if not c.ok]
+    assert report.recipient_match is True
+    assert report.badge_name == "Je sais utiliser un ordinateur"
+
+
+def test_a_tampered_credential_fails(assertion):
+    credential = dict(assertion.ob3_credential)
+    credential["name"] = "Je sais piloter un avion"
+    report = verify_badge(credential)
+    assert report.status == "invalid"
+
+
+def test_the_hosted_assertion_answers_json_ld_to_machines_and_html_to_people(client, assertion):
+    url = assertion.get_absolute_url()
+    document = client.get(url, **JSON).json()
+    assert document["type"] == "Assertion" and document["verification"] == {"type": "hosted"}
+    assert document["recipient"]["identity"].startswith("sha256$") and "sam@" not in json.dumps(document)
+    assert client.get(url, HTTP_ACCEPT="text/html").status_code == 404  # private by default: the page is hidden
+
+
+def test_a_revoked_hosted_assertion_answers_410_and_fails_everywhere(client, assertion, owner):
+    assertion_revoke(assertion=assertion, reason="Délivré par erreur", revoked_by=owner)
+    response = client.get(assertion.get_absolute_url(), **JSON)
+    assert response.status_code == 410 and response.json()["revoked"] is True
+    for data in (assertion.ob3_credential, assertion.ob2_jws, assertion.baked_png.read()):
+        report = verify_badge(data)
+        assert report.status == "revoked"
+
+
+def test_the_issuer_documents_list_every_key_so_old_badges_still_verify_after_rotation(client, assertion, issuer):
+    signing_key_create(issuer=issuer, algorithm=SigningKey.Algorithm.ED25519)
+    signing_key_create(issuer=issuer, algorithm=SigningKey.Algorithm.RSA)
+    ob3 = client.get(f"/ob/issuers/{issuer.public_id}", **JSON).json()
+    assert len(ob3["assertionMethod"]) == 2
+    assert verify_badge(assertion.ob3_credential).status == "valid"
+    assert verify_badge(assertion.ob2_jws).status == "valid"
+
+
+def test_the_key_documents_are_multikey_and_cryptographic_key(client, issuer):
+    ed = issuer.signing_keys.get(algorithm="Ed25519")
+    rsa = issuer.signing_keys.get(algorithm="RS256")
+    multikey = client.get(f"/ob/keys/{ed.public_id}").json()
+    assert multikey["type"] == "Multikey" and multikey["publicKeyMultibase"].startswith("z6Mk")
+    assert multikey["controller"].endswith(f"/ob/issuers/{issuer.public_id}")
+    crypto = client.get(f"/ob/keys/{rsa.public_id}").json()
+    assert crypto["type"] == "CryptographicKey" and "BEGIN PUBLIC KEY" in crypto["publicKeyPem"]
+
+
+def test_a_compromised_key_fails_the_badges_it_signed_after_the_compromise(assertion, issuer):
+    key = assertion.signing_key_ed25519
+    signing_key_revoke(key=key, reason="Fuite", revoked_at=timezone.now() - timedelta(days=1))
+    assert verify_badge(assertion.ob3_credential).status == "invalid"
+
+
+def test_a_badge_signed_before_the_compromise_stays_valid(assertion, issuer):
+    key = assertion.signing_key_ed25519
+    signing_key_revoke(key=key, reason="Fuite", revoked_at=timezone.now() + timedelta(minutes=5))
+    assert verify_badge(assertion.ob3_credential).status == "valid"
+
+
+def test_private_keys_are_encrypted_at_rest(issuer):
+    for key in issuer.signing_keys.all():
+        assert b"PRIVATE KEY" not in bytes(key.private_key_encrypted)
+
+
+def test_the_status_list_is_itself_a_signed_credential(client, assertion, issuer):
+    number, index = assertion.status_list
+    status = client.get(f"/ob/issuers/{issuer.public_id}/status/{number}").json()
+    assert status["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+    assert status["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert verify_badge(status).checks  # parsable by our own verifier
+
+
+def test_the_verifier_never_fetches_private_network_addresses():
+    report = verify_badge("http://10.0.0.1/badge.json")
+    assert report.status == "invalid"
+    assert any("réseau privé" in (c.message + c.detail) for c in report.checks)
+
+
+def test_browsers_are_sent_from_machine_urls_to_the_human_page(client, issuer):
+    response = client.get(f"/ob/issuers/{issuer.public_id}", HTTP_ACCEPT="text/html")
+    assert response.status_code == 302 and response["Location"] == issuer.get_absolute_url()
