@@ -97,6 +97,58 @@ class BatchUploadForm(forms.Form):
         if b"\x00" in data[:4096]:
             raise forms.ValidationError(_("Ce fichier n'est pas un fichier CSV (texte)."))
         return data
+
+class ApplicationStartForm(forms.Form):
+    name = forms.CharField(label=_("Votre nom"), max_length=200,
+                           widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    email = forms.EmailField(label=_("Votre adresse e-mail"),
+                             help_text=_("Vous y recevrez un lien pour reprendre votre demande plus tard."),
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+
+class ApplicationForm(forms.Form):
+    """The badge's questions, plus one new piece of evidence per save."""
+
+    evidence_text = forms.CharField(label=_("Décrivez ce que vous avez fait"), required=False,
+                                    widget=forms.Textarea(attrs={"rows": 3}))
+    evidence_url = forms.URLField(label=_("Lien vers une preuve"), required=False, assume_scheme="https")
+    evidence_file = forms.FileField(
+        label=_("Fichier ou photo"), required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf,.svg"}),
+    )
+
+    def __init__(self, *args, questions: list[str], answers: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        answers = answers or {}
+        question_fields = {}
+        for index, question in enumerate(questions):
+            question_fields[f"question_{index}"] = forms.CharField(
+                label=question, required=False, initial=answers.get(question, ""),
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+        # Questions first, then the evidence.
+        self.fields = {**question_fields, **self.fields}
+
+    def clean_evidence_file(self):
+        return _validated_upload(self.cleaned_data.get("evidence_file"))
+
+    def answers(self) -> dict[str, str]:
+        return {q: self.cleaned_data.get(f"question_{i}", "") for i, q in enumerate(self.questions)}
+
+
+class ReviewForm(forms.Form):
+    DECISIONS = [("accept", _("Accepter et délivrer le badge")), ("more", _("Demander des preuves complémentaires")),
+                 ("refuse", _("Refuser"))]
+    decision = forms.ChoiceField(label=_("Décision"), choices=DECISIONS, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Commentaire pour le demandeur"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SelfIssueForm(forms.Form):
+    narrative = forms.CharField(label=_("Ce que vous savez faire (facultatif)"), required=False,
+                                widget=forms.Textarea(attrs={"rows": 3}))
+    evidence_url = forms.URLField(label=_("Lien vers une preuve (facultatif)"), required=False, assume_scheme="https")
 # --- end of partner space
 
 

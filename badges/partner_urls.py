@@ -1,8 +1,8 @@
 """The partner space ("espace partenaire"): issuing, applications review, staff pages."""
 
-from django.urls import path
+from django.urls import path, re_path
 
-from badges.views import partner
+from badges.views import applications, partner
 
 app_name = "partner"
 urlpatterns = [
@@ -14,4 +14,14 @@ urlpatterns = [
     path("groupes/<uuid:public_id>/delivrer/", partner.batch_start, name="batch_start"),
     path("groupes/<uuid:public_id>/progression.json", partner.batch_progress, name="batch_progress"),
     path("groupes/<uuid:public_id>/lignes-rejetees.csv", partner.batch_rejected, name="batch_rejected"),
+    # Badges on request: public pages (QR codes lead here) and the applicant's own page.
+    path("d/<str:code>/", applications.short_link, name="short_link"),
+    path("demander/<uuid:public_id>/", applications.request_page, name="request"),
+    path("demander/<uuid:public_id>/affiche/", applications.request_poster, name="request_poster"),
+    re_path(r"^demander/(?P<public_id>[0-9a-f-]{36})/qr\.(?P<fmt>png|svg)$", applications.request_qr,
+            name="request_qr"),
+    path("demander/<uuid:public_id>/auto-declarer/", applications.self_issue, name="self_issue"),
+    path("demande/<str:token>/", applications.application_edit, name="application_edit"),
+    path("evaluations/", applications.review_queue, name="review_queue"),
+    path("evaluations/<uuid:public_id>/", applications.review, name="review"),
 ]

@@ -90,6 +90,50 @@ def get_batch_for_user(*, user: AbstractBaseUser, public_id):
 
 def partner_memberships(*, user: AbstractBaseUser):
     return Membership.objects.filter(user=user).select_related("issuer").order_by("issuer__name")
+
+def user_can_review(*, user: AbstractBaseUser, badge_class: BadgeClass) -> bool:
+    """Issuer staff and reviewers, or people the badge class names as its reviewers (peers)."""
+    if not user.is_authenticated:
+        return False
+    return (
+        Membership.objects.filter(user=user, issuer_id=badge_class.issuer_id, role__in=Membership.REVIEWING_ROLES)
+        .exists()
+        or badge_class.reviewers.filter(pk=user.pk).exists()
+    )
+
+
+def badge_classes_user_reviews(*, user: AbstractBaseUser):
+    from django.db.models import Q
+
+    if not user.is_authenticated:
+        return BadgeClass.objects.none()
+    issuer_ids = Membership.objects.filter(user=user, role__in=Membership.REVIEWING_ROLES).values("issuer_id")
+    return (
+        BadgeClass.objects.filter(Q(issuer_id__in=issuer_ids) | Q(reviewers=user), requestable=True)
+        .distinct()
+        .select_related("issuer")
+        .order_by("issuer__name", "name")
+    )
+
+
+def applications_for_reviewer(*, user: AbstractBaseUser):
+    from badges.models import Application
+
+    return (
+        Application.objects.filter(badge_class__in=badge_classes_user_reviews(user=user))
+        .exclude(status=Application.Status.DRAFT)
+        .select_related("badge_class__issuer")
+        .order_by("submitted_at")
+    )
+
+
+def get_application_for_reviewer(*, user: AbstractBaseUser, public_id):
+    from django.http import Http404
+
+    application = applications_for_reviewer(user=user).filter(public_id=public_id).first()
+    if application is None:
+        raise Http404
+    return application
 # --- end of partner space
 
 

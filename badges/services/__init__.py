@@ -7,6 +7,15 @@ from badges.services.issuing import EvidenceInput, assertion_issue, assertion_re
 __all__ = ["EvidenceInput", "assertion_issue", "assertion_revoke", "email_address_add", "email_queue",
            "email_resend", "email_send", "evidence_add"]
 
+from badges.services.applications import (  # noqa: E402
+    application_accept,
+    application_refuse,
+    application_request_more,
+    application_save,
+    application_start,
+    application_submit,
+    assertion_self_issue,
+)
 from badges.services.batches import (  # noqa: E402
     Recipient,
     assertion_issue_many,
@@ -19,8 +28,10 @@ from badges.services.batches import (  # noqa: E402
 )
 from badges.services.uploads import upload_validate  # noqa: E402
 
-__all__ += ["Recipient", "assertion_issue_many", "batch_create", "batch_rejected_csv", "batch_run", "batch_start",
-            "csv_check", "recipients_parse", "upload_validate"]
+__all__ += ["Recipient", "application_accept", "application_refuse", "application_request_more", "application_save",
+            "application_start", "application_submit", "assertion_issue_many", "assertion_self_issue",
+            "batch_create", "batch_rejected_csv", "batch_run", "batch_start", "csv_check", "recipients_parse",
+            "upload_validate"]
 
 from badges.services.accounts import (  # noqa: E402
     account_create,
