@@ -62,7 +62,9 @@ function errorText(result) {
     if(Array.isArray(value)) {
       value.forEach(collect);
     } else if(value instanceof Error || value.message) {
-      errors.push(`${value.name || 'Error'}: ${value.message}`);
+      const event = value.details && value.details.event;
+      const why = event ? ` (${event.code}: ${JSON.stringify(event.details)})` : '';
+      errors.push(`${value.name || 'Error'}: ${value.message}${why}`);
       collect(value.errors);
     }
   };

@@ -1,0 +1,93 @@
+"""Verify one OB 3.0 credential in-process with our engine and with Digital Bazaar's
+JavaScript VC stack (tests/interop/js/verify.mjs), in the same run, and print medians.
+
+Both sides verify the same eddsa-rdfc-2022 credential whose key is a did:key, so
+neither touches the network; the JavaScript loop is timed inside node, after a
+warm-up, so process start and module loading are not counted.
+
+Run: tests/interop/setup && .venv/bin/python bench/bench_verify_compare.py [RUNS]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from badges.openbadges import keys, ob3, proofs  # noqa: E402
+from badges.openbadges.jsonld import CONTEXT_FILES, CONTEXTS_DIR  # noqa: E402
+from badges.openbadges.verify import verify  # noqa: E402
+from tests.openbadges.factories import assertion, issuer  # noqa: E402
+
+JS_VERIFY = ROOT / "tests" / "interop" / "js" / "verify.mjs"
+OB3_EXTENSIONS = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
+
+
+def did_key_credential() -> dict:
+    pair = keys.generate_ed25519()
+    did = f"did:key:{pair.public_multibase}"
+    data = assertion()
+    badge = dataclasses.replace(data.badge, issuer=issuer(id=did, public_key_urls=()))
+    data = dataclasses.replace(data, badge=badge)
+    credential = ob3.build_credential(data)
+    # The JavaScript stack refuses 1EdTech's schema-validator type unless a context defines it.
+    credential["@context"] = [*credential["@context"], OB3_EXTENSIONS]
+    return proofs.add_data_integrity_proof(credential, pair.private_pem, f"{did}#{pair.public_multibase}",
+                                           "2025-01-01T00:00:00Z")
+
+
+def median_ms(fn, runs: int) -> float:
+    fn()  # warm-up: processed contexts are cached per process
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def main() -> None:
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 50
+    if not (JS_VERIFY.parent / "node_modules").exists():
+        sys.exit("Run tests/interop/setup first (installs the JavaScript verifier).")
+    credential = did_key_credential()
+    now = datetime.now(UTC)
+
+    def no_fetch(url):
+        raise AssertionError(f"unexpected fetch of {url}")
+
+    report = verify(credential, fetch=no_fetch, now=now)
+    assert report.valid, [c for c in report.checks if not c.ok]
+    ours_full = median_ms(lambda: verify(credential, fetch=no_fetch, now=now), runs)
+    ours_proof = median_ms(lambda: proofs.verify_data_integrity_proof(credential, None), runs)
+
+    env = {**os.environ, "BADGEHUB_CONTEXTS": json.dumps(
+        {url: str(CONTEXTS_DIR / name) for url, name in CONTEXT_FILES.items()})}
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump(credential, handle)
+    try:
+        done = subprocess.run(["node", str(JS_VERIFY), "--bench", str(runs), handle.name],
+                              capture_output=True, text=True, env=env, check=True, timeout=600)
+    finally:
+        os.unlink(handle.name)
+    theirs = json.loads(done.stdout)["median_ms"]
+
+    print(f"Verify one OB 3.0 credential (eddsa-rdfc-2022, did:key), median of {runs} runs:")
+    print(f"  badgehub engine, full report       {ours_full:8.2f} ms")
+    print(f"  badgehub engine, proof only        {ours_proof:8.2f} ms")
+    print(f"  @digitalbazaar/vc verifyCredential {theirs:8.2f} ms")
+    print(f"  ratio ours (full) / theirs         {ours_full / theirs:8.2f}")
+
+
+if __name__ == "__main__":
+    main()
