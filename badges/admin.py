@@ -34,11 +34,28 @@ class EvidenceInline(admin.TabularInline):
     fields = ["name", "narrative", "url", "file", "genre"]
 
 
+class BakeStateFilter(admin.SimpleListFilter):
+    title = _("signature et cuisson")
+    parameter_name = "bake"
+
+    def lookups(self, request, model_admin):
+        return [("done", _("terminées")), ("pending", _("en attente")), ("failed", _("en échec"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "done":
+            return queryset.filter(baked_at__isnull=False)
+        if self.value() == "pending":
+            return queryset.filter(baked_at__isnull=True, bake_error="")
+        if self.value() == "failed":
+            return queryset.filter(baked_at__isnull=True).exclude(bake_error="")
+        return queryset
+
+
 @admin.register(Assertion)
 class AssertionAdmin(admin.ModelAdmin):
     list_display = ["badge_class", "recipient_name", "recipient_email", "issued_on", "issued_via", "revoked",
                     "visibility"]
-    list_filter = ["issued_via", "revoked", "visibility", "badge_class__issuer", "badge_class"]
+    list_filter = ["issued_via", "revoked", "visibility", "badge_class__issuer", BakeStateFilter, "badge_class"]
     search_fields = ["recipient_email", "recipient_name", "badge_class__name", "public_id"]
     autocomplete_fields = ["badge_class", "recipient_user", "issued_by"]
     date_hierarchy = "issued_on"
@@ -46,7 +63,7 @@ class AssertionAdmin(admin.ModelAdmin):
                        "revocation_reason", "signing_key_ed25519", "signing_key_rsa", "ob2_jws", "ob3_credential",
                        "ob3_jwt", "baked_png", "baked_svg", "baked_at", "bake_error", "idempotency_key", "created_at"]
     inlines = [EvidenceInline]
-    actions = ["revoke"]
+    actions = ["revoke", "finalise_again"]
 
     def has_add_permission(self, request) -> bool:
         # Issuing goes through the partner form so that every rule applies.
@@ -58,6 +75,12 @@ class AssertionAdmin(admin.ModelAdmin):
             services.assertion_revoke(assertion=assertion, reason=str(_("Décision de l'administration du réseau")),
                                       revoked_by=request.user)
         self.message_user(request, _("Badges révoqués."), messages.SUCCESS)
+
+    @admin.action(description=_("Relancer la signature et la cuisson"))
+    def finalise_again(self, request, queryset) -> None:
+        for assertion in queryset.filter(baked_at__isnull=True):
+            services.assertion_finalise_queue(assertion=assertion)
+        self.message_user(request, _("Signature et cuisson relancées."), messages.SUCCESS)
 
 
 @admin.register(Application)

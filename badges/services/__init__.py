@@ -2,9 +2,16 @@
 
 from badges.services.accounts import email_address_add
 from badges.services.emails import email_queue, email_resend, email_send
-from badges.services.issuing import EvidenceInput, assertion_issue, assertion_revoke, evidence_add
+from badges.services.issuing import (
+    EvidenceInput,
+    assertion_finalise_queue,
+    assertion_issue,
+    assertion_revoke,
+    evidence_add,
+)
 
-__all__ = ["EvidenceInput", "assertion_issue", "assertion_revoke", "email_address_add", "email_queue",
+__all__ = ["EvidenceInput", "assertion_finalise_queue", "assertion_issue", "assertion_revoke", "email_address_add",
+           "email_queue",
            "email_resend", "email_send", "evidence_add"]
 
 from badges.services.applications import (  # noqa: E402

@@ -108,11 +108,12 @@ def assertion_issue(
             assertion=assertion,
         )
     _on_commit_announce(assertion_issued, assertion)
-    _queue_finalise(assertion)
+    assertion_finalise_queue(assertion=assertion)
     return assertion
 
 
-def _queue_finalise(assertion: Assertion) -> None:
+def assertion_finalise_queue(*, assertion: Assertion) -> None:
+    """Sign and bake in a worker once the current transaction commits."""
     from badges.tasks import finalise_assertion
 
     transaction.on_commit(lambda: finalise_assertion.delay(assertion.pk))

@@ -130,3 +130,14 @@ def test_the_verifier_never_fetches_private_network_addresses():
 def test_browsers_are_sent_from_machine_urls_to_the_human_page(client, issuer):
     response = client.get(f"/ob/issuers/{issuer.public_id}", HTTP_ACCEPT="text/html")
     assert response.status_code == 302 and response["Location"] == issuer.get_absolute_url()
+
+
+def test_a_failed_signing_is_visible_to_staff_and_can_be_relaunched(admin_client, badge_class, owner,
+                                                                       django_capture_on_commit_callbacks):
+    issued = assertion_issue(badge_class=badge_class, recipient_email="sam@example.org", issued_by=owner)
+    Assertion.objects.filter(pk=issued.pk).update(bake_error="OSError: disk full")
+    page = admin_client.get("/admin/badges/assertion/?bake=failed").content.decode()
+    assert "sam@example.org" in page
+    with django_capture_on_commit_callbacks() as callbacks:
+        admin_client.post("/admin/badges/assertion/", {"action": "finalise_again", "_selected_action": [issued.pk]})
+    assert len(callbacks) == 1
