@@ -1,0 +1,48 @@
+"""The wallet and the public profile cost the same number of SQL queries whatever the number of badges."""
+
+import pytest
+from django.urls import reverse
+
+from badges.models import Assertion, BadgeClass, WalletProfile
+from pathways.models import Pathway, PathwayStep
+from tests.factories import AssertionFactory, BadgeClassFactory
+
+WALLET_QUERIES = 8  # session, user, verified e-mails, assertions, all e-mails, enrolments, pathways, steps
+PROFILE_QUERIES = 5  # profile + user, verified e-mails, public assertions, pathways, steps
+
+
+def give_badges(issuer, count: int) -> None:
+    classes = BadgeClass.objects.bulk_create(
+        BadgeClassFactory.build(issuer=issuer, name=f"Badge {n}", image="badges/test.png") for n in range(count)
+    )
+    # Half of the badges are in pathways: a key badge and two steps each.
+    for start in range(0, count // 2, 3):
+        pathway = Pathway.objects.create(issuer=issuer, name=f"Parcours {start}", key_badge=classes[start])
+        for order, badge in enumerate(classes[start + 1:start + 3]):
+            PathwayStep.objects.create(pathway=pathway, badge_class=badge, order=order)
+    Assertion.objects.bulk_create(
+        AssertionFactory.build(badge_class=badge, recipient_email="sam@example.org",
+                               visibility=Assertion.Visibility.PUBLIC) for badge in classes
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [3, 100])
+def test_the_wallet_renders_in_a_constant_number_of_queries(client, beneficiary, issuer, count,
+                                                             django_assert_num_queries):
+    give_badges(issuer, count)
+    client.force_login(beneficiary)
+    with django_assert_num_queries(WALLET_QUERIES):
+        response = client.get(reverse("wallet:home"))
+    assert response.content.decode().count('class="card badge-card') == count
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [3, 100])
+def test_the_public_profile_renders_in_a_constant_number_of_queries(client, beneficiary, issuer, count,
+                                                                     django_assert_num_queries):
+    give_badges(issuer, count)
+    WalletProfile.objects.create(user=beneficiary, slug="sam", public=True, display_name="Sam")
+    with django_assert_num_queries(PROFILE_QUERIES):
+        response = client.get(reverse("wallet:profile", kwargs={"slug": "sam"}))
+    assert response.content.decode().count('class="card badge-card') == count
