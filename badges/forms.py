@@ -149,6 +149,17 @@ class SelfIssueForm(forms.Form):
     narrative = forms.CharField(label=_("Ce que vous savez faire (facultatif)"), required=False,
                                 widget=forms.Textarea(attrs={"rows": 3}))
     evidence_url = forms.URLField(label=_("Lien vers une preuve (facultatif)"), required=False, assume_scheme="https")
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label=_("Motif de la révocation"), max_length=300,
+                             help_text=_("Il est communiqué à la personne et figure dans la liste de révocation."))
+
+
+class CorrectForm(forms.Form):
+    recipient_name = forms.CharField(label=_("Nom du bénéficiaire"), max_length=200, required=False)
+    recipient_email = forms.EmailField(label=_("E-mail du bénéficiaire"))
+    narrative = forms.CharField(label=_("Observation"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    issued_on = forms.DateField(label=_("Date de l'observation"), widget=forms.DateInput(attrs={"type": "date"}))
 # --- end of partner space
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from badges.views import applications, partner
+from badges.views import applications, partner, staff
 
 app_name = "partner"
 urlpatterns = [
@@ -24,4 +24,13 @@ urlpatterns = [
     path("demande/<str:token>/", applications.application_edit, name="application_edit"),
     path("evaluations/", applications.review_queue, name="review_queue"),
     path("evaluations/<uuid:public_id>/", applications.review, name="review"),
+    # Issuer staff pages.
+    path("structures/<uuid:issuer_id>/badges-delivres/", staff.assertions, name="assertions"),
+    path("structures/<uuid:issuer_id>/badges-delivres/<uuid:public_id>/revoquer/", staff.assertion_revoke,
+         name="assertion_revoke"),
+    path("structures/<uuid:issuer_id>/badges-delivres/<uuid:public_id>/corriger/", staff.assertion_correct,
+         name="assertion_correct"),
+    path("structures/<uuid:issuer_id>/demandes/", staff.applications, name="applications"),
+    path("structures/<uuid:issuer_id>/e-mails/", staff.emails, name="emails"),
+    path("structures/<uuid:issuer_id>/e-mails/<int:email_id>/renvoyer/", staff.email_resend, name="email_resend"),
 ]

@@ -33,12 +33,13 @@ from badges.services.batches import (  # noqa: E402
     csv_check,
     recipients_parse,
 )
+from badges.services.corrections import assertion_correct  # noqa: E402
 from badges.services.uploads import upload_validate  # noqa: E402
 
 __all__ += ["Recipient", "application_accept", "application_refuse", "application_request_more", "application_save",
-            "application_start", "application_submit", "assertion_issue_many", "assertion_self_issue",
-            "batch_create", "batch_rejected_csv", "batch_run", "batch_start", "csv_check", "recipients_parse",
-            "upload_validate"]
+            "application_start", "application_submit", "assertion_correct", "assertion_issue_many",
+            "assertion_self_issue", "batch_create", "batch_rejected_csv", "batch_run", "batch_start", "csv_check",
+            "recipients_parse", "upload_validate"]
 
 from badges.services.accounts import (  # noqa: E402
     account_create,

@@ -31,7 +31,10 @@ def home(request: HttpRequest) -> HttpResponse:
     """Screen 1: the badges this person may issue, grouped by issuer."""
     badge_classes = list(selectors.badge_classes_user_can_issue(user=request.user).order_by("issuer__name", "name"))
     memberships = list(selectors.partner_memberships(user=request.user))
+    requestable = BadgeClass.objects.requestable().filter(issuer__in=[m.issuer_id for m in memberships])
     return render(request, "badges/partner/home.html", {
+        "reviews": selectors.badge_classes_user_reviews(user=request.user).exists(),
+        "requestable": requestable.order_by("name"),
         "badge_classes": badge_classes,
         "memberships": memberships,
         "staff_roles": Membership.STAFF_ROLES,

@@ -1,0 +1,42 @@
+"""Correcting an issued badge: the wrong one is revoked (so verifiers see it at once)
+and a corrected one is issued in its place, with the same evidence."""
+
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from badges.models import Assertion, Evidence
+from badges.services.issuing import assertion_issue, assertion_revoke
+
+
+@transaction.atomic
+def assertion_correct(*, assertion: Assertion, corrected_by: AbstractBaseUser, recipient_email: str,
+                      recipient_name: str, narrative: str, issued_on: datetime) -> Assertion:
+    """Revoke ``assertion`` and issue a corrected copy; returns the new assertion."""
+    if assertion.revoked:
+        raise ValidationError(_("Ce badge est déjà révoqué : il ne peut plus être corrigé."))
+    via = assertion.issued_via if assertion.issued_via != Assertion.Via.IMPORT else Assertion.Via.MEDIATOR
+    corrected = assertion_issue(
+        badge_class=assertion.badge_class,
+        recipient_email=recipient_email,
+        recipient_name=recipient_name,
+        issued_by=corrected_by,
+        via=via,
+        narrative=narrative,
+        issued_on=issued_on,
+    )
+    # The evidence documents the same observation: the rows are copied, the files shared.
+    Evidence.objects.bulk_create([
+        Evidence(assertion=corrected, name=item.name, narrative=item.narrative, url=item.url, file=item.file.name,
+                 genre=item.genre)
+        for item in assertion.evidence.all()
+    ])
+    assertion_revoke(
+        assertion=assertion,
+        reason=_("Remplacé par un badge corrigé (%(url)s).") % {"url": corrected.get_absolute_url()},
+        revoked_by=corrected_by,
+    )
+    return corrected
