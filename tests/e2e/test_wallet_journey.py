@@ -1,0 +1,95 @@
+"""The beneficiary's journey on a phone (360 px): claim with account creation, make the badge
+public, open the public link in a fresh browser, download the baked PNG and check it verifies."""
+
+import pytest
+
+from badges.issuing import assertion_finalise
+from badges.models import Assertion
+from badges.verification import verify_badge
+from tests.factories import AssertionFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+# What every page of the journey must satisfy: a language, one h1, text alternatives on
+# images, a label on every field and button, nothing wider than the phone.
+A11Y_AUDIT = """() => {
+  const problems = [];
+  if (!document.documentElement.lang) problems.push("html without lang");
+  const h1 = document.querySelectorAll("h1").length;
+  if (h1 !== 1) problems.push(`${h1} h1`);
+  document.querySelectorAll("img").forEach(img => {
+    if (!img.hasAttribute("alt")) problems.push(`img without alt: ${img.src}`);
+  });
+  document.querySelectorAll("input:not([type=hidden]), select, textarea").forEach(field => {
+    const labelled = (field.id && document.querySelector(`label[for="${field.id}"]`))
+      || field.closest("label") || field.getAttribute("aria-label") || field.getAttribute("aria-labelledby");
+    if (!labelled) problems.push(`field without label: ${field.name}`);
+  });
+  document.querySelectorAll("button, a[href]").forEach(el => {
+    const name = (el.textContent || "").trim() || el.getAttribute("aria-label")
+      || el.querySelector("img[alt]:not([alt=''])");
+    if (!name) problems.push(`control without a name: ${el.outerHTML.slice(0, 80)}`);
+  });
+  if (document.documentElement.scrollWidth > window.innerWidth + 1)
+    problems.push(`page wider than the screen: ${document.documentElement.scrollWidth}px`);
+  return problems;
+}"""
+
+
+def audit(page) -> None:
+    problems = page.evaluate(A11Y_AUDIT)
+    assert problems == [], f"{page.url}: {problems}"
+
+
+@pytest.fixture
+def baked_award(badge_class, settings, live_server):
+    settings.SITE_URL = live_server.url
+    assertion = AssertionFactory(badge_class=badge_class, recipient_email="lea@example.org", recipient_name="Léa")
+    return assertion_finalise(assertion=assertion)
+
+
+def test_a_newcomer_claims_shares_and_downloads_a_badge_on_a_phone(phone, browser, live_server, baked_award):
+    phone.goto(f"/badges/claim/{baked_award.claim_token}/")
+    assert phone.locator("h1").inner_text() == "Je sais utiliser un ordinateur"
+    audit(phone)
+    phone.get_by_label("Votre nom").fill("Léa Martin")
+    phone.get_by_label("Choisissez un mot de passe").fill("un-long-mot-de-passe")
+    phone.get_by_role("button", name="Ajouter à mon passeport").click()
+
+    assert phone.get_by_text("Votre compte est créé et le badge est dans votre passeport.").is_visible()
+    audit(phone)
+    phone.get_by_role("button", name="Rendre public").click()
+    assert phone.get_by_text("Votre badge est public").is_visible()
+    baked_award.refresh_from_db()
+    assert baked_award.visibility == Assertion.Visibility.PUBLIC
+
+    public_link = phone.get_by_label("Lien de mon badge").input_value()
+    assert public_link == live_server.url + baked_award.get_absolute_url()
+    stranger = browser.new_context(locale="fr-FR", viewport={"width": 360, "height": 740})
+    try:
+        recruiter = stranger.new_page()
+        recruiter.goto(public_link)
+        assert recruiter.get_by_text("Ce badge est valide.").is_visible()
+        assert "Léa" in recruiter.content()
+        audit(recruiter)
+    finally:
+        stranger.close()
+
+    with phone.expect_download() as download_info:
+        phone.get_by_role("link", name="Image du badge (PNG)").click()
+    download = download_info.value
+    assert download.suggested_filename == "je-sais-utiliser-un-ordinateur.png"
+    with open(download.path(), "rb") as handle:
+        report = verify_badge(handle.read(), expected_email="lea@example.org")
+    assert report.valid, [c for c in report.checks if not c.ok]
+    assert report.recipient_match is True
+
+    phone.goto("/passeport/")
+    audit(phone)
+    assert phone.get_by_role("link", name="Je sais utiliser un ordinateur").is_visible()
+
+
+def test_the_sign_in_and_sign_up_pages_pass_the_audit_on_a_phone(phone):
+    for path in ("/compte/connexion/", "/compte/inscription/", "/compte/lien/"):
+        phone.goto(path)
+        audit(phone)
