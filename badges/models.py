@@ -377,3 +377,62 @@ class WalletProfile(models.Model):
 
     def __str__(self) -> str:
         return self.slug or str(self.user)
+
+
+class ImportedBadge(models.Model):
+    """A badge issued on another platform (Open Badge Factory, Badgr, Credly…), checked by
+    the verifier and kept in a wallet with its original document. It has no local
+    BadgeClass, hence its own table rather than an Assertion."""
+
+    class Source(models.TextChoices):
+        PNG = "png", _("image PNG")
+        SVG = "svg", _("image SVG")
+        URL = "url", _("adresse web")
+        JSON = "json", _("JSON")
+        TOKEN = "token", _("JWT / JWS")
+
+    public_id = models.UUIDField(_("identifiant public"), default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="imported_badges")
+    recipient_email = models.EmailField(_("e-mail du bénéficiaire"))
+    document_id = models.CharField(_("identifiant du badge"), max_length=1000)
+    badge_name = models.CharField(_("nom du badge"), max_length=300)
+    issuer_name = models.CharField(_("émetteur"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    image_url = models.URLField(_("image"), max_length=2000, blank=True)
+    baked_file = models.FileField(_("fichier importé"), upload_to="imported/", blank=True)
+    version = models.CharField(_("version"), max_length=10)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    original_document = models.JSONField(_("document d'origine"))
+    original_token = models.TextField(_("jeton d'origine"), blank=True)
+    issued_on = models.DateTimeField(_("délivré le"), null=True, blank=True)
+    expires_on = models.DateTimeField(_("expire le"), null=True, blank=True)
+    checks = models.JSONField(_("vérifications"), default=list)
+    verified_status = models.CharField(_("résultat de la vérification"), max_length=20)
+    verified_at = models.DateTimeField(_("vérifié le"), default=timezone.now)
+    visibility = models.CharField(
+        _("visibilité"), max_length=10, choices=Assertion.Visibility.choices, default=Assertion.Visibility.PRIVATE
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("badge importé")
+        verbose_name_plural = _("badges importés")
+        ordering = ["-issued_on", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "document_id"], name="import_a_badge_once_per_wallet")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.badge_name} ({self.issuer_name})"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_on is not None and self.expires_on <= timezone.now()
+
+    @property
+    def status(self) -> str:
+        if self.verified_status == "revoked":
+            return "revoked"
+        if self.is_expired or self.verified_status == "expired":
+            return "expired"
+        return "valid"
