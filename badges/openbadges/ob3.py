@@ -15,7 +15,11 @@ DID_V1 = "https://www.w3.org/ns/did/v1"
 # assertionMethod is only defined by the DID (and CID) contexts, hence the third entry.
 PROFILE_CONTEXT = [CREDENTIALS_V2, OB3_CONTEXT, DID_V1]
 SCHEMA_URL = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
-SCHEMA_TYPE = "1EdTechJsonSchemaValidator2019"
+# "JsonSchema" (W3C VC JSON Schema) is defined by the credentials v2 context. The
+# OB 3.0 examples' "1EdTechJsonSchemaValidator2019" is only defined by the OB
+# extensions context: with the two contexts OB 3.0 prescribes, strict JSON-LD
+# verifiers (Digital Bazaar's) refuse it as an undefined type.
+SCHEMA_TYPE = "JsonSchema"
 STATUS_LIST_SIZE = 131072  # 16 KiB bitstring, the W3C minimum for herd privacy
 
 # No OB 3.0 term says "self-issued"; a tag (schema:keywords) is defined by the

@@ -16,7 +16,7 @@ def test_a_credential_has_the_ob3_shape():
     identity = credential["credentialSubject"]["identifier"][0]
     assert identity["identityHash"].startswith("sha256$") and identity["salt"] == "pepper"
     assert credential["credentialStatus"]["statusListIndex"] == "7"
-    assert credential["credentialSchema"][0]["type"] == "1EdTechJsonSchemaValidator2019"
+    assert credential["credentialSchema"][0]["type"] == "JsonSchema"
     achievement = credential["credentialSubject"]["achievement"]
     assert achievement["alignment"][0]["targetCode"] == "H2913"
     assert achievement["creator"]["id"] == ISSUER_ID
