@@ -49,9 +49,11 @@ class IssueForm(forms.Form):
     evidence_url = forms.URLField(label=_("Lien vers une preuve"), required=False, assume_scheme="https")
     evidence_file = forms.FileField(
         label=_("Fichier ou photo"), required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf,.svg", "capture": "environment"}),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf,.svg"}),
     )
-    issued_on = forms.DateField(label=_("Date de l'observation"), widget=forms.DateInput(attrs={"type": "date"}))
+    # ISO value: a type=date input ignores a localised "23/11/2026".
+    issued_on = forms.DateField(label=_("Date de l'observation"),
+                                widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
 
     def __init__(self, *args, badge_class, kept_file_name: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -159,7 +161,9 @@ class CorrectForm(forms.Form):
     recipient_name = forms.CharField(label=_("Nom du bénéficiaire"), max_length=200, required=False)
     recipient_email = forms.EmailField(label=_("E-mail du bénéficiaire"))
     narrative = forms.CharField(label=_("Observation"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    issued_on = forms.DateField(label=_("Date de l'observation"), widget=forms.DateInput(attrs={"type": "date"}))
+    # ISO value: a type=date input ignores a localised "23/11/2026".
+    issued_on = forms.DateField(label=_("Date de l'observation"),
+                                widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
 # --- end of partner space
 
 

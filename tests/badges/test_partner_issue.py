@@ -145,3 +145,9 @@ def test_a_reviewer_cannot_issue(client, reviewer, badge_class):
 def test_an_anonymous_visitor_is_sent_to_sign_in(client, badge_class):
     response = client.get(issue_url(badge_class))
     assert response.status_code == 302 and "/compte/connexion/" in response.url
+
+
+def test_the_date_field_is_filled_with_today_in_a_format_phones_understand(client, mediator, badge_class):
+    client.force_login(mediator)
+    page = client.get(issue_url(badge_class)).content.decode()
+    assert f'value="{timezone.localdate().isoformat()}"' in page
