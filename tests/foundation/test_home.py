@@ -41,3 +41,9 @@ def test_the_admin_is_reachable(client):
 
 def test_the_health_check_reads_the_database(client):
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_the_home_page_leads_each_kind_of_user_to_their_space(client):
+    page = client.get("/").content.decode()
+    for url in ("/passeport/", "/partenaire/", "/badges/verifier/", "/compte/connexion/"):
+        assert f'href="{url}"' in page
