@@ -208,3 +208,20 @@ class WalletProfileForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     confirm = forms.BooleanField(label=_("Je confirme"), required=True)
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Image du badge (PNG ou SVG)"), required=False,
+                           widget=forms.ClearableFileInput(attrs={"accept": ".png,.svg,image/png,image/svg+xml"}))
+    text = forms.CharField(label=_("Ou collez le lien, le JSON ou le JWT du badge"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}))
+
+    MAX_BYTES = 5 * 1024 * 1024
+
+    def clean(self):
+        data = super().clean()
+        upload, text = data.get("file"), (data.get("text") or "").strip()
+        if not upload and not text:
+            raise forms.ValidationError(_("Choisissez une image de badge ou collez son lien."))
+        if upload and upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("Ce fichier est trop gros (5 Mo au plus)."))
+        return data

@@ -16,4 +16,8 @@ urlpatterns = [
     path("ma-page/", wallet.profile_edit, name="profile_edit"),
     path("p/<slug:slug>/", wallet.profile, name="profile"),
     path("mes-donnees/", wallet.my_data, name="my_data"),
+    path("importer/", wallet.import_badge, name="import"),
+    path("importes/<uuid:public_id>/", wallet.imported, name="imported"),
+    path("importes/<uuid:public_id>/visibilite/", wallet.imported_visibility, name="imported_visibility"),
+    path("importes/<uuid:public_id>/retirer/", wallet.imported_delete, name="imported_delete"),
 ]

@@ -1,13 +1,17 @@
 """The beneficiary's side of an assertion: claim or decline it, choose what is public, the public profile."""
 
+from datetime import UTC, datetime, time
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from badges import selectors
-from badges.models import Assertion, EmailAddress, WalletProfile
+from badges.models import Assertion, EmailAddress, ImportedBadge, WalletProfile
 from badges.services.accounts import email_address_add
 
 
@@ -98,3 +102,115 @@ def wallet_profile_update(
     profile.full_clean()
     profile.save()
     return profile
+
+
+# --- Import from other platforms ----------------------------------------------
+
+def _when(value) -> datetime | None:
+    if not value:
+        return None
+    parsed = parse_datetime(str(value))
+    if parsed is None:
+        parsed_date = parse_date(str(value)[:10])
+        parsed = datetime.combine(parsed_date, time.min) if parsed_date else None
+    if parsed is not None and timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, UTC)
+    return parsed
+
+
+def _image(value) -> str:
+    url = value.get("id", "") if isinstance(value, dict) else str(value or "")
+    return url if url.startswith(("https://", "http://")) and len(url) <= 2000 else ""
+
+
+def _fields_of(report) -> dict:
+    """What a wallet shows of a verified document, OB 2.0 or OB 3.0."""
+    doc = report.document or {}
+    if report.version == "ob2":
+        badge = doc.get("badge") if isinstance(doc.get("badge"), dict) else {}
+        return {"document_id": str(doc.get("id", "")), "description": str(badge.get("description", "")),
+                "image_url": _image(badge.get("image")), "issued_on": _when(doc.get("issuedOn")),
+                "expires_on": _when(doc.get("expires"))}
+    subject = doc.get("credentialSubject")
+    subject = (subject[0] if isinstance(subject, list) and subject else subject) or {}
+    achievement = subject.get("achievement") if isinstance(subject.get("achievement"), dict) else {}
+    return {"document_id": str(doc.get("id") or achievement.get("id") or ""),
+            "description": str(achievement.get("description", "")), "image_url": _image(achievement.get("image")),
+            "issued_on": _when(doc.get("validFrom") or doc.get("issuanceDate")),
+            "expires_on": _when(doc.get("validUntil") or doc.get("expirationDate"))}
+
+
+def _verify_for_someone_of(data, emails: list[str]):
+    """Verify once per verified address until the recipient matches (usually the first)."""
+    from badges.verification import verify_badge
+
+    report = None
+    for email in emails:
+        report = verify_badge(data, expected_email=email)
+        if report.recipient_match or report.document is None:
+            return report, email if report.recipient_match else None
+    return report, None
+
+
+@transaction.atomic
+def badge_import(*, user: AbstractBaseUser, data: bytes | str, file_name: str = "") -> ImportedBadge:
+    """Import a badge from another platform: a baked PNG/SVG, or a pasted URL, JSON, JWS or JWT.
+
+    Stored only if the verifier accepts it (a valid or merely expired badge) and it was
+    issued to one of the person's verified addresses.
+    """
+    emails = selectors.user_verified_emails(user=user)
+    if not emails:
+        raise ValidationError(_("Vérifiez d'abord une adresse e-mail : le badge doit vous avoir été délivré."))
+    if isinstance(data, bytes):
+        source = ImportedBadge.Source.PNG if data.startswith(b"\x89PNG") else ImportedBadge.Source.SVG
+    else:
+        data = data.strip()
+        source = (ImportedBadge.Source.URL if data.startswith(("http://", "https://"))
+                  else ImportedBadge.Source.JSON if data.startswith("{") else ImportedBadge.Source.TOKEN)
+    report, email = _verify_for_someone_of(data, emails)
+    if report.status == "revoked":
+        raise ValidationError(_("Ce badge a été révoqué par son émetteur : il ne peut pas être importé."))
+    if report.status not in ("valid", "expired") or report.document is None:
+        failed = [check.message for check in report.checks if not check.ok and check.code != "recipient"]
+        raise ValidationError(
+            _("Ce badge n'a pas pu être vérifié.") + (" " + " ; ".join(failed) if failed else "")
+        )
+    if email is None:
+        raise ValidationError(
+            _("Ce badge n'a pas été délivré à l'une de vos adresses vérifiées. Ajoutez cette adresse à votre compte.")
+        )
+    fields = _fields_of(report)
+    if ImportedBadge.objects.filter(user=user, document_id=fields["document_id"]).exists():
+        raise ValidationError(_("Ce badge est déjà dans votre passeport."))
+    imported = ImportedBadge(
+        user=user, recipient_email=email, badge_name=report.badge_name[:300] or _("Badge sans nom"),
+        issuer_name=report.issuer_name[:300], version=report.version, source=source,
+        original_document=report.document, original_token=data if source == ImportedBadge.Source.TOKEN else "",
+        checks=[{"code": c.code, "ok": c.ok, "message": c.message} for c in report.checks],
+        verified_status=report.status, **fields,
+    )
+    if source == ImportedBadge.Source.PNG:
+        # Kept to show and to download again; SVG uploads are not served back (script risk).
+        imported.baked_file.save(file_name or "badge.png", ContentFile(data), save=False)
+    imported.full_clean()
+    imported.save()
+    return imported
+
+
+@transaction.atomic
+def imported_badge_set_visibility(*, imported: ImportedBadge, user: AbstractBaseUser, public: bool) -> ImportedBadge:
+    if imported.user_id != user.pk:
+        raise PermissionDenied
+    imported.visibility = Assertion.Visibility.PUBLIC if public else Assertion.Visibility.PRIVATE
+    imported.save(update_fields=["visibility"])
+    return imported
+
+
+@transaction.atomic
+def imported_badge_delete(*, imported: ImportedBadge, user: AbstractBaseUser) -> None:
+    if imported.user_id != user.pk:
+        raise PermissionDenied
+    if imported.baked_file:
+        imported.baked_file.delete(save=False)
+    imported.delete()

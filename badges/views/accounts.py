@@ -35,7 +35,7 @@ def add_errors(form, error: ValidationError) -> None:
 
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
-    form = SignupForm(request.POST or None)
+    form = SignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.account_create(**form.cleaned_data)
@@ -51,7 +51,7 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def login_link_request(request: HttpRequest) -> HttpResponse:
-    form = EmailForm(request.POST or None)
+    form = EmailForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.login_link_send(email=form.cleaned_data["email"], next_url=safe_next(request, ""))
         # Same answer whether an account exists or not.
@@ -84,7 +84,7 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def email_addresses(request: HttpRequest) -> HttpResponse:
-    form = EmailForm(request.POST or None)
+    form = EmailForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.email_address_request(user=request.user, email=form.cleaned_data["email"])

@@ -17,13 +17,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from badges import selectors
-from badges.forms import ClaimSignupForm, ConfirmForm, ShownDetailsForm, WalletProfileForm
-from badges.models import Assertion, EmailAddress, WalletProfile
+from badges.forms import ClaimSignupForm, ConfirmForm, ImportForm, ShownDetailsForm, WalletProfileForm
+from badges.models import Assertion, EmailAddress, ImportedBadge, WalletProfile
 from badges.services import accounts as account_services
 from badges.services import wallet as services
 from badges.views.accounts import BACKEND, add_errors
@@ -137,6 +138,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "assertions": assertions,
         "progress": pathway_progress(held_badge_class_ids=held, emails=emails),
         "unverified": [e for e in request.user.email_addresses.all() if e.verified_at is None],
+        "imported": list(request.user.imported_badges.all()),
     }
     return render(request, "badges/wallet/home.html", context)
 
@@ -260,7 +262,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     if profile:
         initial = {"public": profile.public, "slug": profile.slug, "display_name": profile.display_name,
                    "headline": profile.headline}
-    form = WalletProfileForm(request.POST or None, initial=initial)
+    form = WalletProfileForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.wallet_profile_update(user=request.user, **form.cleaned_data)
@@ -291,7 +293,9 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
         placed.update(a.pk for a in items)
         groups.append((pathway, items))
     others = [a for a in assertions if a.pk not in placed]
-    context = {"profile": profile, "groups": groups, "others": others, "count": len(assertions)}
+    imported = list(profile.user.imported_badges.filter(visibility=Assertion.Visibility.PUBLIC))
+    context = {"profile": profile, "groups": groups, "others": others, "imported": imported,
+               "count": len(assertions) + len(imported)}
     return render(request, "badges/wallet/profile.html", context)
 
 
@@ -336,6 +340,18 @@ def wallet_export_zip(user) -> bytes:
                 assertion.expires_on.date().isoformat() if assertion.expires_on else "", assertion.status,
                 assertion.visibility, public_url(assertion), f"badges/{stem}",
             ])
+        for badge in user.imported_badges.all():
+            stem = f"importes/{slugify(badge.badge_name)[:60] or 'badge'}-{str(badge.public_id)[:8]}"
+            archive.writestr(f"{stem}.json", json.dumps(badge.original_document, ensure_ascii=False, indent=2))
+            if badge.original_token:
+                archive.writestr(f"{stem}.jwt", badge.original_token)
+            if badge.baked_file:
+                with badge.baked_file.open("rb") as handle:
+                    archive.writestr(f"{stem}.png", handle.read())
+            writer.writerow([badge.badge_name, badge.issuer_name,
+                             badge.issued_on.date().isoformat() if badge.issued_on else "",
+                             badge.expires_on.date().isoformat() if badge.expires_on else "", badge.status,
+                             badge.visibility, "", stem])
         archive.writestr("badges.csv", rows.getvalue())
         account = {
             "nom": user.get_full_name() or user.first_name,
@@ -346,3 +362,65 @@ def wallet_export_zip(user) -> bytes:
         archive.writestr("compte.json", json.dumps(account, ensure_ascii=False, indent=2))
     return buffer.getvalue()
 
+
+
+# --- Badges from other platforms ------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_badge(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST if request.method == "POST" else None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.get("file")
+        data = upload.read() if upload else form.cleaned_data["text"]
+        try:
+            imported = services.badge_import(user=request.user, data=data, file_name=upload.name if upload else "")
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Le badge est vérifié et ajouté à votre passeport."))
+            return redirect("wallet:imported", public_id=imported.public_id)
+    return render(request, "badges/wallet/import.html", {"form": form})
+
+
+@require_GET
+def imported(request: HttpRequest, public_id) -> HttpResponse:
+    """The owner's page of an imported badge, and its public page once they make it public."""
+    badge = get_object_or_404(ImportedBadge, public_id=public_id)
+    is_owner = request.user.is_authenticated and badge.user_id == request.user.pk
+    if not is_owner and badge.visibility != Assertion.Visibility.PUBLIC:
+        raise Http404
+    url = settings.SITE_URL + reverse("wallet:imported", kwargs={"public_id": badge.public_id})
+    context = {"badge": badge, "is_owner": is_owner, "public_url": url}
+    if is_owner:
+        context["linkedin_add_url"] = "https://www.linkedin.com/profile/add?" + urlencode({
+            "startTask": "CERTIFICATION_NAME", "name": badge.badge_name, "organizationName": badge.issuer_name,
+            **({"issueYear": badge.issued_on.year, "issueMonth": badge.issued_on.month} if badge.issued_on else {}),
+            **({"expirationYear": badge.expires_on.year, "expirationMonth": badge.expires_on.month}
+               if badge.expires_on else {}),
+            "certUrl": url, "certId": badge.document_id[:200],
+        })
+    return render(request, "badges/wallet/imported.html", context)
+
+
+def get_imported_for_owner(*, user, public_id) -> ImportedBadge:
+    return get_object_or_404(ImportedBadge, public_id=public_id, user=user)
+
+
+@login_required
+@require_POST
+def imported_visibility(request: HttpRequest, public_id) -> HttpResponse:
+    badge = get_imported_for_owner(user=request.user, public_id=public_id)
+    services.imported_badge_set_visibility(
+        imported=badge, user=request.user, public=request.POST.get("visibility") == Assertion.Visibility.PUBLIC
+    )
+    return redirect("wallet:imported", public_id=badge.public_id)
+
+
+@login_required
+@require_POST
+def imported_delete(request: HttpRequest, public_id) -> HttpResponse:
+    badge = get_imported_for_owner(user=request.user, public_id=public_id)
+    services.imported_badge_delete(imported=badge, user=request.user)
+    messages.success(request, _("Le badge importé est retiré de votre passeport."))
+    return redirect("wallet:home")
