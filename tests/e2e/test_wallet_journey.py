@@ -89,7 +89,32 @@ def test_a_newcomer_claims_shares_and_downloads_a_badge_on_a_phone(phone, browse
     assert phone.get_by_role("link", name="Je sais utiliser un ordinateur").is_visible()
 
 
-def test_the_sign_in_and_sign_up_pages_pass_the_audit_on_a_phone(phone):
+def test_the_account_and_wallet_pages_pass_the_audit_on_a_phone(phone, beneficiary, held_public):
     for path in ("/compte/connexion/", "/compte/inscription/", "/compte/lien/"):
         phone.goto(path)
         audit(phone)
+    phone.goto("/compte/connexion/")
+    phone.get_by_label("Adresse e-mail ou identifiant").fill("sam@example.org")
+    phone.get_by_label("Mot de passe").fill("correct-horse-battery")
+    phone.get_by_role("button", name="Se connecter").click()
+    phone.wait_for_load_state()
+    for path in ("/passeport/", f"/passeport/badges/{held_public.public_id}/",
+                 f"/passeport/badges/{held_public.public_id}/imprimer/", "/passeport/ma-page/",
+                 "/passeport/mes-donnees/", "/passeport/importer/", "/compte/adresses/",
+                 held_public.get_absolute_url(), held_public.badge_class.get_absolute_url(),
+                 held_public.badge_class.issuer.get_absolute_url()):
+        phone.goto(path)
+        audit(phone)
+    phone.goto("/passeport/ma-page/")
+    phone.get_by_label("Ma page est publique").check()
+    phone.get_by_label("Adresse de ma page").fill("sam-martin")
+    phone.get_by_role("button", name="Enregistrer").click()
+    phone.goto("/passeport/p/sam-martin/")
+    audit(phone)
+    assert phone.get_by_role("link", name="Je sais utiliser un ordinateur").is_visible()
+
+
+@pytest.fixture
+def held_public(badge_class, beneficiary):
+    return AssertionFactory(badge_class=badge_class, recipient_email="sam@example.org", recipient_user=beneficiary,
+                            visibility=Assertion.Visibility.PUBLIC)
