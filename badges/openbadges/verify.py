@@ -427,7 +427,8 @@ def _verify_ob3(doc: Any, report: VerificationReport, fetch: Fetch, now: datetim
         raise _Stop
 
     for entry in _as_list(credential.get("credentialStatus")):
-        _check_ob3_status(entry, credential, report, fetch)
+        _check_ob3_status(entry, credential, report, fetch,
+                          _ob3_resolver(issuer_id, fetch, trusted_keys, report, ""), issuer_id)
         if report.status == "revoked":
             raise _Stop
     report.add("revocation", True, "Le badge n'a pas été révoqué")
@@ -448,7 +449,21 @@ def _verify_ob3(doc: Any, report: VerificationReport, fetch: Fetch, now: datetim
                    else "Ce badge n'a pas été délivré à cette adresse e-mail")
 
 
-def _check_ob3_status(entry: Any, credential: dict, report: VerificationReport, fetch: Fetch) -> None:
+def _check_status_list_proof(status_list: Any, url: str, report: VerificationReport, resolve, issuer_id: str) -> None:
+    """A signed status list must be signed by the credential's issuer: otherwise
+    whoever serves the list could un-revoke a badge."""
+    if not isinstance(status_list, dict) or "proof" not in status_list:
+        return
+    result = proofs.verify_data_integrity_proof(status_list, resolve)
+    if not (result.verified and result.controller == issuer_id):
+        report.add("revocation", False, "La liste de révocation n'est pas signée par l'émetteur",
+                   f"{url}: {result.error or result.controller}")
+        report.status = "invalid"
+        raise _Stop
+
+
+def _check_ob3_status(entry: Any, credential: dict, report: VerificationReport, fetch: Fetch,
+                      resolve=None, issuer_id: str = "") -> None:
     if not isinstance(entry, dict):
         return
     etype = str(entry.get("type", ""))
@@ -457,6 +472,8 @@ def _check_ob3_status(entry: Any, credential: dict, report: VerificationReport, 
             return
         url = str(entry.get("statusListCredential", ""))
         _s, status_list = _fetch_json(fetch, url, report, "la liste de statut")
+        if resolve is not None:
+            _check_status_list_proof(status_list, url, report, resolve, issuer_id)
         subject = (_as_list((status_list or {}).get("credentialSubject")) or [{}])[0]
         try:
             bit = ob3.status_bit(str(subject.get("encodedList", "")), int(entry.get("statusListIndex", -1)))

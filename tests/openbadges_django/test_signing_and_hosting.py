@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from badges.issuing import assertion_finalise
 from badges.models import Assertion
-from badges.openbadges import bake
+from badges.openbadges import bake, ob3
 from badges.services import assertion_issue, assertion_revoke
 from badges.verification import verify_badge
 from issuers.models import SigningKey
@@ -141,3 +141,24 @@ def test_a_failed_signing_is_visible_to_staff_and_can_be_relaunched(admin_client
     with django_capture_on_commit_callbacks() as callbacks:
         admin_client.post("/admin/badges/assertion/", {"action": "finalise_again", "_selected_action": [issued.pk]})
     assert len(callbacks) == 1
+
+
+def test_a_status_list_not_signed_by_the_issuer_is_not_trusted(assertion, owner, monkeypatch):
+    """Whoever serves the list must not be able to un-revoke a badge."""
+    from badges import verification
+
+    assertion_revoke(assertion=assertion, reason="Erreur", revoked_by=owner)
+    real_fetch = verification.safe_fetch
+
+    def forged_fetch(url):
+        status, ctype, body = real_fetch(url)
+        if "/status/" in url:
+            forged = json.loads(body)
+            forged["credentialSubject"]["encodedList"] = ob3.encode_status_list(set())
+            return status, ctype, json.dumps(forged).encode()
+        return status, ctype, body
+
+    monkeypatch.setattr(verification, "safe_fetch", forged_fetch)
+    report = verify_badge(assertion.ob3_credential)
+    assert report.status == "invalid"
+    assert any("pas signée par l'émetteur" in c.message for c in report.checks)
