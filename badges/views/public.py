@@ -2,7 +2,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from badges import documents
+from badges import documents, selectors
 from badges.models import Assertion, BadgeClass
 from badges.views import hosted
 from badges.views.wallet import badge_page_context
@@ -33,7 +33,7 @@ def get_assertion_for_viewer(*, request: HttpRequest, public_id) -> Assertion:
         return assertion
     user = request.user
     if user.is_authenticated and (
-        assertion.recipient_user_id == user.pk
+        selectors.user_owns_assertion(user=user, assertion=assertion)
         or Membership.objects.filter(user=user, issuer=assertion.badge_class.issuer_id).exists()
     ):
         return assertion

@@ -286,3 +286,11 @@ def test_deleting_my_account_keeps_the_badges_for_the_issuer(client, beneficiary
     held.refresh_from_db()
     assert held.recipient_user is None and held.visibility == Assertion.Visibility.PRIVATE and not held.revoked
     assert client.get(reverse("wallet:home")).status_code == 302, "signed out"
+
+
+@pytest.mark.django_db
+def test_the_owner_sees_the_private_page_of_a_badge_sent_to_a_verified_address_before_claiming_it(
+        client, beneficiary, badge_class):
+    unclaimed = AssertionFactory(badge_class=badge_class, recipient_email="sam@example.org")
+    client.force_login(beneficiary)
+    assert client.get(unclaimed.get_absolute_url()).status_code == 200
