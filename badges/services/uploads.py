@@ -1,6 +1,7 @@
 """Evidence uploads: the type is decided by the content, never by the file name."""
 
 import io
+import secrets
 from pathlib import PurePath
 
 from django.conf import settings
@@ -15,8 +16,9 @@ IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpg", "GIF": "gif", "WEBP": "webp"}
 
 
 def _stem(name: str) -> str:
-    stem = get_valid_filename(PurePath(name or "preuve").stem)[:80]
-    return stem or "preuve"
+    stem = get_valid_filename(PurePath(name or "preuve").stem)[:80] or "preuve"
+    # Evidence is served from /media/: an unguessable name keeps "photo.jpg" of one person from another's eyes.
+    return f"{stem}-{secrets.token_urlsafe(12)}"
 
 
 def _image_extension(data: bytes) -> str | None:

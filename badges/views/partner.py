@@ -4,6 +4,7 @@ or to a group from a CSV file checked before anything is issued."""
 
 import uuid
 from datetime import date
+from pathlib import PurePath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -74,7 +75,7 @@ def issue(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                     default_storage.delete(draft["file_path"])
                 # Kept aside until confirmation; the original name is shown, the stored one is ours.
                 new_draft["file_path"] = default_storage.save(f"drafts/{uuid.uuid4().hex}/{upload.name}", upload)
-                new_draft["file_name"] = upload.name
+                new_draft["file_name"] = request.FILES["evidence_file"].name  # as the mediator knows it
             request.session[DRAFT_KEY.format(badge_class.public_id)] = new_draft
             return redirect("partner:issue_preview", public_id=badge_class.public_id)
     else:
@@ -99,7 +100,7 @@ def issue_preview(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         file = None
         if draft.get("file_path"):
             with default_storage.open(draft["file_path"]) as stored:
-                file = ContentFile(stored.read(), name=draft["file_name"])
+                file = ContentFile(stored.read(), name=PurePath(draft["file_path"]).name)
         evidence = None
         if draft["evidence_url"] or file is not None:
             evidence = EvidenceInput(url=draft["evidence_url"], file=file, name=draft.get("file_name", ""))

@@ -57,7 +57,7 @@ def test_it_issues_one_badge_in_three_screens(client, mediator, badge_class, dja
     response = fill(client, badge_class, evidence_file=photo())
     assert response.status_code == 302 and response.url == preview_url(badge_class)
     preview = client.get(preview_url(badge_class)).content.decode()
-    assert "Sam Martin" in preview and "A envoyé un mail seul." in preview and "photo.jpg" in preview
+    assert "Sam Martin" in preview and "A envoyé un mail seul." in preview and "photo.heic" in preview
     assert not Assertion.objects.exists(), "nothing is issued before the confirmation"
     with django_capture_on_commit_callbacks() as callbacks:
         response = client.post(preview_url(badge_class), follow=True)
