@@ -10,7 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -55,7 +55,12 @@ def account_create(*, name: str, email: str, password: str, email_verified: bool
     validate_password(password, user)
     user.set_password(password)
     user.full_clean()
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # Two sign-ups with the same address at once: the second one loses.
+        raise ValidationError({"email": _("Un compte existe déjà avec cette adresse. Connectez-vous.")})
     address = email_address_add(user=user, email=email, verified=email_verified)
     if not email_verified:
         email_verification_send(address=address)
