@@ -5,6 +5,7 @@ and demo people. ``load_demo()`` is idempotent: running it twice creates nothing
 import io
 import math
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
@@ -18,6 +19,7 @@ from endorsements.models import Endorsement, Endorser
 from issuers.models import Issuer, Membership
 from issuers.services import issuer_create, membership_set
 from pathways.models import Pathway, PathwayStep
+from pathways.services import enrolment_update
 
 PIX = "https://pix.fr/competences"
 
@@ -332,9 +334,13 @@ def load_demo() -> dict:
     Assertion.objects.filter(recipient_email=beneficiary.email, claimed_at__isnull=True).update(
         recipient_user=beneficiary, claimed_at=timezone.now())
     pepites_first = pepites.steps.order_by("order").first().badge_class
-    assertion_issue(badge_class=pepites_first, recipient_email="salarie.pepites@demo.badgehub.fr",
-                    recipient_name="Alex Salarié", issued_by=people["cip"], notify=False,
-                    narrative="Période d'essai validée.", idempotency_key="demo:pepites:alex")
+    alex = assertion_issue(badge_class=pepites_first, recipient_email="salarie.pepites@demo.badgehub.fr",
+                           recipient_name="Alex Salarié", issued_by=people["cip"], notify=False,
+                           narrative="Période d'essai validée.", idempotency_key="demo:pepites:alex",
+                           issued_on=timezone.now() - timedelta(days=40))
+    # Alex entered 40 days ago: the 1–2 month step now waits for the CIP's confirmation.
+    enrolment_update(pathway=pepites, email=alex.recipient_email, name=alex.recipient_name,
+                     started_on=alex.issued_on)
 
     endorser, _created = Endorser.objects.get_or_create(
         name="Mission Locale de Vesoul", defaults={"email": "contact@ml-vesoul.example.org",

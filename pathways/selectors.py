@@ -83,3 +83,38 @@ def pathway_progress_by_badge_class(progress: list[PathwayProgress]) -> dict[int
         for step in item.steps:
             result.setdefault(step.badge_class.pk, []).append(item.pathway)
     return result
+
+
+@dataclass
+class DueStep:
+    enrolment: Enrolment
+    step: PathwayStep
+    due_since: object
+
+
+def time_based_steps_due(*, issuer, now=None) -> list[DueStep]:
+    """Time-based steps whose delay has passed and whose badge the person does
+    not hold yet, earlier steps held: the mediator now confirms the condition."""
+    from badges.models import Assertion
+
+    now = now or timezone.now()
+    pathways = list(pathways_with_steps().filter(issuer=issuer, steps__min_delay_days__gt=0).distinct())
+    enrolments = Enrolment.objects.filter(pathway__in=pathways, completed_at__isnull=True).order_by("started_on")
+    enrolments = list(enrolments)
+    held: dict[str, set[int]] = {}
+    for email, badge_id in Assertion.objects.valid().filter(
+        recipient_email__in=[e.recipient_email for e in enrolments]
+    ).values_list("recipient_email", "badge_class_id"):
+        held.setdefault(email, set()).add(badge_id)
+    by_pathway = {pathway.pk: pathway for pathway in pathways}
+    due = []
+    for enrolment in enrolments:
+        person_held = held.get(enrolment.recipient_email, set())
+        for step in by_pathway[enrolment.pathway_id].steps.all():
+            if step.badge_class_id in person_held:
+                continue
+            opens = enrolment.started_on + timedelta(days=step.min_delay_days)
+            if opens <= now:
+                due.append(DueStep(enrolment, step, opens))
+            break  # only the next step not held yet
+    return due

@@ -1,11 +1,16 @@
 """The progress engine: enrolments, and key badges issued when a pathway is complete."""
 
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from badges.models import Assertion
 from badges.services import assertion_issue
-from pathways.models import Enrolment, Pathway
+from issuers.models import Membership
+from pathways.models import Enrolment, Pathway, PathwayStep
 
 
 def held_badge_class_ids(*, email: str) -> set[int]:
@@ -23,13 +28,15 @@ def pathway_is_complete(*, pathway: Pathway, held: set[int]) -> bool:
 
 
 @transaction.atomic
-def enrolment_update(*, pathway: Pathway, email: str, name: str = "") -> Enrolment:
+def enrolment_update(*, pathway: Pathway, email: str, name: str = "", started_on=None) -> Enrolment:
     """Record progress of ``email`` in ``pathway`` and issue the key badge once complete.
 
     Idempotent: the key badge carries an idempotency key per pathway and person.
+    Time-based steps count from ``started_on``: the first badge of the pathway.
     """
     enrolment, _created = Enrolment.objects.select_for_update().get_or_create(
-        pathway=pathway, recipient_email=email, defaults={"recipient_name": name}
+        pathway=pathway, recipient_email=email,
+        defaults={"recipient_name": name, "started_on": started_on or timezone.now()},
     )
     held = held_badge_class_ids(email=email)
     if enrolment.completed_at is None and pathway_is_complete(pathway=pathway, held=held):
@@ -50,6 +57,32 @@ def enrolment_update(*, pathway: Pathway, email: str, name: str = "") -> Enrolme
 def progress_for_assertion(*, assertion: Assertion) -> list[Enrolment]:
     pathways = Pathway.objects.filter(steps__badge_class=assertion.badge_class).prefetch_related("steps").distinct()
     return [
-        enrolment_update(pathway=pathway, email=assertion.recipient_email, name=assertion.recipient_name)
+        enrolment_update(pathway=pathway, email=assertion.recipient_email, name=assertion.recipient_name,
+                         started_on=assertion.issued_on)
         for pathway in pathways
     ]
+
+
+@transaction.atomic
+def time_based_step_confirm(*, enrolment: Enrolment, step: PathwayStep, confirmed_by, comment: str = "") -> Assertion:
+    """A mediator confirms the condition of a time-based step whose delay has
+    passed: the step badge is issued (automatic on criteria, confirmed by them)."""
+    if step.pathway_id != enrolment.pathway_id:
+        raise ValidationError(_("Cette étape n'appartient pas à ce parcours."))
+    if not Membership.objects.filter(user=confirmed_by, issuer_id=enrolment.pathway.issuer_id,
+                                     role__in=Membership.ISSUING_ROLES).exists():
+        raise PermissionDenied
+    if timezone.now() < enrolment.started_on + timedelta(days=step.min_delay_days):
+        raise ValidationError(_("Le délai de cette étape n'est pas encore écoulé."))
+    narrative = _("Condition confirmée : %(condition)s") % {"condition": step.condition or step.badge_class.name}
+    if comment.strip():
+        narrative += "\n" + comment.strip()
+    return assertion_issue(
+        badge_class=step.badge_class,
+        recipient_email=enrolment.recipient_email,
+        recipient_name=enrolment.recipient_name,
+        issued_by=confirmed_by,
+        via=Assertion.Via.AUTOMATIC,
+        narrative=narrative,
+        idempotency_key=f"step:{step.pk}:{enrolment.recipient_email}",
+    )

@@ -60,3 +60,12 @@ def test_every_demo_badge_has_its_own_image():
     images = [b.image.read() for b in BadgeClass.objects.all()]
     assert all(images)
     assert len(set(images)) == len(images)
+
+
+def test_the_demo_cip_has_a_pepites_step_to_confirm():
+    call_command("loaddemo")
+    from pathways.selectors import time_based_steps_due
+
+    due = time_based_steps_due(issuer=Issuer.objects.get(name="IAE Nouvelle-Aquitaine — PEPITES"))
+    assert [(d.enrolment.recipient_name, d.step.badge_class.name) for d in due] == [
+        ("Alex Salarié", "B.A.BA de l'entreprise")]
