@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from issuers import services
@@ -24,11 +26,16 @@ class SigningKeyInline(admin.TabularInline):
 
 @admin.register(Issuer)
 class IssuerAdmin(admin.ModelAdmin):
-    list_display = ["name", "territory", "email", "created_at"]
+    list_display = ["name", "territory", "email", "created_at", "activity_report"]
     search_fields = ["name", "territory", "email"]
     list_filter = ["territory"]
     readonly_fields = ["public_id", "created_at"]
     inlines = [MembershipInline, SigningKeyInline]
+
+    @admin.display(description=_("bilan d'activité"))
+    def activity_report(self, obj: Issuer) -> str:
+        return format_html('<a href="{}">{}</a>', reverse("badges:activity_report", args=[obj.public_id]),
+                           _("Bilan"))
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
