@@ -431,8 +431,8 @@ class ImportedBadge(models.Model):
 
     @property
     def status(self) -> str:
-        if self.verified_status == "revoked":
-            return "revoked"
+        if self.verified_status in ("revoked", "invalid"):
+            return self.verified_status
         if self.is_expired or self.verified_status == "expired":
             return "expired"
         return "valid"

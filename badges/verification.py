@@ -88,3 +88,23 @@ def verify_badge(data: bytes | str | dict, *, expected_email: str | None = None)
     if isinstance(data, str):
         data = data.strip()
     return verify(data, fetch=safe_fetch, now=timezone.now(), expected_email=expected_email or None)
+
+
+def verify_badge_here(data: bytes | str | dict, *, expected_email: str | None = None) -> VerificationReport | None:
+    """Verify with the documents this site serves only; None if another server would have to be asked.
+
+    Cheap enough for a page view, and a visitor's page view never makes us fetch someone else's URL.
+    """
+    needs_remote = False
+
+    def fetch_here(url: str) -> tuple[int, str, bytes]:
+        nonlocal needs_remote
+        if url.startswith(settings.SITE_URL + "/"):
+            return _fetch_local(url)
+        needs_remote = True
+        raise FetchRefused("Document d'un autre serveur")
+
+    if isinstance(data, str):
+        data = data.strip()
+    report = verify(data, fetch=fetch_here, now=timezone.now(), expected_email=expected_email or None)
+    return None if needs_remote else report

@@ -19,5 +19,7 @@ urlpatterns = [
     path("importer/", wallet.import_badge, name="import"),
     path("importes/<uuid:public_id>/", wallet.imported, name="imported"),
     path("importes/<uuid:public_id>/visibilite/", wallet.imported_visibility, name="imported_visibility"),
+    path("importes/<uuid:public_id>/qr.<str:fmt>", wallet.imported_qr, name="imported_qr"),
+    path("importes/<uuid:public_id>/imprimer/", wallet.imported_print, name="imported_print"),
     path("importes/<uuid:public_id>/retirer/", wallet.imported_delete, name="imported_delete"),
 ]

@@ -4,10 +4,7 @@ import csv
 import io
 import json
 import zipfile
-from urllib.parse import urlencode
 
-import qrcode
-import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -17,7 +14,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,45 +23,13 @@ from badges.forms import ClaimSignupForm, ConfirmForm, ImportForm, ShownDetailsF
 from badges.models import Assertion, EmailAddress, ImportedBadge, WalletProfile
 from badges.services import accounts as account_services
 from badges.services import wallet as services
+from badges.sharing import qr_response, share_context, shareable_assertion, shareable_imported
 from badges.views.accounts import BACKEND, add_errors
 from pathways.selectors import pathway_progress, pathways_with_steps
 
 
 def public_url(assertion: Assertion) -> str:
     return settings.SITE_URL + assertion.get_absolute_url()
-
-
-def linkedin_add_url(assertion: Assertion) -> str:
-    """LinkedIn's "Add licence or certification" form, pre-filled."""
-    params = {
-        "startTask": "CERTIFICATION_NAME",
-        "name": assertion.badge_class.name,
-        "organizationName": assertion.badge_class.issuer.name,
-        "issueYear": assertion.issued_on.year,
-        "issueMonth": assertion.issued_on.month,
-    }
-    if assertion.expires_on:
-        params["expirationYear"] = assertion.expires_on.year
-        params["expirationMonth"] = assertion.expires_on.month
-    params["certUrl"] = public_url(assertion)
-    params["certId"] = str(assertion.public_id)
-    return "https://www.linkedin.com/profile/add?" + urlencode(params)
-
-
-def linkedin_share_url(assertion: Assertion) -> str:
-    return "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": public_url(assertion)})
-
-
-def qr_svg(data: str) -> str:
-    return qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2).to_string(
-        encoding="unicode"
-    )
-
-
-def qr_png(data: str) -> bytes:
-    buffer = io.BytesIO()
-    qrcode.make(data, box_size=10, border=2).save(buffer, format="PNG")
-    return buffer.getvalue()
 
 
 def file_stem(assertion: Assertion) -> str:
@@ -149,13 +113,10 @@ def badge(request: HttpRequest, public_id) -> HttpResponse:
     assertion = selectors.get_assertion_for_owner(user=request.user, public_id=public_id)
     context = {
         **badge_page_context(assertion),
-        "public_url": public_url(assertion),
-        "linkedin_add_url": linkedin_add_url(assertion),
-        "linkedin_share_url": linkedin_share_url(assertion),
+        **share_context(shareable_assertion(assertion)),
         "details_form": ShownDetailsForm(
             initial={"show_evidence": assertion.show_evidence, "show_narrative": assertion.show_narrative}
         ),
-        "qr_svg": qr_svg(public_url(assertion)),
     }
     return render(request, "badges/wallet/badge.html", context)
 
@@ -205,22 +166,14 @@ def badge_details(request: HttpRequest, public_id) -> HttpResponse:
 @require_GET
 def badge_qr(request: HttpRequest, public_id, fmt: str) -> HttpResponse:
     assertion = selectors.get_assertion_for_owner(user=request.user, public_id=public_id)
-    url = public_url(assertion)
-    if fmt == "svg":
-        response = HttpResponse(qr_svg(url), content_type="image/svg+xml")
-    else:
-        response = HttpResponse(qr_png(url), content_type="image/png")
-    if "telecharger" in request.GET:
-        response["Content-Disposition"] = f'attachment; filename="qr-{file_stem(assertion)}.{fmt}"'
-    return response
+    return qr_response(shareable_assertion(assertion), fmt, download="telecharger" in request.GET)
 
 
 @login_required
 @require_GET
 def badge_print(request: HttpRequest, public_id) -> HttpResponse:
     assertion = selectors.get_assertion_for_owner(user=request.user, public_id=public_id)
-    context = {"assertion": assertion, "public_url": public_url(assertion), "qr_svg": qr_svg(public_url(assertion))}
-    return render(request, "badges/wallet/print.html", context)
+    return render(request, "badges/wallet/print.html", share_context(shareable_assertion(assertion)))
 
 
 @login_required
@@ -390,16 +343,9 @@ def imported(request: HttpRequest, public_id) -> HttpResponse:
     is_owner = request.user.is_authenticated and badge.user_id == request.user.pk
     if not is_owner and badge.visibility != Assertion.Visibility.PUBLIC:
         raise Http404
-    url = settings.SITE_URL + reverse("wallet:imported", kwargs={"public_id": badge.public_id})
-    context = {"badge": badge, "is_owner": is_owner, "public_url": url}
-    if is_owner:
-        context["linkedin_add_url"] = "https://www.linkedin.com/profile/add?" + urlencode({
-            "startTask": "CERTIFICATION_NAME", "name": badge.badge_name, "organizationName": badge.issuer_name,
-            **({"issueYear": badge.issued_on.year, "issueMonth": badge.issued_on.month} if badge.issued_on else {}),
-            **({"expirationYear": badge.expires_on.year, "expirationMonth": badge.expires_on.month}
-               if badge.expires_on else {}),
-            "certUrl": url, "certId": badge.document_id[:200],
-        })
+    rechecked = services.imported_badge_recheck(imported=badge)
+    context = {"badge": badge, "is_owner": is_owner, "rechecked": rechecked,
+               **share_context(shareable_imported(badge))}
     return render(request, "badges/wallet/imported.html", context)
 
 
@@ -424,3 +370,17 @@ def imported_delete(request: HttpRequest, public_id) -> HttpResponse:
     services.imported_badge_delete(imported=badge, user=request.user)
     messages.success(request, _("Le badge importé est retiré de votre passeport."))
     return redirect("wallet:home")
+
+
+@login_required
+@require_GET
+def imported_qr(request: HttpRequest, public_id, fmt: str) -> HttpResponse:
+    badge = get_imported_for_owner(user=request.user, public_id=public_id)
+    return qr_response(shareable_imported(badge), fmt, download="telecharger" in request.GET)
+
+
+@login_required
+@require_GET
+def imported_print(request: HttpRequest, public_id) -> HttpResponse:
+    badge = get_imported_for_owner(user=request.user, public_id=public_id)
+    return render(request, "badges/wallet/print.html", share_context(shareable_imported(badge)))
