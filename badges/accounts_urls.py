@@ -8,6 +8,7 @@ app_name = "accounts"
 urlpatterns = [
     path("connexion/", auth_views.LoginView.as_view(template_name="accounts/login.html",
                                                    authentication_form=LoginForm), name="login"),
+    path("bienvenue/", accounts.after_login, name="after_login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("inscription/", accounts.signup, name="signup"),
     path("lien/", accounts.login_link_request, name="login_link_request"),

@@ -9,11 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from badges.forms import EmailForm, SignupForm
 from badges.models import EmailAddress
 from badges.services import accounts as services
+from issuers.models import Issuer
 
 BACKEND = "badges.auth.EmailOrUsernameBackend"
 
@@ -47,6 +48,16 @@ def signup(request: HttpRequest) -> HttpResponse:
                                         "votre adresse : ouvrez-le pour voir vos badges."))
             return redirect(safe_next(request, reverse("wallet:home")))
     return render(request, "accounts/signup.html", {"form": form, "next": safe_next(request, "")})
+
+
+@login_required
+@require_GET
+def after_login(request: HttpRequest) -> HttpResponse:
+    """Where a password sign-in without ``next`` lands: the partner space for issuer members,
+    the wallet for everyone else (the home page would make both look for their way in)."""
+    if Issuer.objects.for_user(request.user).exists():
+        return redirect("partner:home")
+    return redirect("wallet:home")
 
 
 @require_http_methods(["GET", "POST"])
