@@ -118,18 +118,20 @@ def _login_token(address: EmailAddress) -> str:
 
 
 def login_link_send(*, email: str, next_url: str = "") -> bool:
-    """E-mail a sign-in link if an account has this address. Returns whether one was sent;
-    views must not tell the visitor (no account enumeration)."""
-    address = EmailAddress.objects.select_related("user").filter(
-        email=email.strip().lower(), user__is_active=True
-    ).first()
-    if address is None:
-        return False
-    path = reverse("accounts:login_link", kwargs={"token": _login_token(address)})
-    if next_url:
-        from urllib.parse import urlencode
+    """E-mail a sign-in link if an account has this address, or else an invitation to create
+    one (people often forget which address they used). Returns whether a sign-in link was
+    sent; views must not tell the visitor (no account enumeration)."""
+    from urllib.parse import urlencode
 
-        path += "?" + urlencode({"next": next_url})
+    email = email.strip().lower()
+    query = "?" + urlencode({"next": next_url}) if next_url else ""
+    address = EmailAddress.objects.select_related("user").filter(email=email).first()
+    if address is None:
+        email_queue(to=email, template="login_no_account", context={"path": reverse("accounts:signup") + query})
+        return False
+    if not address.user.is_active:
+        return False
+    path = reverse("accounts:login_link", kwargs={"token": _login_token(address)}) + query
     email_queue(to=address.email, template="login_link", context={"path": path, "name": address.user.first_name})
     return True
 

@@ -104,11 +104,40 @@ def test_an_expired_email_link_is_refused(client, beneficiary):
     assert response.status_code == 400 and "plus valable" in response.content.decode()
 
 
+def same_page(response, email: str) -> str:
+    """The page without what always differs: the CSRF token and the address typed."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "", response.content.decode()).replace(email, "@")
+
+
 @pytest.mark.django_db
-def test_asking_a_link_for_an_unknown_address_looks_the_same_and_sends_nothing(client, beneficiary):
-    response = client.post(reverse("accounts:login_link_request"), {"email": "nobody@example.org"})
+def test_asking_a_link_for_an_unknown_address_looks_the_same_and_suggests_creating_an_account(client, beneficiary):
+    known = client.post(reverse("accounts:login_link_request"), {"email": "sam@example.org"})
+    unknown = client.post(reverse("accounts:login_link_request"), {"email": "Nobody@example.org"})
+    assert unknown.status_code == known.status_code == 200
+    assert same_page(unknown, "Nobody@example.org") == same_page(known, "sam@example.org")
+    assert not OutgoingEmail.objects.filter(to="nobody@example.org", template="login_link").exists()
+    path = sent_path("login_no_account", "nobody@example.org")
+    assert mail.outbox[-1].subject == "Votre demande de connexion à badgehub"
+    assert "aucun compte" in mail.outbox[-1].body and "Créer mon compte" in mail.outbox[-1].alternatives[0][0]
+    assert path == reverse("accounts:signup")
+    assert "Créer" in client.get(path).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_create_an_account_email_keeps_the_next_page(client, badge_class):
+    award = AssertionFactory(badge_class=badge_class, recipient_email="lea@example.org")
+    next_url = reverse("badges:claim", kwargs={"token": award.claim_token})
+    client.post(reverse("accounts:login_link_request") + "?next=" + next_url, {"email": "lea@example.org"})
+    assert sent_path("login_no_account", "lea@example.org") == reverse("accounts:signup") + "?next=" + \
+        next_url.replace("/", "%2F")
+
+
+@pytest.mark.django_db
+def test_a_deactivated_account_gets_no_email(client):
+    UserFactory(username="gone", email="gone@example.org", is_active=False)
+    response = client.post(reverse("accounts:login_link_request"), {"email": "gone@example.org"})
     assert "Regardez vos e-mails" in response.content.decode()
-    assert not OutgoingEmail.objects.filter(to="nobody@example.org").exists()
+    assert not OutgoingEmail.objects.filter(to="gone@example.org").exists()
 
 
 @pytest.mark.django_db
