@@ -103,6 +103,8 @@ WSGI_APPLICATION = "badgehub.wsgi.application"
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'badgehub.sqlite3'}"),
 }
+if not os.environ.get("DATABASE_URL"):
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded default's SQLite file and media live here
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -37,12 +37,19 @@ def png_image_of(badge_class) -> bytes | None:
         return handle.read()
 
 
+def _active_key(issuer, algorithm: str) -> SigningKey:
+    # From the prefetched keys of the issuer: no query per badge in a batch.
+    keys = [k for k in issuer.signing_keys.all() if k.algorithm == algorithm and k.retired_at is None]
+    if not keys:
+        return active_signing_key(issuer=issuer, algorithm=algorithm)
+    return max(keys, key=lambda k: k.created_at)
+
+
 def sign_documents(assertion: Assertion) -> dict:
     """OB 2.0 signed JWS, OB 3.0 credential with Data Integrity proof, OB 3.0 VC-JWT."""
     issuer = assertion.badge_class.issuer
-    rsa_key = assertion.signing_key_rsa or active_signing_key(issuer=issuer, algorithm=SigningKey.Algorithm.RSA)
-    ed_key = assertion.signing_key_ed25519 or active_signing_key(
-        issuer=issuer, algorithm=SigningKey.Algorithm.ED25519)
+    rsa_key = assertion.signing_key_rsa or _active_key(issuer, SigningKey.Algorithm.RSA)
+    ed_key = assertion.signing_key_ed25519 or _active_key(issuer, SigningKey.Algorithm.ED25519)
     ob2_doc = documents.ob2_assertion_document(assertion, signing_key=rsa_key)
     jws = ob2.sign_assertion(ob2_doc, private_key_for(rsa_key))
     credential = documents.ob3_unsigned_credential(assertion)

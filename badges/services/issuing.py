@@ -120,7 +120,8 @@ def assertion_finalise_queue(*, assertion: Assertion) -> None:
 
 
 def _on_commit_announce(signal, assertion: Assertion) -> None:
-    transaction.on_commit(lambda: signal.send(sender=Assertion, assertion_id=assertion.pk))
+    transaction.on_commit(lambda: signal.send(sender=Assertion, assertion_id=assertion.pk,
+                                              badge_class_id=assertion.badge_class_id))
 
 
 def evidence_add(*, item: EvidenceInput, assertion: Assertion | None = None, application=None) -> Evidence:
