@@ -16,10 +16,11 @@ from issuers.models import SigningKey
 from issuers.selectors import active_signing_key
 
 
-def svg_image_of(badge_class) -> bytes:
+def svg_image_of(badge_class, data: bytes | None = None) -> bytes:
     """The badge image as SVG: the file itself, or the PNG wrapped in an SVG."""
-    with badge_class.image.open("rb") as handle:
-        data = handle.read()
+    if data is None:
+        with badge_class.image.open("rb") as handle:
+            data = handle.read()
     if badge_class.image.name.lower().endswith(".svg"):
         return bake.sanitise_svg(data)
     encoded = base64.b64encode(data).decode("ascii")
@@ -45,7 +46,7 @@ def _active_key(issuer, algorithm: str) -> SigningKey:
     return max(keys, key=lambda k: k.created_at)
 
 
-def sign_documents(assertion: Assertion) -> dict:
+def sign_documents(assertion: Assertion, *, now=None) -> dict:
     """OB 2.0 signed JWS, OB 3.0 credential with Data Integrity proof, OB 3.0 VC-JWT."""
     issuer = assertion.badge_class.issuer
     rsa_key = assertion.signing_key_rsa or _active_key(issuer, SigningKey.Algorithm.RSA)
@@ -54,22 +55,24 @@ def sign_documents(assertion: Assertion) -> dict:
     jws = ob2.sign_assertion(ob2_doc, private_key_for(rsa_key))
     credential = documents.ob3_unsigned_credential(assertion)
     ed_private = private_key_for(ed_key)
-    signed = proofs.add_data_integrity_proof(credential, ed_private, documents.key_url(ed_key), timezone.now())
+    signed = proofs.add_data_integrity_proof(credential, ed_private, documents.key_url(ed_key),
+                                           now or timezone.now())
     jwt = proofs.sign_vc_jwt(credential, ed_private, documents.key_url(ed_key))
     return {"rsa_key": rsa_key, "ed_key": ed_key, "ob2_jws": jws, "ob3_credential": signed, "ob3_jwt": jwt}
 
 
-def baked_png(assertion: Assertion, text: str, *, version: str = "ob3") -> bytes | None:
-    png = png_image_of(assertion.badge_class)
+def baked_png(assertion: Assertion, text: str, *, version: str = "ob3", png: bytes | None = None) -> bytes | None:
+    png = png if png is not None else png_image_of(assertion.badge_class)
     if png is None:
         return None
     keyword = bake.OB3_KEYWORD if version == "ob3" else bake.OB2_KEYWORD
     return bake.bake_png(png, text, keyword=keyword)
 
 
-def baked_svg(assertion: Assertion, text: str, *, version: str = "ob3") -> bytes:
+def baked_svg(assertion: Assertion, text: str, *, version: str = "ob3", svg: bytes | None = None) -> bytes:
     verify_url = documents.assertion_url(assertion) if version == "ob2" else ""
-    return bake.bake_svg(svg_image_of(assertion.badge_class), text, verify_url=verify_url, version=version)
+    svg = svg if svg is not None else svg_image_of(assertion.badge_class)
+    return bake.bake_svg(svg, text, verify_url=verify_url, version=version)
 
 
 def ob2_bake_text(assertion: Assertion) -> str:
@@ -103,6 +106,78 @@ def assertion_finalise(*, assertion: Assertion) -> Assertion:
         locked.baked_svg.save(f"{name}.svg", ContentFile(svg), save=False)
         locked.baked_at = timezone.now()
         locked.bake_error = ""
-        locked.save(update_fields=["signing_key_rsa", "signing_key_ed25519", "ob2_jws", "ob3_credential", "ob3_jwt",
-                                   "baked_png", "baked_svg", "baked_at", "bake_error"])
+        locked.save(update_fields=_FINALISED_FIELDS)
     return locked
+
+
+_FINALISED_FIELDS = ["signing_key_rsa", "signing_key_ed25519", "ob2_jws", "ob3_credential", "ob3_jwt",
+                     "baked_png", "baked_svg", "baked_at", "bake_error"]
+
+
+def _images_of(badge_class) -> tuple[bytes | None, bytes]:
+    """(PNG bytes or None, SVG to bake into), read and built once per badge class."""
+    with badge_class.image.open("rb") as handle:
+        data = handle.read()
+    png = data if badge_class.image.name.lower().endswith(".png") else None
+    return png, svg_image_of(badge_class, data)
+
+
+def assertions_finalise(*, assertion_ids: list[int]) -> dict[int, Exception]:
+    """Sign and bake a chunk of assertions with a handful of queries.
+
+    Idempotent: assertions already baked are skipped, so running a chunk twice
+    signs nothing twice. Returns the errors of the assertions that failed (each
+    recorded in its ``bake_error``); the others are finalised.
+    """
+    assertions = list(
+        Assertion.objects.filter(pk__in=assertion_ids, baked_at__isnull=True)
+        .select_related("badge_class__issuer", "signing_key_rsa", "signing_key_ed25519")
+        .prefetch_related("evidence", "badge_class__alignments", "badge_class__issuer__signing_keys")
+        .order_by("pk")
+    )
+    if not assertions:
+        return {}
+    # One timestamp for the chunk: the proof configurations repeat, and their
+    # canonical form is cached by the engine.
+    now = timezone.now()
+    images: dict[int, tuple[bytes | None, bytes]] = {}
+    results: dict[int, tuple[dict, bytes | None, bytes]] = {}
+    errors: dict[int, Exception] = {}
+    for assertion in assertions:
+        try:
+            if assertion.badge_class_id not in images:
+                images[assertion.badge_class_id] = _images_of(assertion.badge_class)
+            png_source, svg_source = images[assertion.badge_class_id]
+            signed = sign_documents(assertion, now=now)
+            credential_text = json.dumps(signed["ob3_credential"], ensure_ascii=False)
+            png = bake.bake_png(png_source, credential_text, keyword=bake.OB3_KEYWORD) if png_source else None
+            svg = baked_svg(assertion, credential_text, svg=svg_source)
+        except Exception as exc:
+            errors[assertion.pk] = exc
+            continue
+        results[assertion.pk] = (signed, png, svg)
+    with transaction.atomic():
+        # Another worker may have finalised some meanwhile: write only what is still unbaked.
+        unbaked = set(Assertion.objects.select_for_update().filter(pk__in=list(results), baked_at__isnull=True)
+                      .values_list("pk", flat=True))
+        finalised = []
+        baked_at = timezone.now()
+        for assertion in assertions:
+            if assertion.pk not in unbaked:
+                continue
+            signed, png, svg = results[assertion.pk]
+            assertion.signing_key_rsa = signed["rsa_key"]
+            assertion.signing_key_ed25519 = signed["ed_key"]
+            assertion.ob2_jws = signed["ob2_jws"]
+            assertion.ob3_credential = signed["ob3_credential"]
+            assertion.ob3_jwt = signed["ob3_jwt"]
+            if png is not None:
+                assertion.baked_png.save(f"{assertion.public_id}.png", ContentFile(png), save=False)
+            assertion.baked_svg.save(f"{assertion.public_id}.svg", ContentFile(svg), save=False)
+            assertion.baked_at = baked_at
+            assertion.bake_error = ""
+            finalised.append(assertion)
+        Assertion.objects.bulk_update(finalised, _FINALISED_FIELDS)
+    for pk, exc in errors.items():
+        Assertion.objects.filter(pk=pk).update(bake_error=f"{type(exc).__name__}: {exc}")
+    return errors

@@ -25,6 +25,20 @@ def send_email(self, email_id: int) -> str:
     return "sent"
 
 
+@shared_task(bind=True, max_retries=5, retry_backoff=30, retry_backoff_max=3600, acks_late=True,
+             time_limit=300, soft_time_limit=270)
+def send_emails(self, email_ids: list[int]) -> int:
+    """Send a chunk of e-mails over one connection; retries only those that failed."""
+    from badges.services.emails import emails_send
+
+    failed = emails_send(email_ids=email_ids)
+    if failed:
+        # Each failure is recorded FAILED on its row; the others are sent already.
+        raise self.retry(args=[[email.pk for email in failed]], countdown=min(3600, 30 * 2 ** self.request.retries),
+                         exc=RuntimeError(f"{len(failed)} e-mail(s) not sent: {failed[0].last_error}"))
+    return len(email_ids)
+
+
 @shared_task
 def retry_failed_emails() -> int:
     """Beat job: one more attempt for e-mails whose retries ran out (SMTP outage)."""
@@ -51,6 +65,19 @@ def finalise_assertion(self, assertion_id: int) -> str:
         Assertion.objects.filter(pk=assertion_id).update(bake_error=f"{type(exc).__name__}: {exc}")
         raise self.retry(exc=exc)
     return "done"
+
+
+@shared_task(bind=True, max_retries=5, retry_backoff=10, acks_late=True, time_limit=600, soft_time_limit=540)
+def finalise_assertions(self, assertion_ids: list[int]) -> int:
+    """Sign and bake a chunk of assertions; retries only those that failed."""
+    from badges.issuing import assertions_finalise
+
+    errors = assertions_finalise(assertion_ids=assertion_ids)
+    if errors:
+        pk, exc = next(iter(errors.items()))
+        logger.error("Finalising %d assertion(s) failed, e.g. %s: %r", len(errors), pk, exc)
+        raise self.retry(args=[list(errors)], exc=exc, countdown=min(600, 10 * 2 ** self.request.retries))
+    return len(assertion_ids)
 
 
 @shared_task(bind=True, max_retries=3, retry_backoff=15, acks_late=True, time_limit=3600, soft_time_limit=3300)

@@ -1,6 +1,6 @@
 from django.dispatch import receiver
 
-from badges.signals import assertion_issued
+from badges.signals import assertion_issued, assertions_issued
 
 
 @receiver(assertion_issued)
@@ -13,3 +13,13 @@ def queue_progress_update(sender, assertion_id: int, badge_class_id: int | None 
     if badge_class_id is not None and not PathwayStep.objects.filter(badge_class_id=badge_class_id).exists():
         return
     update_progress.delay(assertion_id)
+
+
+@receiver(assertions_issued)
+def queue_progress_updates(sender, assertion_ids: list[int], badge_class_id: int, **kwargs) -> None:
+    """A chunk of a bulk issue: one check and at most one task for the whole chunk."""
+    from pathways.models import PathwayStep
+    from pathways.tasks import update_progress_many
+
+    if assertion_ids and PathwayStep.objects.filter(badge_class_id=badge_class_id).exists():
+        update_progress_many.delay(assertion_ids)

@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 import base58
@@ -57,13 +58,20 @@ def hash_data(canonical_proof_config: str, canonical_document: str) -> bytes:
     )
 
 
+@lru_cache(maxsize=128)
+def _canonize_config(config_json: str, strict: bool) -> str:
+    return jsonld.canonize(json.loads(config_json), strict=strict)
+
+
 def canonical_forms(
     document: dict[str, Any], proof_options: dict[str, Any], *, strict: bool = True
 ) -> tuple[str, str]:
     """(canonical proof config, canonical document) for ``document`` without its proof."""
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     config = _proof_config(unsecured, proof_options)
-    return jsonld.canonize(config, strict=strict), jsonld.canonize(unsecured, strict=strict)
+    # A batch signs many documents with the same key, contexts and creation
+    # second: the proof configuration repeats, so its canonical form is cached.
+    return _canonize_config(canonical_json(config), strict), jsonld.canonize(unsecured, strict=strict)
 
 
 def _format_created(created: datetime | str) -> str:

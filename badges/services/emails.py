@@ -1,7 +1,7 @@
 """Every e-mail goes through OutgoingEmail: recorded, sent by a worker, retried, resendable."""
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -20,8 +20,20 @@ def email_queue(*, to: str, template: str, context: dict, issuer=None, assertion
     return email
 
 
-def email_send(*, email: OutgoingEmail) -> OutgoingEmail:
-    """Render and send one recorded e-mail. Raises on failure so the task retries."""
+def emails_queue(*, emails: list[OutgoingEmail]) -> list[OutgoingEmail]:
+    """Record many e-mails at once; one worker task sends them over one connection."""
+    from badges.tasks import send_emails
+
+    for email in emails:
+        email.full_clean(validate_unique=False)
+    OutgoingEmail.objects.bulk_create(emails)
+    ids = [email.pk for email in emails]
+    if ids:
+        transaction.on_commit(lambda: send_emails.delay(ids))
+    return emails
+
+
+def _message(email: OutgoingEmail) -> EmailMultiAlternatives:
     context = {**email.context, "site_url": settings.SITE_URL, "assertion": email.assertion, "issuer": email.issuer}
     with translation.override(email.context.get("language", settings.LANGUAGE_CODE)):
         subject = " ".join(render_to_string(f"emails/{email.template}_subject.txt", context).split())
@@ -29,20 +41,78 @@ def email_send(*, email: OutgoingEmail) -> OutgoingEmail:
         html = render_to_string(f"emails/{email.template}.html", context)
     message = EmailMultiAlternatives(subject=subject, body=text, to=[email.to])
     message.attach_alternative(html, "text/html")
-    email.attempts += 1
     email.subject = subject
-    try:
-        message.send()
-    except Exception as exc:
-        email.status = OutgoingEmail.Status.FAILED
-        email.last_error = f"{type(exc).__name__}: {exc}"
-        email.save(update_fields=["attempts", "subject", "status", "last_error"])
-        raise
+    return message
+
+
+def _mark_failed(email: OutgoingEmail, exc: Exception) -> None:
+    email.status = OutgoingEmail.Status.FAILED
+    email.last_error = f"{type(exc).__name__}: {exc}"
+
+
+def _mark_sent(email: OutgoingEmail) -> None:
     email.status = OutgoingEmail.Status.SENT
     email.sent_at = timezone.now()
     email.last_error = ""
-    email.save(update_fields=["attempts", "subject", "status", "last_error", "sent_at"])
+
+
+_SENT_FIELDS = ["attempts", "subject", "status", "last_error", "sent_at"]
+
+
+def email_send(*, email: OutgoingEmail) -> OutgoingEmail:
+    """Render and send one recorded e-mail. Raises on failure so the task retries."""
+    email.attempts += 1
+    try:
+        message = _message(email)
+        message.send()
+    except Exception as exc:
+        _mark_failed(email, exc)
+        email.save(update_fields=_SENT_FIELDS)
+        raise
+    _mark_sent(email)
+    email.save(update_fields=_SENT_FIELDS)
     return email
+
+
+def emails_send(*, email_ids: list[int]) -> list[OutgoingEmail]:
+    """Send the e-mails of a chunk not sent yet over one connection; returns those that failed.
+
+    Each e-mail's outcome is recorded on its own row: a failure stays FAILED and
+    visible (and retryable) while the others are sent.
+    """
+    emails = list(
+        OutgoingEmail.objects.filter(pk__in=email_ids).exclude(status=OutgoingEmail.Status.SENT)
+        .select_related("issuer", "assertion__badge_class__issuer").order_by("pk")
+    )
+    if not emails:
+        return []
+    failed = []
+    connection = get_connection()
+    try:
+        connection.open()
+        for email in emails:
+            email.attempts += 1
+            try:
+                message = _message(email)
+                message.connection = connection
+                if not connection.send_messages([message]):
+                    raise RuntimeError("message not accepted")
+            except Exception as exc:
+                _mark_failed(email, exc)
+                failed.append(email)
+                try:  # start the next one on a fresh connection
+                    connection.close()
+                except Exception:
+                    pass
+            else:
+                _mark_sent(email)
+    finally:
+        try:
+            connection.close()
+        except Exception:  # the e-mails' outcomes are known; a close error changes nothing
+            pass
+        OutgoingEmail.objects.bulk_update(emails, _SENT_FIELDS)
+    return failed
 
 
 def email_resend(*, email: OutgoingEmail) -> OutgoingEmail:
