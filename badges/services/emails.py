@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
 from badges.models import OutgoingEmail
@@ -36,8 +37,8 @@ def emails_queue(*, emails: list[OutgoingEmail]) -> list[OutgoingEmail]:
 def _message(email: OutgoingEmail) -> EmailMultiAlternatives:
     context = {**email.context, "site_url": settings.SITE_URL, "assertion": email.assertion, "issuer": email.issuer}
     with translation.override(email.context.get("language", settings.LANGUAGE_CODE)):
-        subject = " ".join(render_to_string(f"emails/{email.template}_subject.txt", context).split())
-        text = render_to_string(f"emails/{email.template}.txt", context)
+        subject = " ".join(_render_text(f"emails/{email.template}_subject.txt", context).split())
+        text = _render_text(f"emails/{email.template}.txt", context)
         html = render_to_string(f"emails/{email.template}.html", context)
     message = EmailMultiAlternatives(subject=subject, body=text, to=[email.to])
     message.attach_alternative(html, "text/html")
@@ -57,6 +58,11 @@ def _mark_sent(email: OutgoingEmail) -> None:
 
 
 _SENT_FIELDS = ["attempts", "subject", "status", "last_error", "sent_at"]
+
+
+def _render_text(name: str, context: dict) -> str:
+    # Plain text is not HTML: "l'adresse" must not arrive as "l&#x27;adresse".
+    return get_template(name).template.render(Context(context, autoescape=False))
 
 
 def email_send(*, email: OutgoingEmail) -> OutgoingEmail:

@@ -68,3 +68,15 @@ def test_a_real_worker_on_the_redis_broker_sends_the_award_email(celery_worker, 
         time.sleep(0.2)
     assert email.status == OutgoingEmail.Status.SENT
     assert [m.to for m in mail.outbox] == [["sam@example.org"]]
+
+
+@pytest.mark.django_db
+def test_plain_text_emails_are_not_html_escaped(badge_class, owner):
+    from badges.services import assertion_revoke
+
+    assertion = issue(badge_class, owner)
+    assertion_revoke(assertion=assertion, reason="Délivré par erreur à l'atelier", revoked_by=owner)
+    send_email(OutgoingEmail.objects.get(assertion=assertion, template="revoked").pk)
+    message = mail.outbox[-1]
+    assert "Délivré par erreur à l'atelier" in message.body
+    assert "&#x27;" not in message.body and "&#x27;" not in message.subject
