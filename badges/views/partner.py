@@ -40,6 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "memberships": memberships,
         "staff_roles": Membership.STAFF_ROLES,
         "reviewing_roles": Membership.REVIEWING_ROLES,
+        "issuing_roles": Membership.ISSUING_ROLES,
     })
 
 

@@ -77,3 +77,8 @@ def test_a_mediator_of_another_issuer_sees_and_confirms_nothing(client, issuer, 
 def test_a_reviewer_cannot_confirm_steps(client, issuer, reviewer, enrolled):
     client.force_login(reviewer)
     assert client.get(url(issuer)).status_code == 404
+
+
+def test_the_partner_space_leads_mediators_to_the_steps_to_confirm(client, issuer, mediator):
+    client.force_login(mediator)
+    assert f'href="{url(issuer)}"' in client.get("/partenaire/").content.decode()
