@@ -133,8 +133,9 @@ def assertion_data(assertion: Assertion, *, version: str) -> AssertionData:
         salt=assertion.salt,
         issued_on=assertion.issued_on,
         expires=assertion.expires_on,
-        evidence=_evidence(assertion),
-        narrative=assertion.narrative,
+        # The owner's choice to hide them holds for machines too (the human page already hides them).
+        evidence=_evidence(assertion) if assertion.show_evidence else (),
+        narrative=assertion.narrative if assertion.show_narrative else "",
     )
 
 

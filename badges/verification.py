@@ -13,6 +13,9 @@ from django.conf import settings
 from django.http import HttpRequest, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils import timezone
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from badges.openbadges.verify import VerificationReport, verify
 
@@ -26,16 +29,61 @@ class FetchRefused(Exception):
     pass
 
 
+def _is_public_address(address: str) -> bool:
+    return ipaddress.ip_address(address.split("%")[0]).is_global
+
+
 def _is_public_host(host: str) -> bool:
     try:
         infos = socket.getaddrinfo(host, None)
     except socket.gaierror:
         raise FetchRefused(f"Adresse inconnue : {host}")
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
-        if not address.is_global:
-            return False
-    return True
+    return all(_is_public_address(info[4][0]) for info in infos)
+
+
+class _PublicPeerOnly:
+    """Checks the address actually connected to, before a byte is sent: the name may
+    resolve to a public address when checked and to a private one when connecting
+    (DNS rebinding)."""
+
+    def _new_conn(self):
+        sock = super()._new_conn()
+        peer = sock.getpeername()[0]
+        if not _is_public_address(peer):
+            sock.close()
+            raise FetchRefused(f"Adresse d'un réseau privé refusée : {peer}")
+        return sock
+
+
+class _PublicHTTPConnection(_PublicPeerOnly, HTTPConnection):
+    pass
+
+
+class _PublicHTTPSConnection(_PublicPeerOnly, HTTPSConnection):
+    pass
+
+
+class _PublicHTTPConnectionPool(HTTPConnectionPool):
+    ConnectionCls = _PublicHTTPConnection
+
+
+class _PublicHTTPSConnectionPool(HTTPSConnectionPool):
+    ConnectionCls = _PublicHTTPSConnection
+
+
+class _PublicOnlyAdapter(HTTPAdapter):
+    def init_poolmanager(self, *args, **kwargs) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _PublicHTTPConnectionPool,
+                                                   "https": _PublicHTTPSConnectionPool}
+
+
+def _session() -> requests.Session:
+    session = requests.Session()
+    if not settings.BADGEHUB_VERIFIER_ALLOW_PRIVATE:
+        session.mount("http://", _PublicOnlyAdapter())
+        session.mount("https://", _PublicOnlyAdapter())
+    return session
 
 
 def _fetch_local(url: str) -> tuple[int, str, bytes]:
@@ -63,8 +111,8 @@ def _fetch_remote(url: str) -> tuple[int, str, bytes]:
             raise FetchRefused(f"Adresse non prise en charge : {url}")
         if not settings.BADGEHUB_VERIFIER_ALLOW_PRIVATE and not _is_public_host(parts.hostname):
             raise FetchRefused(f"Adresse d'un réseau privé refusée : {parts.hostname}")
-        with requests.get(url, headers={"Accept": ACCEPT}, timeout=TIMEOUT, stream=True,
-                          allow_redirects=False) as response:
+        with _session() as session, session.get(url, headers={"Accept": ACCEPT}, timeout=TIMEOUT, stream=True,
+                                                  allow_redirects=False) as response:
             if response.is_redirect:
                 url = urljoin(url, response.headers.get("Location", ""))
                 continue

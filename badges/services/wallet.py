@@ -1,6 +1,7 @@
 """The beneficiary's side of an assertion: claim or decline it, choose what is public, the public profile."""
 
 from datetime import UTC, datetime, time
+from pathlib import PurePath
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from badges import selectors
@@ -192,7 +194,9 @@ def badge_import(*, user: AbstractBaseUser, data: bytes | str, file_name: str = 
     )
     if source == ImportedBadge.Source.PNG:
         # Kept to show and to download again; SVG uploads are not served back (script risk).
-        imported.baked_file.save(file_name or "badge.png", ContentFile(data), save=False)
+        # The name is ours: media is served by extension, and "x.html" would be a page on our origin.
+        stem = slugify(PurePath(file_name or "badge").stem)[:60] or "badge"
+        imported.baked_file.save(f"{stem}.png", ContentFile(data), save=False)
     imported.full_clean()
     imported.save()
     return imported

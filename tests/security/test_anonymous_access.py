@@ -1,0 +1,115 @@
+"""Every URL the project serves, walked as an anonymous visitor: only the views named
+in PUBLIC may answer; any other is a sign-in redirect, a 403 or a 404."""
+
+import uuid
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from tests.security.conftest import url_patterns
+
+pytestmark = pytest.mark.django_db
+
+# Public by design: pages and Open Badges documents reached by an unguessable id,
+# sign-in and sign-up, and links whose secret token is the key (claim, application, e-mail).
+PUBLIC = {
+    "set_language", "healthz", "home", "badgehub.views.media",
+    "issuers:detail", "badges:class_detail", "badges:verify", "badges:claim",
+    "ob:issuer_v2", "ob:issuer", "ob:revocations", "ob:status_list", "ob:key", "ob:credential",
+    "accounts:login", "accounts:logout", "accounts:signup", "accounts:login_link_request", "accounts:login_link",
+    "accounts:verify_email",
+    "partner:short_link", "partner:request", "partner:request_poster", "partner:request_qr",
+    "partner:application_edit",
+    "wallet:profile",
+    "pathways:detail",
+    "endorsements:endorser_detail", "endorsements:endorser_document", "endorsements:document",
+}
+
+
+def private_kwargs(world, issuer, beneficiary) -> dict[str, dict]:
+    """Real ids for every non-public view: a missing check would let the visitor in."""
+    assertion, issuer_id = world.assertion, issuer.public_id
+    return {
+        "badges:assertion_detail": {"public_id": assertion.public_id},
+        "badges:assertion_download": {"public_id": assertion.public_id, "fmt": "png"},
+        "badges:activity_report": {"public_id": issuer_id},
+        "accounts:after_login": {},
+        "accounts:emails": {},
+        "accounts:email_remove": {"pk": beneficiary.email_addresses.first().pk},
+        "accounts:email_resend": {"pk": beneficiary.email_addresses.first().pk},
+        "partner:home": {},
+        "partner:issue": {"public_id": assertion.badge_class.public_id},
+        "partner:issue_preview": {"public_id": assertion.badge_class.public_id},
+        "partner:batch_new": {"public_id": assertion.badge_class.public_id},
+        "partner:batch_detail": {"public_id": world.batch.public_id},
+        "partner:batch_start": {"public_id": world.batch.public_id},
+        "partner:batch_progress": {"public_id": world.batch.public_id},
+        "partner:batch_rejected": {"public_id": world.batch.public_id},
+        "partner:self_issue": {"public_id": assertion.badge_class.public_id},
+        "partner:review_queue": {},
+        "partner:review": {"public_id": world.application.public_id},
+        "partner:assertions": {"issuer_id": issuer_id},
+        "partner:assertion_revoke": {"issuer_id": issuer_id, "public_id": assertion.public_id},
+        "partner:assertion_correct": {"issuer_id": issuer_id, "public_id": assertion.public_id},
+        "partner:applications": {"issuer_id": issuer_id},
+        "partner:emails": {"issuer_id": issuer_id},
+        "partner:email_resend": {"issuer_id": issuer_id, "email_id": world.email.pk},
+        "api:assertion_issue": {},
+        "wallet:home": {},
+        "wallet:badge": {"public_id": assertion.public_id},
+        "wallet:badge_visibility": {"public_id": assertion.public_id},
+        "wallet:badge_details": {"public_id": assertion.public_id},
+        "wallet:badge_qr": {"public_id": assertion.public_id, "fmt": "png"},
+        "wallet:badge_print": {"public_id": assertion.public_id},
+        "wallet:badge_download": {"public_id": assertion.public_id, "fmt": "json"},
+        "wallet:profile_edit": {},
+        "wallet:my_data": {},
+        "wallet:import": {},
+        "wallet:imported": {"public_id": world.imported.public_id},
+        "wallet:imported_visibility": {"public_id": world.imported.public_id},
+        "wallet:imported_qr": {"public_id": world.imported.public_id, "fmt": "png"},
+        "wallet:imported_print": {"public_id": world.imported.public_id},
+        "wallet:imported_delete": {"public_id": world.imported.public_id},
+        "pathways:steps_due": {"issuer_id": issuer_id},
+        "pathways:step_confirm": {"issuer_id": issuer_id, "enrolment_id": world.enrolment.pk,
+                                  "step_id": world.step.pk},
+    }
+
+
+def refused(response) -> bool:
+    if response.status_code in (302, 301):
+        return response.url.startswith(settings.LOGIN_URL) or response.url.startswith(reverse("accounts:login"))
+    # 401 from the API, 405 for the method a view does not take at all.
+    return response.status_code in (401, 403, 404, 405)
+
+
+def test_every_view_is_either_public_by_design_or_listed_with_real_ids(world, issuer, beneficiary):
+    names = {name for name, _pattern in url_patterns()}
+    unknown = names - PUBLIC - set(private_kwargs(world, issuer, beneficiary))
+    assert not unknown, f"New views: add them to PUBLIC or to private_kwargs: {sorted(unknown)}"
+
+
+def test_every_non_public_view_refuses_an_anonymous_visitor(world, issuer, beneficiary):
+    client = Client()
+    let_in = []
+    for name, kwargs in private_kwargs(world, issuer, beneficiary).items():
+        url = reverse(name, kwargs=kwargs)
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            if not refused(response):
+                let_in.append((name, method, response.status_code))
+    assert let_in == []
+    world.assertion.refresh_from_db()
+    assert not world.assertion.revoked and world.assertion.visibility == "private"
+
+
+def test_a_private_assertion_reached_by_a_guessed_id_is_404(client, world):
+    assert client.get(reverse("badges:assertion_detail", kwargs={"public_id": uuid.uuid4()})).status_code == 404
+    assert client.get(world.assertion.get_absolute_url()).status_code == 404
+
+
+def test_the_admin_sends_anonymous_visitors_to_its_sign_in(client):
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and "login" in response.url
