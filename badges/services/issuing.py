@@ -168,8 +168,10 @@ def assertions_issue_bulk(
             idempotency_key=row.idempotency_key or None,
         )
         # Random public ids and tokens: the database's unique indexes are the check,
-        # not two queries per row.
-        assertion.full_clean(exclude=["idempotency_key"], validate_unique=False)
+        # not two queries per row; the foreign keys are the same for every row, so
+        # only the first row checks they exist (one query each).
+        assertion.full_clean(exclude=["idempotency_key", *([] if not assertions else _SHARED_FKS)],
+                             validate_unique=False)
         assertions.append(assertion)
     if not assertions:
         return [], len(rows)
@@ -193,6 +195,9 @@ def assertions_issue_bulk(
                                                          badge_class_id=badge_class.pk))
     assertions_finalise_queue(assertion_ids=ids)
     return assertions, len(rows) - len(pending)
+
+
+_SHARED_FKS = ["badge_class", "issued_by", "recipient_user"]
 
 
 def assertions_finalise_queue(*, assertion_ids: list[int]) -> None:
