@@ -10,6 +10,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -93,6 +94,7 @@ def _fetch_local(url: str) -> tuple[int, str, bytes]:
     except Resolver404:
         return 404, "text/plain", b""
     request = HttpRequest()
+    request.user = AnonymousUser()  # documents are fetched as an anonymous visitor would
     request.method = "GET"
     request.path = request.path_info = path
     request.GET = QueryDict()

@@ -25,7 +25,8 @@ def badge_class_detail(request: HttpRequest, public_id) -> HttpResponse:
 
 
 def get_assertion_for_viewer(*, request: HttpRequest, public_id) -> Assertion:
-    """Private assertions are 404 to anyone but their owner and their issuer's staff."""
+    """Private assertions are 404 to anyone but their owner and the members of their
+    issuer (the mediator who issued it, reviewers, staff)."""
     assertion = get_object_or_404(
         Assertion.objects.select_related("badge_class__issuer", "recipient_user"), public_id=public_id
     )
