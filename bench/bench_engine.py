@@ -8,11 +8,9 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -20,17 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from PIL import Image  # noqa: E402
 
 from badges.openbadges import bake, keys, ob3, proofs  # noqa: E402
+from bench._timing import median_ms  # noqa: E402
 from tests.openbadges.factories import ISSUER_ID, KEY_URL, assertion, status_entry  # noqa: E402
-
-
-def median_ms(fn, runs: int = 50) -> float:
-    fn()  # warm caches (contexts are processed once per process)
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
 
 
 def main() -> None:
