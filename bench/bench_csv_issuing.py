@@ -29,6 +29,9 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--concurrency", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--max-tasks-per-child", type=int, default=100,
+                        help="as docker-compose starts the worker: a child is replaced after this many tasks "
+                             "(a task is a chunk of 50 badges), which keeps memory flat")
     parser.add_argument("--engine-sample", type=int, default=100, help="assertions finalised in-process")
     parser.add_argument("--timeout", type=int, default=1800)
     return parser.parse_args()
@@ -100,7 +103,7 @@ def main() -> None:
     membership_set(issuer=issuer, user=mediator, role=Membership.Role.MEDIATOR)
     badge_class = BadgeClassFactory(issuer=issuer, name=f"Badge du banc {run}")
     print(f"database {urlparse(os.environ['DATABASE_URL']).path.lstrip('/')}, queue {os.environ['CELERY_QUEUE']}, "
-          f"{args.rows} rows, worker concurrency {args.concurrency}")
+          f"{args.rows} rows, worker concurrency {args.concurrency}, max tasks per child {args.max_tasks_per_child}")
 
     # 1. The engine alone, in this process: signing (OB 2.0 JWS, OB 3.0 DI + JWT) and baking.
     sample = [
@@ -130,6 +133,7 @@ def main() -> None:
     worker = subprocess.Popen(
         [str(ROOT / ".venv/bin/celery"), "-A", "badgehub", "worker", "--loglevel=WARNING",
          f"--concurrency={args.concurrency}", "--pool=prefork", "-Q", os.environ["CELERY_QUEUE"],
+         f"--max-tasks-per-child={args.max_tasks_per_child}",
          "--without-gossip", "--without-mingle", "--without-heartbeat"],
         cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT,
     )
