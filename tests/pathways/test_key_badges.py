@@ -69,3 +69,18 @@ def test_a_pathway_can_require_only_some_of_its_steps(pathway, owner):
     issue_step(pathway, 1, owner)
     update_progress(issue_step(pathway, 3, owner).pk)
     assert key_badges(pathway).count() == 1
+
+
+def test_a_step_badge_issued_in_a_csv_chunk_completes_the_pathway(pathway, owner):
+    from badges.services.issuing import IssueRow, assertions_issue_bulk
+    from pathways.tasks import update_progress_many
+
+    issue_step(pathway, 1, owner)
+    issue_step(pathway, 2, owner)
+    last_step = pathway.steps.get(order=3).badge_class
+    rows = [IssueRow(recipient_email=EMAIL), IssueRow(recipient_email="ali@example.org")]
+    issued, _ = assertions_issue_bulk(badge_class=last_step, issued_by=owner, rows=rows)
+    update_progress_many([a.pk for a in issued])
+    update_progress_many([a.pk for a in issued])
+    assert key_badges(pathway).count() == 1
+    assert not Assertion.objects.filter(badge_class=pathway.key_badge, recipient_email="ali@example.org").exists()
