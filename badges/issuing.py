@@ -139,7 +139,7 @@ def _write_finalised(assertions: list[Assertion]) -> None:
                        f"WHERE a.id = v.id", params)
 
 
-def _images_of(badge_class) -> tuple[bytes | None, bytes]:
+def images_of(badge_class) -> tuple[bytes | None, bytes]:
     """(PNG bytes or None, SVG to bake into), read and built once per badge class."""
     with badge_class.image.open("rb") as handle:
         data = handle.read()
@@ -171,7 +171,7 @@ def assertions_finalise(*, assertion_ids: list[int]) -> dict[int, Exception]:
     for assertion in assertions:
         try:
             if assertion.badge_class_id not in images:
-                images[assertion.badge_class_id] = _images_of(assertion.badge_class)
+                images[assertion.badge_class_id] = images_of(assertion.badge_class)
             png_source, svg_source = images[assertion.badge_class_id]
             signed = sign_documents(assertion, now=now)
             credential_text = json.dumps(signed["ob3_credential"], ensure_ascii=False)
