@@ -51,8 +51,10 @@ class PathwaySpec:
 
 
 def _observed(skill: str) -> str:
-    return (f"Le médiateur a observé la personne {skill} de façon autonome, lors d'un atelier ou d'un "
-            f"accompagnement individuel.")
+    return (
+        f"Le médiateur a observé la personne {skill} de façon autonome, lors d'un atelier ou d'un "
+        f"accompagnement individuel."
+    )
 
 
 MEDNUM_PATHWAYS = [
@@ -61,82 +63,141 @@ MEDNUM_PATHWAYS = [
         "Les bases pour être à l'aise avec les outils numériques du quotidien.",
         "#0b5cad",
         [
-            BadgeSpec("Je sais utiliser un ordinateur",
-                      "Allumer et éteindre un ordinateur, utiliser la souris et le clavier, ouvrir un logiciel.",
-                      _observed("allumer l'ordinateur, se servir de la souris et du clavier et ouvrir un logiciel"),
-                      "Une observation du médiateur, ou une photo de l'exercice réalisé.", "PC",
-                      ("5.2", "Environnement numérique")),
-            BadgeSpec("Je sais utiliser un smartphone ou une tablette",
-                      "Déverrouiller l'appareil, installer et ouvrir une application, régler le son et la connexion.",
-                      _observed("installer une application et régler son appareil"),
-                      "Une observation du médiateur.", "TEL", ("5.2", "Environnement numérique")),
-            BadgeSpec("Je sais gérer mes fichiers",
-                      "Créer un dossier, enregistrer, renommer, déplacer et retrouver un fichier.",
-                      _observed("ranger et retrouver ses fichiers"),
-                      "Une capture d'écran de l'arborescence créée.", "DOC", ("1.3", "Traitement des données")),
+            BadgeSpec(
+                "Je sais utiliser un ordinateur",
+                "Allumer et éteindre un ordinateur, utiliser la souris et le clavier, ouvrir un logiciel.",
+                _observed("allumer l'ordinateur, se servir de la souris et du clavier et ouvrir un logiciel"),
+                "Une observation du médiateur, ou une photo de l'exercice réalisé.",
+                "PC",
+                ("5.2", "Environnement numérique"),
+            ),
+            BadgeSpec(
+                "Je sais utiliser un smartphone ou une tablette",
+                "Déverrouiller l'appareil, installer et ouvrir une application, régler le son et la connexion.",
+                _observed("installer une application et régler son appareil"),
+                "Une observation du médiateur.",
+                "TEL",
+                ("5.2", "Environnement numérique"),
+            ),
+            BadgeSpec(
+                "Je sais gérer mes fichiers",
+                "Créer un dossier, enregistrer, renommer, déplacer et retrouver un fichier.",
+                _observed("ranger et retrouver ses fichiers"),
+                "Une capture d'écran de l'arborescence créée.",
+                "DOC",
+                ("1.3", "Traitement des données"),
+            ),
         ],
-        BadgeSpec("Je maîtrise les fondamentaux du numérique",
-                  "Badge-clé du parcours Pré-requis fondamentaux : la personne utilise ordinateur, smartphone et "
-                  "fichiers en autonomie.",
-                  "Obtenu automatiquement quand les trois badges du parcours sont détenus.", "", "F", automatic=True),
+        BadgeSpec(
+            "Je maîtrise les fondamentaux du numérique",
+            "Badge-clé du parcours Pré-requis fondamentaux : la personne utilise ordinateur, smartphone et "
+            "fichiers en autonomie.",
+            "Obtenu automatiquement quand les trois badges du parcours sont détenus.",
+            "",
+            "F",
+            automatic=True,
+        ),
     ),
     PathwaySpec(
         "Bureautique",
         "Rédiger, calculer et présenter avec les logiciels de bureautique.",
         "#1f7a3a",
         [
-            BadgeSpec("Je sais rédiger un document (traitement de texte)",
-                      "Saisir, mettre en forme, enregistrer et imprimer un document texte (lettre, CV).",
-                      _observed("rédiger et mettre en forme un document"),
-                      "Le document produit (fichier ou photo).", "TXT", ("3.1", "Développement de documents textuels")),
-            BadgeSpec("Je sais utiliser un tableur",
-                      "Saisir des données dans un tableau, faire une somme, trier, tracer un graphique simple.",
-                      _observed("construire un tableau avec un calcul simple"),
-                      "Le tableau produit.", "CALC", ("3.2", "Développement de documents multimédia")),
-            BadgeSpec("Je sais créer une présentation",
-                      "Créer un diaporama de quelques diapositives avec titres, textes et images.",
-                      _observed("créer un diaporama"),
-                      "La présentation produite.", "PRES", ("3.2", "Développement de documents multimédia")),
+            BadgeSpec(
+                "Je sais rédiger un document (traitement de texte)",
+                "Saisir, mettre en forme, enregistrer et imprimer un document texte (lettre, CV).",
+                _observed("rédiger et mettre en forme un document"),
+                "Le document produit (fichier ou photo).",
+                "TXT",
+                ("3.1", "Développement de documents textuels"),
+            ),
+            BadgeSpec(
+                "Je sais utiliser un tableur",
+                "Saisir des données dans un tableau, faire une somme, trier, tracer un graphique simple.",
+                _observed("construire un tableau avec un calcul simple"),
+                "Le tableau produit.",
+                "CALC",
+                ("3.2", "Développement de documents multimédia"),
+            ),
+            BadgeSpec(
+                "Je sais créer une présentation",
+                "Créer un diaporama de quelques diapositives avec titres, textes et images.",
+                _observed("créer un diaporama"),
+                "La présentation produite.",
+                "PRES",
+                ("3.2", "Développement de documents multimédia"),
+            ),
         ],
-        BadgeSpec("Je connais les bases de la bureautique",
-                  "Badge-clé du parcours Bureautique : texte, tableur et présentation.",
-                  "Obtenu automatiquement quand les trois badges du parcours sont détenus.", "", "B", automatic=True),
+        BadgeSpec(
+            "Je connais les bases de la bureautique",
+            "Badge-clé du parcours Bureautique : texte, tableur et présentation.",
+            "Obtenu automatiquement quand les trois badges du parcours sont détenus.",
+            "",
+            "B",
+            automatic=True,
+        ),
     ),
     PathwaySpec(
         "Communication numérique",
         "Naviguer sur Internet et communiquer par e-mail.",
         "#8a3ffc",
         [
-            BadgeSpec("Je sais naviguer sur Internet",
-                      "Utiliser un navigateur, faire une recherche, ouvrir un lien, utiliser les favoris.",
-                      _observed("chercher une information et la retrouver"),
-                      "Une observation du médiateur.", "WEB", ("1.1", "Mener une recherche et une veille d'information")),
-            BadgeSpec("Je sais envoyer et recevoir des mails",
-                      "Créer une adresse, écrire, envoyer, lire et répondre à un e-mail, joindre un fichier.",
-                      _observed("envoyer un e-mail avec une pièce jointe"),
-                      "Un e-mail envoyé au médiateur.", "@", ("2.1", "Interagir")),
+            BadgeSpec(
+                "Je sais naviguer sur Internet",
+                "Utiliser un navigateur, faire une recherche, ouvrir un lien, utiliser les favoris.",
+                _observed("chercher une information et la retrouver"),
+                "Une observation du médiateur.",
+                "WEB",
+                ("1.1", "Mener une recherche et une veille d'information"),
+            ),
+            BadgeSpec(
+                "Je sais envoyer et recevoir des mails",
+                "Créer une adresse, écrire, envoyer, lire et répondre à un e-mail, joindre un fichier.",
+                _observed("envoyer un e-mail avec une pièce jointe"),
+                "Un e-mail envoyé au médiateur.",
+                "@",
+                ("2.1", "Interagir"),
+            ),
         ],
-        BadgeSpec("Je sais gérer mes mails",
-                  "Badge-clé du parcours Communication numérique.",
-                  "Obtenu automatiquement quand les deux badges du parcours sont détenus.", "", "M", automatic=True),
+        BadgeSpec(
+            "Je sais gérer mes mails",
+            "Badge-clé du parcours Communication numérique.",
+            "Obtenu automatiquement quand les deux badges du parcours sont détenus.",
+            "",
+            "M",
+            automatic=True,
+        ),
     ),
     PathwaySpec(
         "Démarches en ligne",
         "Faire ses démarches administratives en ligne en sécurité.",
         "#c2410c",
         [
-            BadgeSpec("Je sais identifier les sites officiels",
-                      "Reconnaître un site officiel (gouv.fr), repérer les arnaques et les faux sites.",
-                      _observed("distinguer un site officiel d'un faux site"),
-                      "Une observation du médiateur.", "GOUV", ("4.1", "Sécuriser l'environnement numérique")),
-            BadgeSpec("Je sais créer et gérer mes comptes en ligne",
-                      "Créer un compte (France Connect, Ameli, CAF…), choisir un mot de passe sûr, le retrouver.",
-                      _observed("créer un compte et se reconnecter"),
-                      "Une observation du médiateur.", "ID", ("4.2", "Protéger les données personnelles")),
+            BadgeSpec(
+                "Je sais identifier les sites officiels",
+                "Reconnaître un site officiel (gouv.fr), repérer les arnaques et les faux sites.",
+                _observed("distinguer un site officiel d'un faux site"),
+                "Une observation du médiateur.",
+                "GOUV",
+                ("4.1", "Sécuriser l'environnement numérique"),
+            ),
+            BadgeSpec(
+                "Je sais créer et gérer mes comptes en ligne",
+                "Créer un compte (France Connect, Ameli, CAF…), choisir un mot de passe sûr, le retrouver.",
+                _observed("créer un compte et se reconnecter"),
+                "Une observation du médiateur.",
+                "ID",
+                ("4.2", "Protéger les données personnelles"),
+            ),
         ],
-        BadgeSpec("Je sais gérer mes démarches en ligne",
-                  "Badge-clé du parcours Démarches en ligne.",
-                  "Obtenu automatiquement quand les deux badges du parcours sont détenus.", "", "D", automatic=True),
+        BadgeSpec(
+            "Je sais gérer mes démarches en ligne",
+            "Badge-clé du parcours Démarches en ligne.",
+            "Obtenu automatiquement quand les deux badges du parcours sont détenus.",
+            "",
+            "D",
+            automatic=True,
+        ),
     ),
 ]
 
@@ -145,7 +206,8 @@ ACTEUR = BadgeSpec(
     "Je suis un acteur de la médiation numérique reconnu par le réseau : je délivre les badges du réseau.",
     "Être médiateur numérique (conseiller numérique, animateur…) d'une structure partenaire du réseau, avoir suivi "
     "la présentation des badges et s'engager à les délivrer selon les critères partagés.",
-    "L'attestation de la structure partenaire.", "ACT",
+    "L'attestation de la structure partenaire.",
+    "ACT",
 )
 
 PEPITES = PathwaySpec(
@@ -153,37 +215,64 @@ PEPITES = PathwaySpec(
     "Un parcours dans le temps du contrat de travail en structure d'insertion par l'activité économique.",
     "#0f766e",
     [
-        BadgeSpec("Je m'engage pour mon parcours",
-                  "La période d'essai est validée : la personne s'engage dans son parcours d'insertion.",
-                  "Délivré à l'entrée, puis documenté par des preuves et recommandé par les partenaires.",
-                  "Le contrat signé, le bilan de la période d'essai.", "1"),
-        BadgeSpec("B.A.BA de l'entreprise",
-                  "Intégration réussie : la personne connaît ses droits et ses devoirs de salarié.",
-                  "Après un ou deux mois : le conseiller en insertion confirme l'intégration dans l'équipe.",
-                  "Un entretien avec le conseiller en insertion.", "2"),
-        BadgeSpec("Com'un gant",
-                  "La personne a un projet professionnel, connaît ses freins et sait les exprimer.",
-                  "Après cinq ou six mois : la personne présente son projet professionnel et ses freins.",
-                  "La fiche projet professionnel.", "3"),
+        BadgeSpec(
+            "Je m'engage pour mon parcours",
+            "La période d'essai est validée : la personne s'engage dans son parcours d'insertion.",
+            "Délivré à l'entrée, puis documenté par des preuves et recommandé par les partenaires.",
+            "Le contrat signé, le bilan de la période d'essai.",
+            "1",
+        ),
+        BadgeSpec(
+            "B.A.BA de l'entreprise",
+            "Intégration réussie : la personne connaît ses droits et ses devoirs de salarié.",
+            "Après un ou deux mois : le conseiller en insertion confirme l'intégration dans l'équipe.",
+            "Un entretien avec le conseiller en insertion.",
+            "2",
+        ),
+        BadgeSpec(
+            "Com'un gant",
+            "La personne a un projet professionnel, connaît ses freins et sait les exprimer.",
+            "Après cinq ou six mois : la personne présente son projet professionnel et ses freins.",
+            "La fiche projet professionnel.",
+            "3",
+        ),
     ],
-    BadgeSpec("Parcours PEPITES accompli", "Badge-clé du parcours PEPITES : les trois étapes sont validées.",
-              "Obtenu automatiquement quand les trois étapes sont détenues.", "", "P", automatic=True),
+    BadgeSpec(
+        "Parcours PEPITES accompli",
+        "Badge-clé du parcours PEPITES : les trois étapes sont validées.",
+        "Obtenu automatiquement quand les trois étapes sont détenues.",
+        "",
+        "P",
+        automatic=True,
+    ),
     delays=[0, 30, 150],
-    conditions=["Période d'essai validée.", "Intégration, droits et devoirs du salarié compris.",
-                "Projet professionnel exprimé, freins identifiés."],
+    conditions=[
+        "Période d'essai validée.",
+        "Intégration, droits et devoirs du salarié compris.",
+        "Projet professionnel exprimé, freins identifiés.",
+    ],
 )
 
 YOUTH = [
-    BadgeSpec("Engagement citoyen",
-              "La personne s'est engagée dans une action citoyenne (bénévolat, service civique, projet collectif).",
-              "Décrire l'action menée, sa durée et ce qu'elle a apporté. Évalué chaque trimestre.",
-              "Une description de l'action, une photo ou une attestation de la structure.", "EC",
-              requestable=True, tags=["jeunesse", "engagement"]),
-    BadgeSpec("Compétences numériques",
-              "La personne utilise les outils numériques pour s'informer, communiquer et créer.",
-              "Montrer une réalisation numérique (vidéo, site, document). Évalué chaque trimestre.",
-              "Un lien vers la réalisation ou une capture d'écran.", "CN",
-              requestable=True, self_issuable=True, tags=["jeunesse", "numérique"]),
+    BadgeSpec(
+        "Engagement citoyen",
+        "La personne s'est engagée dans une action citoyenne (bénévolat, service civique, projet collectif).",
+        "Décrire l'action menée, sa durée et ce qu'elle a apporté. Évalué chaque trimestre.",
+        "Une description de l'action, une photo ou une attestation de la structure.",
+        "EC",
+        requestable=True,
+        tags=["jeunesse", "engagement"],
+    ),
+    BadgeSpec(
+        "Compétences numériques",
+        "La personne utilise les outils numériques pour s'informer, communiquer et créer.",
+        "Montrer une réalisation numérique (vidéo, site, document). Évalué chaque trimestre.",
+        "Un lien vers la réalisation ou une capture d'écran.",
+        "CN",
+        requestable=True,
+        self_issuable=True,
+        tags=["jeunesse", "numérique"],
+    ),
 ]
 
 
@@ -220,16 +309,31 @@ def badge_svg(initials: str, colour: str) -> bytes:
     ).encode()
 
 
-def _badge(issuer: Issuer, spec: BadgeSpec, colour: str, *, key: bool = False, svg: bool = False,
-           required: BadgeClass | None = None) -> BadgeClass:
+def _badge(
+    issuer: Issuer,
+    spec: BadgeSpec,
+    colour: str,
+    *,
+    key: bool = False,
+    svg: bool = False,
+    required: BadgeClass | None = None,
+) -> BadgeClass:
     badge = BadgeClass.objects.filter(issuer=issuer, name=spec.name).first()
     if badge is not None:
         return badge
     badge = BadgeClass(
-        issuer=issuer, name=spec.name, description=spec.description, criteria_narrative=spec.criteria,
-        evidence_guidance=spec.evidence, tags=spec.tags, validity_days=spec.validity_days,
-        issuable_by_mediator=not spec.automatic, requestable=spec.requestable, self_issuable=spec.self_issuable,
-        automatic=spec.automatic, required_badge=required,
+        issuer=issuer,
+        name=spec.name,
+        description=spec.description,
+        criteria_narrative=spec.criteria,
+        evidence_guidance=spec.evidence,
+        tags=spec.tags,
+        validity_days=spec.validity_days,
+        issuable_by_mediator=not spec.automatic,
+        requestable=spec.requestable,
+        self_issuable=spec.self_issuable,
+        automatic=spec.automatic,
+        required_badge=required,
         application_questions="Qu'avez-vous réalisé ?\nQu'avez-vous appris ?" if spec.requestable else "",
     )
     slug = "".join(c for c in spec.initials.lower() if c.isalnum()) or "badge"
@@ -241,23 +345,30 @@ def _badge(issuer: Issuer, spec: BadgeSpec, colour: str, *, key: bool = False, s
     badge.save()
     if spec.alignment:
         code, name = spec.alignment
-        Alignment.objects.create(badge_class=badge, target_name=name, target_url=PIX, target_code=code,
-                                 target_framework="Pix / DigComp")
+        Alignment.objects.create(
+            badge_class=badge, target_name=name, target_url=PIX, target_code=code, target_framework="Pix / DigComp"
+        )
     return badge
 
 
 def _pathway(issuer: Issuer, spec: PathwaySpec, position: int, required: BadgeClass | None) -> Pathway:
     key = _badge(issuer, spec.key, spec.colour, key=True)
     pathway, _created = Pathway.objects.get_or_create(
-        issuer=issuer, name=spec.name, defaults={"description": spec.description, "key_badge": key,
-                                                 "position": position})
+        issuer=issuer,
+        name=spec.name,
+        defaults={"description": spec.description, "key_badge": key, "position": position},
+    )
     for order, step_spec in enumerate(spec.steps, start=1):
         badge = _badge(issuer, step_spec, spec.colour, required=required)
         PathwayStep.objects.get_or_create(
-            pathway=pathway, badge_class=badge,
-            defaults={"order": order,
-                      "min_delay_days": spec.delays[order - 1] if spec.delays else 0,
-                      "condition": spec.conditions[order - 1] if spec.conditions else ""})
+            pathway=pathway,
+            badge_class=badge,
+            defaults={
+                "order": order,
+                "min_delay_days": spec.delays[order - 1] if spec.delays else 0,
+                "condition": spec.conditions[order - 1] if spec.conditions else "",
+            },
+        )
     return pathway
 
 
@@ -276,8 +387,9 @@ def _person(username: str):
     first, last, email, password, admin = DEMO_PEOPLE[username]
     User = get_user_model()
     user, created = User.objects.get_or_create(
-        username=username, defaults={"first_name": first, "last_name": last, "email": email,
-                                     "is_staff": admin, "is_superuser": admin})
+        username=username,
+        defaults={"first_name": first, "last_name": last, "email": email, "is_staff": admin, "is_superuser": admin},
+    )
     if created:
         user.set_password(password)
         user.save()
@@ -289,25 +401,32 @@ def _person(username: str):
 def load_demo() -> dict:
     people = {username: _person(username) for username in DEMO_PEOPLE}
     mednum = Issuer.objects.filter(name="Réseau OpenJob — Haute-Saône numérique").first() or issuer_create(
-        name="Réseau OpenJob — Haute-Saône numérique", email="contact@demo.badgehub.fr",
-        url="https://haute-saone-numerique.example.org", territory="Haute-Saône, Bourgogne-Franche-Comté",
+        name="Réseau OpenJob — Haute-Saône numérique",
+        email="contact@demo.badgehub.fr",
+        url="https://haute-saone-numerique.example.org",
+        territory="Haute-Saône, Bourgogne-Franche-Comté",
         co_creators="MedNum BFC, DEFFILAB",
         description="Le réseau de la médiation numérique de Haute-Saône reconnaît les compétences numériques des "
-                    "personnes accompagnées par ses partenaires.")
+        "personnes accompagnées par ses partenaires.",
+    )
     iae = Issuer.objects.filter(name="IAE Nouvelle-Aquitaine — PEPITES").first() or issuer_create(
-        name="IAE Nouvelle-Aquitaine — PEPITES", email="pepites@demo.badgehub.fr",
+        name="IAE Nouvelle-Aquitaine — PEPITES",
+        email="pepites@demo.badgehub.fr",
         territory="Nouvelle-Aquitaine",
-        description="Les structures d'insertion par l'activité économique reconnaissent le parcours de leurs salariés.")
+        description="Les structures d'insertion par l'activité économique reconnaissent le parcours de leurs salariés.",
+    )
     youth = Issuer.objects.filter(name="Info Jeunes — Peer to Peer").first() or issuer_create(
-        name="Info Jeunes — Peer to Peer", email="infojeunes@demo.badgehub.fr", territory="Vire Normandie",
-        description="Le service jeunesse valorise l'engagement et les compétences des jeunes.")
+        name="Info Jeunes — Peer to Peer",
+        email="infojeunes@demo.badgehub.fr",
+        territory="Vire Normandie",
+        description="Le service jeunesse valorise l'engagement et les compétences des jeunes.",
+    )
 
     acteur = _badge(mednum, ACTEUR, "#334155")
     for position, spec in enumerate(MEDNUM_PATHWAYS):
         _pathway(mednum, spec, position, required=acteur)
     pepites = _pathway(iae, PEPITES, 0, required=None)
-    youth_badges = [_badge(youth, spec, "#db2777" if i == 0 else "#2563eb", svg=True)
-                    for i, spec in enumerate(YOUTH)]
+    youth_badges = [_badge(youth, spec, "#db2777" if i == 0 else "#2563eb", svg=True) for i, spec in enumerate(YOUTH)]
 
     membership_set(issuer=mednum, user=people["admin"], role=Membership.Role.OWNER)
     membership_set(issuer=iae, user=people["admin"], role=Membership.Role.OWNER)
@@ -320,34 +439,57 @@ def load_demo() -> dict:
         badge.reviewers.add(people["evaluateur"])
 
     mediatrice, beneficiary = people["mediatrice"], people["beneficiaire"]
-    assertion_issue(badge_class=acteur, recipient_email=mediatrice.email, recipient_name=mediatrice.get_full_name(),
-                    issued_by=people["admin"], via=Assertion.Via.MEDIATOR, notify=False,
-                    narrative="Médiatrice numérique partenaire du réseau depuis 2024.",
-                    idempotency_key="demo:acteur:mediatrice")
-    fundamentals = BadgeClass.objects.filter(pathway_steps__pathway__name="Pré-requis fondamentaux",
-                                             issuer=mednum).order_by("pathway_steps__order")
+    assertion_issue(
+        badge_class=acteur,
+        recipient_email=mediatrice.email,
+        recipient_name=mediatrice.get_full_name(),
+        issued_by=people["admin"],
+        via=Assertion.Via.MEDIATOR,
+        notify=False,
+        narrative="Médiatrice numérique partenaire du réseau depuis 2024.",
+        idempotency_key="demo:acteur:mediatrice",
+    )
+    fundamentals = BadgeClass.objects.filter(
+        pathway_steps__pathway__name="Pré-requis fondamentaux", issuer=mednum
+    ).order_by("pathway_steps__order")
     for badge in fundamentals[:2]:
-        assertion_issue(badge_class=badge, recipient_email=beneficiary.email,
-                        recipient_name=beneficiary.get_full_name(), issued_by=mediatrice, notify=False,
-                        narrative="Observé lors de l'atelier du mardi à la médiathèque.",
-                        idempotency_key=f"demo:{badge.pk}:beneficiaire")
+        assertion_issue(
+            badge_class=badge,
+            recipient_email=beneficiary.email,
+            recipient_name=beneficiary.get_full_name(),
+            issued_by=mediatrice,
+            notify=False,
+            narrative="Observé lors de l'atelier du mardi à la médiathèque.",
+            idempotency_key=f"demo:{badge.pk}:beneficiaire",
+        )
     Assertion.objects.filter(recipient_email=beneficiary.email, claimed_at__isnull=True).update(
-        recipient_user=beneficiary, claimed_at=timezone.now())
+        recipient_user=beneficiary, claimed_at=timezone.now()
+    )
     pepites_first = pepites.steps.order_by("order").first().badge_class
-    alex = assertion_issue(badge_class=pepites_first, recipient_email="salarie.pepites@demo.badgehub.fr",
-                           recipient_name="Alex Salarié", issued_by=people["cip"], notify=False,
-                           narrative="Période d'essai validée.", idempotency_key="demo:pepites:alex",
-                           issued_on=timezone.now() - timedelta(days=40))
+    alex = assertion_issue(
+        badge_class=pepites_first,
+        recipient_email="salarie.pepites@demo.badgehub.fr",
+        recipient_name="Alex Salarié",
+        issued_by=people["cip"],
+        notify=False,
+        narrative="Période d'essai validée.",
+        idempotency_key="demo:pepites:alex",
+        issued_on=timezone.now() - timedelta(days=40),
+    )
     # Alex entered 40 days ago: the 1–2 month step now waits for the CIP's confirmation.
-    enrolment_update(pathway=pepites, email=alex.recipient_email, name=alex.recipient_name,
-                     started_on=alex.issued_on)
+    enrolment_update(pathway=pepites, email=alex.recipient_email, name=alex.recipient_name, started_on=alex.issued_on)
 
     endorser, _created = Endorser.objects.get_or_create(
-        name="Mission Locale de Vesoul", defaults={"email": "contact@ml-vesoul.example.org",
-                                                   "description": "Accompagne les jeunes de 16 à 25 ans."})
+        name="Mission Locale de Vesoul",
+        defaults={"email": "contact@ml-vesoul.example.org", "description": "Accompagne les jeunes de 16 à 25 ans."},
+    )
     endorser.members.add(people["partenaire"])
     Endorsement.objects.get_or_create(
-        endorser=endorser, badge_class=fundamentals[0],
-        defaults={"statement": "Nous apprécions ce badge : il atteste d'une autonomie réelle sur ordinateur, utile "
-                               "à toute recherche d'emploi."})
+        endorser=endorser,
+        badge_class=fundamentals[0],
+        defaults={
+            "statement": "Nous apprécions ce badge : il atteste d'une autonomie réelle sur ordinateur, utile "
+            "à toute recherche d'emploi."
+        },
+    )
     return {"issuers": [mednum, iae, youth], "people": people}

@@ -30,7 +30,9 @@ class BadgeClassQuerySet(models.QuerySet):
 
 class BadgeClass(models.Model):
     public_id = models.UUIDField(_("identifiant public"), default=uuid.uuid4, unique=True, editable=False)
-    issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="badge_classes", verbose_name=_("émetteur"))
+    issuer = models.ForeignKey(
+        Issuer, on_delete=models.PROTECT, related_name="badge_classes", verbose_name=_("émetteur")
+    )
     name = models.CharField(_("nom"), max_length=200)
     description = models.TextField(_("description"))
     image = models.FileField(_("image (PNG ou SVG)"), upload_to="badges/")
@@ -130,11 +132,17 @@ class Assertion(models.Model):
         PUBLIC = "public", _("public")
 
     public_id = models.UUIDField(_("identifiant public"), default=uuid.uuid4, unique=True, editable=False)
-    badge_class = models.ForeignKey(BadgeClass, on_delete=models.PROTECT, related_name="assertions", verbose_name=_("badge"))
+    badge_class = models.ForeignKey(
+        BadgeClass, on_delete=models.PROTECT, related_name="assertions", verbose_name=_("badge")
+    )
     recipient_email = models.EmailField(_("e-mail du bénéficiaire"), db_index=True)
     recipient_name = models.CharField(_("nom du bénéficiaire"), max_length=200, blank=True)
     recipient_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assertions",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assertions",
         verbose_name=_("compte du bénéficiaire"),
     )
     salt = models.CharField(max_length=64, default=new_salt, editable=False)
@@ -142,7 +150,11 @@ class Assertion(models.Model):
     expires_on = models.DateTimeField(_("expire le"), null=True, blank=True)
     narrative = models.TextField(_("observation"), blank=True)
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="issued_assertions",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="issued_assertions",
         verbose_name=_("délivré par"),
     )
     issued_via = models.CharField(_("mode d'obtention"), max_length=20, choices=Via.choices, default=Via.MEDIATOR)
@@ -159,7 +171,9 @@ class Assertion(models.Model):
     show_evidence = models.BooleanField(_("montrer les preuves"), default=True)
     show_narrative = models.BooleanField(_("montrer l'observation"), default=True)
     # Generated documents and baked files, filled by the signing/baking task.
-    signing_key_ed25519 = models.ForeignKey(SigningKey, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    signing_key_ed25519 = models.ForeignKey(
+        SigningKey, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     signing_key_rsa = models.ForeignKey(SigningKey, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     ob2_jws = models.TextField(blank=True, editable=False)
     ob3_credential = models.JSONField(null=True, blank=True, editable=False)
@@ -216,7 +230,9 @@ class Application(models.Model):
         REFUSED = "refused", _("refusée")
 
     public_id = models.UUIDField(_("identifiant public"), default=uuid.uuid4, unique=True, editable=False)
-    badge_class = models.ForeignKey(BadgeClass, on_delete=models.PROTECT, related_name="applications", verbose_name=_("badge"))
+    badge_class = models.ForeignKey(
+        BadgeClass, on_delete=models.PROTECT, related_name="applications", verbose_name=_("badge")
+    )
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="applications"
     )
@@ -230,7 +246,9 @@ class Application(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="reviewed_applications"
     )
     decision_comment = models.TextField(_("commentaire de l'évaluateur"), blank=True)
-    assertion = models.OneToOneField(Assertion, on_delete=models.SET_NULL, null=True, blank=True, related_name="application")
+    assertion = models.OneToOneField(
+        Assertion, on_delete=models.SET_NULL, null=True, blank=True, related_name="application"
+    )
     created_at = models.DateTimeField(_("créée le"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
     submitted_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)
@@ -418,9 +436,7 @@ class ImportedBadge(models.Model):
         verbose_name = _("badge importé")
         verbose_name_plural = _("badges importés")
         ordering = ["-issued_on", "-created_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "document_id"], name="import_a_badge_once_per_wallet")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "document_id"], name="import_a_badge_once_per_wallet")]
 
     def __str__(self) -> str:
         return f"{self.badge_name} ({self.issuer_name})"

@@ -27,7 +27,10 @@ class Issuer(models.Model):
     image = models.FileField(_("logo"), upload_to="issuers/", blank=True)
     territory = models.CharField(_("territoire"), max_length=200, blank=True)
     co_creators = models.CharField(
-        _("co-créateurs"), max_length=300, blank=True, help_text=_("Partenaires qui ont conçu les badges avec l'émetteur.")
+        _("co-créateurs"),
+        max_length=300,
+        blank=True,
+        help_text=_("Partenaires qui ont conçu les badges avec l'émetteur."),
     )
     created_at = models.DateTimeField(_("créé le"), default=timezone.now, editable=False)
 

@@ -14,8 +14,13 @@ from .keys import load_private_pem
 from .util import hash_email, iso_datetime
 
 __all__ = [
-    "hash_email", "issuer_profile", "badge_class", "assertion", "cryptographic_key",
-    "revocation_list", "sign_assertion",
+    "hash_email",
+    "issuer_profile",
+    "badge_class",
+    "assertion",
+    "cryptographic_key",
+    "revocation_list",
+    "sign_assertion",
 ]
 
 
@@ -79,8 +84,14 @@ def badge_class(badge: BadgeClassData) -> dict[str, Any]:
 
 def _evidence(data: EvidenceData) -> dict[str, Any]:
     doc: dict[str, Any] = {"type": "Evidence"}
-    for key, value in (("id", data.id), ("narrative", data.narrative), ("name", data.name),
-                       ("description", data.description), ("genre", data.genre), ("audience", data.audience)):
+    for key, value in (
+        ("id", data.id),
+        ("narrative", data.narrative),
+        ("name", data.name),
+        ("description", data.description),
+        ("genre", data.genre),
+        ("audience", data.audience),
+    ):
         if value:
             doc[key] = value
     return doc
@@ -109,9 +120,7 @@ def assertion(data: AssertionData, *, signing_key_url: str = "") -> dict[str, An
         doc["evidence"] = [_evidence(e) for e in data.evidence]
     if data.narrative:
         doc["narrative"] = data.narrative
-    doc["verification"] = (
-        {"type": "SignedBadge", "creator": signing_key_url} if signing_key_url else {"type": "hosted"}
-    )
+    doc["verification"] = {"type": "SignedBadge", "creator": signing_key_url} if signing_key_url else {"type": "hosted"}
     return doc
 
 
@@ -129,7 +138,9 @@ def cryptographic_key(key_url: str, owner: str, public_key_pem: str | bytes, *, 
     return doc
 
 
-def revocation_list(list_url: str, issuer_id: str, revoked: list[RevokedAssertion] | tuple[RevokedAssertion, ...]) -> dict[str, Any]:
+def revocation_list(
+    list_url: str, issuer_id: str, revoked: list[RevokedAssertion] | tuple[RevokedAssertion, ...]
+) -> dict[str, Any]:
     entries = []
     for item in revoked:
         entry = {"id": item.id}

@@ -85,6 +85,7 @@ def _fetch_json(fetch: Fetch, url: str, report: VerificationReport, what: str) -
 
 # --- input -----------------------------------------------------------------------
 
+
 def _load(input_: Any, fetch: Fetch, report: VerificationReport) -> Any:
     """Turn any accepted input into a dict (JSON) or a str (compact JWS/JWT)."""
     if isinstance(input_, dict):
@@ -150,6 +151,7 @@ def _b64json(segment: str) -> Any:
 
 # --- shared checks -----------------------------------------------------------------
 
+
 def _check_email(identity: str, hashed: bool, salt: str, email: str) -> bool:
     if not hashed:
         return identity.strip().lower() == email.strip().lower()
@@ -190,18 +192,27 @@ def _revoked(report: VerificationReport, reason: str, detail: str) -> None:
 
 # --- OB 2.0 ------------------------------------------------------------------------
 
+
 def _same_origin(a: str, b: str) -> bool:
     sa, sb = urlsplit(a), urlsplit(b)
     return (sa.scheme, sa.netloc.lower()) == (sb.scheme, sb.netloc.lower())
 
 
-def _verify_ob2(doc: Any, report: VerificationReport, fetch: Fetch, now: datetime,
-                email: str | None, trusted_keys: Mapping[str, tuple[str, str]]) -> None:
+def _verify_ob2(
+    doc: Any,
+    report: VerificationReport,
+    fetch: Fetch,
+    now: datetime,
+    email: str | None,
+    trusted_keys: Mapping[str, tuple[str, str]],
+) -> None:
     report.version = "ob2"
     signed_token = doc if isinstance(doc, str) else None
     if signed_token:
         try:
-            assertion = json.loads(jwt.api_jws.decode_complete(signed_token, options={"verify_signature": False})["payload"])
+            assertion = json.loads(
+                jwt.api_jws.decode_complete(signed_token, options={"verify_signature": False})["payload"]
+            )
         except Exception as exc:
             report.add("structure", False, "Le badge signé est illisible", str(exc))
             raise _Stop from exc
@@ -257,13 +268,18 @@ def _verify_ob2(doc: Any, report: VerificationReport, fetch: Fetch, now: datetim
         allowed = _as_list(verification.get("allowedOrigins"))
         starts = _as_list(verification.get("startsWith"))
         origin_ok = (
-            any(urlsplit(assertion["id"]).netloc == o for o in allowed) if allowed
+            any(urlsplit(assertion["id"]).netloc == o for o in allowed)
+            if allowed
             else _same_origin(assertion["id"], issuer["id"])
         ) and (not starts or any(assertion["id"].startswith(s) for s in starts))
-        if not report.add("key_owner", origin_ok,
-                          "Le badge est hébergé par son émetteur" if origin_ok
-                          else "Le badge n'est pas hébergé sur le domaine de son émetteur",
-                          f"{assertion['id']} / {issuer['id']}"):
+        if not report.add(
+            "key_owner",
+            origin_ok,
+            "Le badge est hébergé par son émetteur"
+            if origin_ok
+            else "Le badge n'est pas hébergé sur le domaine de son émetteur",
+            f"{assertion['id']} / {issuer['id']}",
+        ):
             raise _Stop
 
     revocation_url = issuer.get("revocationList")
@@ -283,15 +299,27 @@ def _verify_ob2(doc: Any, report: VerificationReport, fetch: Fetch, now: datetim
     recipient = assertion.get("recipient") or {}
     if email is not None:
         match = str(recipient.get("type", "email")) == "email" and _check_email(
-            str(recipient.get("identity", "")), bool(recipient.get("hashed")), str(recipient.get("salt") or ""), email)
+            str(recipient.get("identity", "")), bool(recipient.get("hashed")), str(recipient.get("salt") or ""), email
+        )
         report.recipient_match = match
-        report.add("recipient", match, "Ce badge a bien été délivré à cette adresse e-mail" if match
-                   else "Ce badge n'a pas été délivré à cette adresse e-mail")
+        report.add(
+            "recipient",
+            match,
+            "Ce badge a bien été délivré à cette adresse e-mail"
+            if match
+            else "Ce badge n'a pas été délivré à cette adresse e-mail",
+        )
 
 
-def _verify_ob2_signature(token: str, verification: dict, assertion: dict, issuer: dict,
-                          report: VerificationReport, fetch: Fetch,
-                          trusted_keys: Mapping[str, tuple[str, str]]) -> None:
+def _verify_ob2_signature(
+    token: str,
+    verification: dict,
+    assertion: dict,
+    issuer: dict,
+    report: VerificationReport,
+    fetch: Fetch,
+    trusted_keys: Mapping[str, tuple[str, str]],
+) -> None:
     creator = verification.get("creator")
     header = jwt.get_unverified_header(token)
     if not creator:
@@ -305,24 +333,33 @@ def _verify_ob2_signature(token: str, verification: dict, assertion: dict, issue
         _s, key_doc = _fetch_json(fetch, creator, report, "la clé publique de l'émetteur")
         issuer_keys = {k if isinstance(k, str) else k.get("id") for k in _as_list(issuer.get("publicKey"))}
     owner_ok = key_doc.get("owner") == issuer["id"] and creator in issuer_keys
-    if not report.add("key_owner", owner_ok,
-                      "La clé de signature appartient bien à l'émetteur" if owner_ok
-                      else "La clé de signature n'appartient pas à l'émetteur du badge",
-                      f"clé {creator}, propriétaire {key_doc.get('owner')}, émetteur {issuer['id']}"):
+    if not report.add(
+        "key_owner",
+        owner_ok,
+        "La clé de signature appartient bien à l'émetteur"
+        if owner_ok
+        else "La clé de signature n'appartient pas à l'émetteur du badge",
+        f"clé {creator}, propriétaire {key_doc.get('owner')}, émetteur {issuer['id']}",
+    ):
         raise _Stop
     try:
-        jwt.api_jws.decode_complete(token, load_public_pem(key_doc["publicKeyPem"]), algorithms=[header.get("alg", "RS256")])
+        jwt.api_jws.decode_complete(
+            token, load_public_pem(key_doc["publicKeyPem"]), algorithms=[header.get("alg", "RS256")]
+        )
     except Exception as exc:
         report.add("signature", False, "La signature est invalide", str(exc))
         raise _Stop from exc
     revoked_at = key_doc.get("revoked")
     if revoked_at and parse_datetime(str(revoked_at)) <= parse_datetime(assertion["issuedOn"]):
-        report.add("signature", False, "La clé de signature avait été révoquée avant l'émission du badge", str(revoked_at))
+        report.add(
+            "signature", False, "La clé de signature avait été révoquée avant l'émission du badge", str(revoked_at)
+        )
         raise _Stop
     report.add("signature", True, "La signature est valide", f"RS256, clé {creator}")
 
 
 # --- OB 3.0 ------------------------------------------------------------------------
+
 
 def _is_loopback_http(url: str) -> bool:
     # Plain http is only acceptable on this machine (development servers, tests).
@@ -340,8 +377,9 @@ def _find_method(doc: Mapping[str, Any], vm: str) -> dict[str, Any] | None:
     return None
 
 
-def _ob3_resolver(issuer_id: str, fetch: Fetch, trusted_keys: Mapping[str, tuple[str, str]],
-                  report: VerificationReport, created: str):
+def _ob3_resolver(
+    issuer_id: str, fetch: Fetch, trusted_keys: Mapping[str, tuple[str, str]], report: VerificationReport, created: str
+):
     def resolve(vm: str) -> tuple[str, str]:
         if vm in trusted_keys:
             key, controller = trusted_keys[vm]
@@ -371,11 +409,18 @@ def _ob3_resolver(issuer_id: str, fetch: Fetch, trusted_keys: Mapping[str, tuple
             if not listed:
                 raise KeyFormatError("Le profil de l'émetteur ne déclare pas cette clé")
         return method["publicKeyMultibase"], controller
+
     return resolve
 
 
-def _verify_ob3(doc: Any, report: VerificationReport, fetch: Fetch, now: datetime,
-                email: str | None, trusted_keys: Mapping[str, tuple[str, str]]) -> None:
+def _verify_ob3(
+    doc: Any,
+    report: VerificationReport,
+    fetch: Fetch,
+    now: datetime,
+    email: str | None,
+    trusted_keys: Mapping[str, tuple[str, str]],
+) -> None:
     report.version = "ob3"
     token = doc if isinstance(doc, str) else None
     if token:
@@ -411,42 +456,64 @@ def _verify_ob3(doc: Any, report: VerificationReport, fetch: Fetch, now: datetim
         ok, method, controller, error = result.verified, result.kid, result.controller, result.error
         kind = "VC-JWT EdDSA"
     else:
-        created = str((credential.get("proof") or {}).get("created", "")) if isinstance(credential.get("proof"), dict) else ""
+        created = (
+            str((credential.get("proof") or {}).get("created", "")) if isinstance(credential.get("proof"), dict) else ""
+        )
         pres = proofs.verify_data_integrity_proof(
-            credential, _ob3_resolver(issuer_id, fetch, trusted_keys, report, created))
+            credential, _ob3_resolver(issuer_id, fetch, trusted_keys, report, created)
+        )
         ok, method, controller, error = pres.verified, pres.verification_method, pres.controller, pres.error
         kind = "eddsa-rdfc-2022"
-    if not report.add("signature", ok, "La signature est valide" if ok else "La signature est invalide",
-                      f"{kind}, {method}" + (f" : {error}" if error else "")):
+    if not report.add(
+        "signature",
+        ok,
+        "La signature est valide" if ok else "La signature est invalide",
+        f"{kind}, {method}" + (f" : {error}" if error else ""),
+    ):
         raise _Stop
     owner_ok = controller == issuer_id
-    if not report.add("key_owner", owner_ok,
-                      "La clé de signature appartient bien à l'émetteur" if owner_ok
-                      else "La clé de signature n'appartient pas à l'émetteur du badge",
-                      f"contrôleur {controller}, émetteur {issuer_id}"):
+    if not report.add(
+        "key_owner",
+        owner_ok,
+        "La clé de signature appartient bien à l'émetteur"
+        if owner_ok
+        else "La clé de signature n'appartient pas à l'émetteur du badge",
+        f"contrôleur {controller}, émetteur {issuer_id}",
+    ):
         raise _Stop
 
     for entry in _as_list(credential.get("credentialStatus")):
-        _check_ob3_status(entry, credential, report, fetch,
-                          _ob3_resolver(issuer_id, fetch, trusted_keys, report, ""), issuer_id)
+        _check_ob3_status(
+            entry, credential, report, fetch, _ob3_resolver(issuer_id, fetch, trusted_keys, report, ""), issuer_id
+        )
         if report.status == "revoked":
             raise _Stop
     report.add("revocation", True, "Le badge n'a pas été révoqué")
     report.status = "valid"
-    _check_dates(report, now, start=credential.get("validFrom") or credential.get("issuanceDate"),
-                 end=credential.get("validUntil") or credential.get("expirationDate"))
+    _check_dates(
+        report,
+        now,
+        start=credential.get("validFrom") or credential.get("issuanceDate"),
+        end=credential.get("validUntil") or credential.get("expirationDate"),
+    )
 
     if email is not None:
         match = False
         for ident in _as_list(subject.get("identifier")):
             if isinstance(ident, dict) and ident.get("identityType") == "emailAddress":
-                match = match or _check_email(str(ident.get("identityHash", "")), bool(ident.get("hashed")),
-                                              str(ident.get("salt") or ""), email)
+                match = match or _check_email(
+                    str(ident.get("identityHash", "")), bool(ident.get("hashed")), str(ident.get("salt") or ""), email
+                )
         if str(subject.get("id", "")).lower() == f"mailto:{email.strip().lower()}":
             match = True
         report.recipient_match = match
-        report.add("recipient", match, "Ce badge a bien été délivré à cette adresse e-mail" if match
-                   else "Ce badge n'a pas été délivré à cette adresse e-mail")
+        report.add(
+            "recipient",
+            match,
+            "Ce badge a bien été délivré à cette adresse e-mail"
+            if match
+            else "Ce badge n'a pas été délivré à cette adresse e-mail",
+        )
 
 
 def _check_status_list_proof(status_list: Any, url: str, report: VerificationReport, resolve, issuer_id: str) -> None:
@@ -456,14 +523,19 @@ def _check_status_list_proof(status_list: Any, url: str, report: VerificationRep
         return
     result = proofs.verify_data_integrity_proof(status_list, resolve)
     if not (result.verified and result.controller == issuer_id):
-        report.add("revocation", False, "La liste de révocation n'est pas signée par l'émetteur",
-                   f"{url}: {result.error or result.controller}")
+        report.add(
+            "revocation",
+            False,
+            "La liste de révocation n'est pas signée par l'émetteur",
+            f"{url}: {result.error or result.controller}",
+        )
         report.status = "invalid"
         raise _Stop
 
 
-def _check_ob3_status(entry: Any, credential: dict, report: VerificationReport, fetch: Fetch,
-                      resolve=None, issuer_id: str = "") -> None:
+def _check_ob3_status(
+    entry: Any, credential: dict, report: VerificationReport, fetch: Fetch, resolve=None, issuer_id: str = ""
+) -> None:
     if not isinstance(entry, dict):
         return
     etype = str(entry.get("type", ""))
@@ -495,6 +567,7 @@ def _check_ob3_status(entry: Any, credential: dict, report: VerificationReport, 
 
 
 # --- entry point ---------------------------------------------------------------------
+
 
 def _version_of(loaded: Any) -> str:
     if isinstance(loaded, str):

@@ -10,12 +10,15 @@ from badges.tasks import send_email
 
 
 def issue(badge_class, mediator, **kwargs) -> Assertion:
-    return assertion_issue(badge_class=badge_class, recipient_email="Sam@Example.org", recipient_name="Sam",
-                           issued_by=mediator, **kwargs)
+    return assertion_issue(
+        badge_class=badge_class, recipient_email="Sam@Example.org", recipient_name="Sam", issued_by=mediator, **kwargs
+    )
 
 
 @pytest.mark.django_db
-def test_the_award_email_is_queued_only_once_the_transaction_commits(badge_class, owner, django_capture_on_commit_callbacks):
+def test_the_award_email_is_queued_only_once_the_transaction_commits(
+    badge_class, owner, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks() as callbacks:
         assertion = issue(badge_class, owner)
     email = OutgoingEmail.objects.get(assertion=assertion)

@@ -23,9 +23,14 @@ STATUS_URL = f"{SITE}/status/1"
 
 def issuer(**overrides) -> IssuerData:
     values = dict(
-        id=ISSUER_ID, name="Fab Lab de Lyon", url="https://fablab.example", email="contact@fablab.example",
-        description="Atelier de fabrication", image=f"{SITE}/media/fablab.png",
-        public_key_urls=(KEY_URL,), revocation_list=f"{ISSUER_ID}/revocations",
+        id=ISSUER_ID,
+        name="Fab Lab de Lyon",
+        url="https://fablab.example",
+        email="contact@fablab.example",
+        description="Atelier de fabrication",
+        image=f"{SITE}/media/fablab.png",
+        public_key_urls=(KEY_URL,),
+        revocation_list=f"{ISSUER_ID}/revocations",
     )
     values.update(overrides)
     return IssuerData(**values)
@@ -33,10 +38,17 @@ def issuer(**overrides) -> IssuerData:
 
 def badge(**overrides) -> BadgeClassData:
     values = dict(
-        id=f"{SITE}/badges/soudure", name="Soudure à l'arc", description="Sait souder à l'arc",
-        image=f"{SITE}/media/soudure.png", issuer=issuer(), criteria_narrative="Souder trois pièces",
-        alignments=(AlignmentData("Soudeur", "https://rome.example/H2913", target_framework="ROME", target_code="H2913"),),
-        tags=("métal",), achievement_type="Badge",
+        id=f"{SITE}/badges/soudure",
+        name="Soudure à l'arc",
+        description="Sait souder à l'arc",
+        image=f"{SITE}/media/soudure.png",
+        issuer=issuer(),
+        criteria_narrative="Souder trois pièces",
+        alignments=(
+            AlignmentData("Soudeur", "https://rome.example/H2913", target_framework="ROME", target_code="H2913"),
+        ),
+        tags=("métal",),
+        achievement_type="Badge",
     )
     values.update(overrides)
     return BadgeClassData(**values)
@@ -44,9 +56,14 @@ def badge(**overrides) -> BadgeClassData:
 
 def assertion(**overrides) -> AssertionData:
     values = dict(
-        id=f"{SITE}/assertions/a1", badge=badge(), recipient_email="alice@example.org", salt="pepper",
+        id=f"{SITE}/assertions/a1",
+        badge=badge(),
+        recipient_email="alice@example.org",
+        salt="pepper",
         issued_on=datetime(2025, 1, 10, tzinfo=UTC),
-        evidence=(EvidenceData(id="https://portfolio.example/alice/1", narrative="Photos", name="Portfolio", genre="Photo"),),
+        evidence=(
+            EvidenceData(id="https://portfolio.example/alice/1", narrative="Photos", name="Portfolio", genre="Photo"),
+        ),
         narrative="Trois soudures réussies",
     )
     values.update(overrides)

@@ -22,6 +22,7 @@ def ed_pair():
 
 # --- OB 2.0 -------------------------------------------------------------------------
 
+
 @pytest.fixture
 def ob2_web(rsa_pair):
     data = assertion()
@@ -79,6 +80,7 @@ def test_an_expired_ob2_badge_is_expired(ob2_web):
 
 def test_a_signed_ob2_badge_baked_in_a_png_is_valid(ob2_web, rsa_pair):
     from .test_bake import _png
+
     token = ob2.sign_assertion(ob2.assertion(assertion(), signing_key_url=KEY_URL), rsa_pair.private_pem)
     report = verify(bake.bake_png(_png(), token), fetch=ob2_web, now=NOW, expected_email="bob@example.org")
     assert report.status == "valid", report.checks
@@ -88,8 +90,9 @@ def test_a_signed_ob2_badge_baked_in_a_png_is_valid(ob2_web, rsa_pair):
 
 def test_a_tampered_signed_ob2_badge_is_invalid(ob2_web, rsa_pair):
     token = ob2.sign_assertion(ob2.assertion(assertion(), signing_key_url=KEY_URL), rsa_pair.private_pem)
-    other = ob2.sign_assertion(ob2.assertion(assertion(recipient_email="eve@example.org"), signing_key_url=KEY_URL),
-                               rsa_pair.private_pem)
+    other = ob2.sign_assertion(
+        ob2.assertion(assertion(recipient_email="eve@example.org"), signing_key_url=KEY_URL), rsa_pair.private_pem
+    )
     forged = ".".join([token.split(".")[0], other.split(".")[1], token.split(".")[2]])
     report = verify(forged, fetch=ob2_web, now=NOW)
     assert report.status == "invalid"
@@ -111,14 +114,18 @@ def test_a_key_revoked_before_issuance_invalidates_the_signature(ob2_web, rsa_pa
 
 def test_a_badgr_style_hosted_badge_with_embedded_plain_recipient_is_read(ob2_web):
     # Other platforms use "type": "Assertion" with plain identities and date-only issuedOn
-    doc = {**ob2.assertion(assertion()), "recipient": {"type": "email", "hashed": False, "identity": "alice@example.org"},
-           "issuedOn": "2025-01-10"}
+    doc = {
+        **ob2.assertion(assertion()),
+        "recipient": {"type": "email", "hashed": False, "identity": "alice@example.org"},
+        "issuedOn": "2025-01-10",
+    }
     ob2_web[assertion().id] = doc
     report = verify(doc, fetch=ob2_web, now=NOW, expected_email="ALICE@example.org")
     assert report.valid and report.recipient_match
 
 
 # --- OB 3.0 -------------------------------------------------------------------------
+
 
 @pytest.fixture
 def ob3_web(ed_pair):
@@ -177,7 +184,9 @@ def test_an_ob3_key_the_issuer_profile_does_not_list_is_refused(ob3_web, ed_pair
 
 
 def test_an_ob3_key_revoked_before_signing_is_refused(ob3_web, ed_pair):
-    ob3_web[KEY_URL] = ob3.multikey_document(KEY_URL, ISSUER_ID, ed_pair.public_multibase, revoked="2025-01-01T00:00:00Z")
+    ob3_web[KEY_URL] = ob3.multikey_document(
+        KEY_URL, ISSUER_ID, ed_pair.public_multibase, revoked="2025-01-01T00:00:00Z"
+    )
     assert verify(_signed(ed_pair), fetch=ob3_web, now=NOW).status == "invalid"
 
 
@@ -193,7 +202,8 @@ def test_a_did_key_credential_from_another_stack_is_valid_without_fetching_keys(
     credential = ob3.build_credential(assertion(), include_schema=False)
     credential["issuer"] = {"id": did, "type": ["Profile"], "name": "Autre plateforme"}
     signed = proofs.add_data_integrity_proof(
-        credential, ed_pair.private_pem, keys.did_key_verification_method(ed_pair.public_multibase), NOW)
+        credential, ed_pair.private_pem, keys.did_key_verification_method(ed_pair.public_multibase), NOW
+    )
     web = FakeWeb()
     report = verify(signed, fetch=web, now=NOW)
     assert report.status == "valid", report.checks

@@ -13,11 +13,14 @@ EMAIL = "sam@example.org"
 
 @pytest.fixture
 def pathway(issuer):
-    key = BadgeClassFactory(issuer=issuer, name="Je maîtrise les fondamentaux du numérique", automatic=True,
-                            issuable_by_mediator=False)
+    key = BadgeClassFactory(
+        issuer=issuer, name="Je maîtrise les fondamentaux du numérique", automatic=True, issuable_by_mediator=False
+    )
     pathway = Pathway.objects.create(issuer=issuer, name="Pré-requis fondamentaux", key_badge=key)
     for order, name in enumerate(["Ordinateur", "Smartphone", "Fichiers"], start=1):
-        PathwayStep.objects.create(pathway=pathway, order=order, badge_class=BadgeClassFactory(issuer=issuer, name=name))
+        PathwayStep.objects.create(
+            pathway=pathway, order=order, badge_class=BadgeClassFactory(issuer=issuer, name=name)
+        )
     return pathway
 
 

@@ -17,17 +17,27 @@ EMAIL = "alex@example.org"
 @pytest.fixture
 def pepites(issuer):
     pathway = Pathway.objects.create(issuer=issuer, name="PEPITES")
-    for order, (name, days) in enumerate([("Je m'engage", 0), ("B.A.BA de l'entreprise", 30), ("Com'un gant", 150)],
-                                         start=1):
-        PathwayStep.objects.create(pathway=pathway, order=order, min_delay_days=days,
-                                   condition=f"Condition {order}", badge_class=BadgeClassFactory(issuer=issuer, name=name))
+    for order, (name, days) in enumerate(
+        [("Je m'engage", 0), ("B.A.BA de l'entreprise", 30), ("Com'un gant", 150)], start=1
+    ):
+        PathwayStep.objects.create(
+            pathway=pathway,
+            order=order,
+            min_delay_days=days,
+            condition=f"Condition {order}",
+            badge_class=BadgeClassFactory(issuer=issuer, name=name),
+        )
     return pathway
 
 
 @pytest.fixture
 def enrolled(pepites, mediator):
-    first = assertion_issue(badge_class=pepites.steps.get(order=1).badge_class, recipient_email=EMAIL,
-                            recipient_name="Alex", issued_by=mediator)
+    first = assertion_issue(
+        badge_class=pepites.steps.get(order=1).badge_class,
+        recipient_email=EMAIL,
+        recipient_name="Alex",
+        issued_by=mediator,
+    )
     update_progress(first.pk)
     return Enrolment.objects.get(pathway=pepites, recipient_email=EMAIL)
 

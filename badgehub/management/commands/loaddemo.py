@@ -14,7 +14,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {issuer.name}: {issuer.badge_classes.count()} badges, "
                               f"{issuer.pathways.count()} pathways")
         self.stdout.write("Demo logins (username or e-mail / password):")
-        for username, (first, last, email, password, admin) in DEMO_PEOPLE.items():
+        for username, (_first, _last, email, password, admin) in DEMO_PEOPLE.items():
             role = " (network admin, /admin/)" if admin else ""
             self.stdout.write(f"  {username:<13} {email:<42} {password}{role}")
         self.stdout.write(f"Open {settings.SITE_URL}/")
