@@ -54,6 +54,32 @@ def _fast_cache_key(ctx: dict[str, Any]) -> bytes:
 # be deterministic, so the C-accelerated sorted json.dumps does the same job.
 context_resolver.canonicalize = _fast_cache_key
 
+_pyld_process_context = jsonld.JsonLdProcessor._process_context
+
+
+def _process_context_with_stable_clone(self, active_ctx, local_ctx, options, override_protected=False,
+                                       propagate=True, validate_scoped=True, cycles=None):
+    """pyld clones the active context for every non-propagated (type-scoped)
+    context and gives the clone a fresh random id; processed contexts are cached
+    by that id, so the OB 3.0 type-scoped contexts were processed again for every
+    node of every credential. Same parent, same clone: we make the clone here,
+    exactly as pyld does, with an id derived from its parent's."""
+    ctxs = local_ctx.get("@context") if isinstance(local_ctx, dict) and isinstance(
+        local_ctx.get("@context"), list) else local_ctx
+    ctxs = ctxs if isinstance(ctxs, list) else [ctxs]
+    if ctxs and isinstance(ctxs[0], dict) and isinstance(ctxs[0].get("@propagate"), bool):
+        propagate = ctxs[0]["@propagate"]
+    if ctxs and not propagate and not active_ctx.get("previousContext") and "_uuid" in active_ctx:
+        clone = self._clone_active_context(active_ctx)
+        clone["previousContext"] = active_ctx
+        clone["_uuid"] = f"{active_ctx['_uuid']}/non-propagated"
+        active_ctx = clone
+    return _pyld_process_context(self, active_ctx, local_ctx, options, override_protected, propagate,
+                                 validate_scoped, cycles)
+
+
+jsonld.JsonLdProcessor._process_context = _process_context_with_stable_clone
+
 
 class ContextNotAvailableError(Exception):
     """A document referenced a JSON-LD context that is not shipped with the engine."""
