@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
+from django.db.models import F
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
@@ -119,8 +120,23 @@ def emails_send(*, email_ids: list[int]) -> list[OutgoingEmail]:
             connection.close()
         except Exception:  # the e-mails' outcomes are known; a close error changes nothing
             pass
-        OutgoingEmail.objects.bulk_update(emails, _SENT_FIELDS)
+        _record_outcomes(emails)
     return failed
+
+
+def _record_outcomes(emails: list[OutgoingEmail]) -> None:
+    """Sent e-mails of a chunk share their outcome and mostly their subject: a
+    few plain UPDATEs instead of bulk_update's per-row CASE expressions."""
+    sent_by_subject: dict[str, list[int]] = {}
+    for email in emails:
+        if email.status == OutgoingEmail.Status.SENT:
+            sent_by_subject.setdefault(email.subject, []).append(email.pk)
+        else:
+            email.save(update_fields=_SENT_FIELDS)
+    now = timezone.now()
+    for subject, pks in sent_by_subject.items():
+        OutgoingEmail.objects.filter(pk__in=pks).update(
+            status=OutgoingEmail.Status.SENT, subject=subject, sent_at=now, last_error="", attempts=F("attempts") + 1)
 
 
 def email_resend(*, email: OutgoingEmail) -> OutgoingEmail:
