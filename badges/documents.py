@@ -34,33 +34,47 @@ def absolute_media(field) -> str:
 
 # --- URLs ---------------------------------------------------------------------
 
+_PLACEHOLDER = "00000000-0000-4000-8000-000000000000"
+
+
+@lru_cache(maxsize=32)
+def _path_template(name: str) -> str:
+    # reverse() costs more than the rest of building a URL; every badge of a
+    # batch needs several, so resolve each route once per process.
+    return reverse(name, kwargs={"public_id": _PLACEHOLDER})
+
+
+def _url(name: str, public_id) -> str:
+    return absolute(_path_template(name).replace(_PLACEHOLDER, str(public_id)))
+
+
 
 def ob2_issuer_url(issuer: Issuer) -> str:
-    return absolute(reverse("ob:issuer_v2", kwargs={"public_id": issuer.public_id}))
+    return _url("ob:issuer_v2", issuer.public_id)
 
 
 def ob3_issuer_url(issuer: Issuer) -> str:
-    return absolute(reverse("ob:issuer", kwargs={"public_id": issuer.public_id}))
+    return _url("ob:issuer", issuer.public_id)
 
 
 def badge_class_url(badge_class: BadgeClass) -> str:
-    return absolute(reverse("badges:class_detail", kwargs={"public_id": badge_class.public_id}))
+    return _url("badges:class_detail", badge_class.public_id)
 
 
 def assertion_url(assertion: Assertion) -> str:
-    return absolute(reverse("badges:assertion_detail", kwargs={"public_id": assertion.public_id}))
+    return _url("badges:assertion_detail", assertion.public_id)
 
 
 def credential_url(assertion: Assertion) -> str:
-    return absolute(reverse("ob:credential", kwargs={"public_id": assertion.public_id}))
+    return _url("ob:credential", assertion.public_id)
 
 
 def key_url(key: SigningKey) -> str:
-    return absolute(reverse("ob:key", kwargs={"public_id": key.public_id}))
+    return _url("ob:key", key.public_id)
 
 
 def revocation_list_url(issuer: Issuer) -> str:
-    return absolute(reverse("ob:revocations", kwargs={"public_id": issuer.public_id}))
+    return _url("ob:revocations", issuer.public_id)
 
 
 def status_list_url(issuer: Issuer, number: int) -> str:
