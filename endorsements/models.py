@@ -98,6 +98,14 @@ class EndorsementInvitation(TargetMixin):
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
 
+    @property
+    def status(self) -> str:
+        """pending, accepted, expired or withdrawn, for the issuer's list."""
+        if self.accepted_at is not None:
+            endorsement = getattr(self, "endorsement", None)
+            return "withdrawn" if endorsement is not None and endorsement.withdrawn_at else "accepted"
+        return "expired" if self.is_expired else "pending"
+
 
 class EndorsementQuerySet(models.QuerySet):
     def published(self) -> "EndorsementQuerySet":
@@ -108,6 +116,9 @@ class Endorsement(TargetMixin):
     public_id = models.UUIDField(_("identifiant public"), default=uuid.uuid4, unique=True, editable=False)
     endorser = models.ForeignKey(Endorser, on_delete=models.CASCADE, related_name="endorsements",
                                  verbose_name=_("organisation"))
+    # One endorsement per invitation: accepting the same link twice returns it.
+    invitation = models.OneToOneField(EndorsementInvitation, on_delete=models.SET_NULL, null=True, blank=True,
+                                      related_name="endorsement", verbose_name=_("invitation"))
     statement = models.TextField(_("déclaration"), help_text=_("« Nous apprécions ce badge… »"))
     created_at = models.DateTimeField(_("publiée le"), default=timezone.now)
     withdrawn_at = models.DateTimeField(_("retirée le"), null=True, blank=True)

@@ -7,4 +7,8 @@ urlpatterns = [
     path("endorsers/<uuid:public_id>/", views.endorser_detail, name="endorser_detail"),
     path("ob/endorsers/<uuid:public_id>", views.endorser_document, name="endorser_document"),
     path("ob/<uuid:public_id>", views.endorsement_document, name="document"),
+    path("issuers/<uuid:issuer_id>/", views.invitations, name="invitations"),
+    path("issuers/<uuid:issuer_id>/inviter/", views.invitation_new, name="invitation_new"),
+    path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path("<uuid:public_id>/retirer/", views.endorsement_withdraw, name="withdraw"),
 ]

@@ -25,6 +25,7 @@ PUBLIC = {
     "wallet:profile",
     "pathways:detail",
     "endorsements:endorser_detail", "endorsements:endorser_document", "endorsements:document",
+    "endorsements:invitation",
 }
 
 
@@ -75,6 +76,9 @@ def private_kwargs(world, issuer, beneficiary) -> dict[str, dict]:
         "pathways:steps_due": {"issuer_id": issuer_id},
         "pathways:step_confirm": {"issuer_id": issuer_id, "enrolment_id": world.enrolment.pk,
                                   "step_id": world.step.pk},
+        "endorsements:invitations": {"issuer_id": issuer_id},
+        "endorsements:invitation_new": {"issuer_id": issuer_id},
+        "endorsements:withdraw": {"public_id": world.endorsement.public_id},
     }
 
 

@@ -1,0 +1,118 @@
+"""Endorsements: an issuer invites an organisation, the organisation publishes or withdraws.
+
+The invitation token is the key: whoever opens the link can read the invitation and, like a
+claim link, it proves the invited mailbox (the account created from it has that address verified).
+"""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from badges.models import Assertion, BadgeClass
+from badges.services.emails import email_queue
+from endorsements.models import Endorsement, EndorsementInvitation, Endorser
+from endorsements.selectors import endorsers_for_invitation
+from issuers.models import Issuer, Membership
+
+
+def target_issuer(*, badge_class: BadgeClass | None = None, issuer: Issuer | None = None,
+                  assertion: Assertion | None = None) -> Issuer | None:
+    if badge_class is not None:
+        return badge_class.issuer
+    if assertion is not None:
+        return assertion.badge_class.issuer
+    return issuer
+
+
+@transaction.atomic
+def endorsement_invite(
+    *, invited_by: AbstractBaseUser, organisation_name: str, email: str, message: str = "",
+    badge_class: BadgeClass | None = None, issuer: Issuer | None = None, assertion: Assertion | None = None,
+) -> EndorsementInvitation:
+    """Invite an organisation to endorse a badge class, the issuer itself or one assertion,
+    and e-mail it the link. Only the issuer's staff may invite."""
+    owner = target_issuer(badge_class=badge_class, issuer=issuer, assertion=assertion)
+    if owner is None or not Membership.objects.filter(
+        user=invited_by, issuer=owner, role__in=Membership.STAFF_ROLES
+    ).exists():
+        raise ValidationError(_("Seule l'équipe de l'émetteur peut inviter à recommander."))
+    invitation = EndorsementInvitation(
+        badge_class=badge_class, issuer=issuer, assertion=assertion, invited_by=invited_by,
+        organisation_name=organisation_name.strip(), email=email.strip().lower(), message=message.strip(),
+    )
+    invitation.full_clean()
+    invitation.save()
+    email_queue(
+        to=invitation.email,
+        template="endorsement_invitation",
+        context={
+            "path": reverse("endorsements:invitation", kwargs={"token": invitation.token}),
+            "organisation_name": invitation.organisation_name,
+            "issuer_name": owner.name,
+            "target_name": str(invitation.target) if assertion is None else assertion.badge_class.name,
+            "message": invitation.message,
+            "inviter_name": invited_by.get_full_name() or invited_by.get_username(),
+            "expires_on": invitation.expires_at.date().isoformat(),
+        },
+        issuer=owner,
+    )
+    return invitation
+
+
+def invitation_check_open(*, invitation: EndorsementInvitation) -> None:
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("Cette invitation a déjà été utilisée."))
+    if invitation.is_expired:
+        raise ValidationError(_("Cette invitation a expiré. Demandez à l'émetteur de vous en envoyer une nouvelle."))
+
+
+@transaction.atomic
+def endorser_create(*, user: AbstractBaseUser, name: str, email: str, url: str = "",
+                    description: str = "") -> Endorser:
+    endorser = Endorser(name=name.strip(), email=email.strip().lower(), url=url.strip(),
+                        description=description.strip())
+    endorser.full_clean()
+    endorser.save()
+    endorser.members.add(user)
+    return endorser
+
+
+@transaction.atomic
+def endorsement_accept(*, invitation: EndorsementInvitation, user: AbstractBaseUser, endorser: Endorser,
+                       statement: str) -> Endorsement:
+    """Publish the endorsement an invitation asked for. Accepting twice returns the same one."""
+    invitation = EndorsementInvitation.objects.select_for_update().get(pk=invitation.pk)
+    existing = Endorsement.objects.filter(invitation=invitation).first()
+    if existing is not None:
+        if existing.endorser.members.filter(pk=user.pk).exists():
+            return existing
+        raise ValidationError(_("Cette invitation a déjà été utilisée."))
+    invitation_check_open(invitation=invitation)
+    if not endorsers_for_invitation(user=user, invitation=invitation).filter(pk=endorser.pk).exists():
+        raise ValidationError(_("Vous ne faites pas partie de cette organisation."))
+    endorser.members.add(user)
+    endorsement = Endorsement(
+        endorser=endorser, invitation=invitation, statement=statement.strip(),
+        badge_class=invitation.badge_class, issuer=invitation.issuer, assertion=invitation.assertion,
+    )
+    endorsement.full_clean()
+    endorsement.save()
+    invitation.accepted_at = timezone.now()
+    invitation.endorser = endorser
+    invitation.save(update_fields=["accepted_at", "endorser"])
+    return endorsement
+
+
+@transaction.atomic
+def endorsement_withdraw(*, endorsement: Endorsement, user: AbstractBaseUser) -> Endorsement:
+    """Withdraw a published endorsement: it leaves the pages and its document answers 410."""
+    endorsement = Endorsement.objects.select_for_update().get(pk=endorsement.pk)
+    if not endorsement.endorser.members.filter(pk=user.pk).exists():
+        raise ValidationError(_("Seuls les membres de l'organisation peuvent retirer sa recommandation."))
+    if endorsement.withdrawn_at is None:
+        endorsement.withdrawn_at = timezone.now()
+        endorsement.save(update_fields=["withdrawn_at"])
+    return endorsement
