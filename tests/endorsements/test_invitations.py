@@ -106,3 +106,10 @@ def test_the_list_shows_each_invitation_with_its_status(client, owner, issuer, b
     for text in ("pending@example.org", "en attente", "expirée", "acceptée", "retirée", "Bravo."):
         assert text in page
     assert list_url(issuer) in client.get(reverse("partner:home")).content.decode()
+
+
+def test_the_issued_badges_page_links_each_assertion_to_an_invitation(client, owner, issuer, badge_class):
+    assertion = AssertionFactory(badge_class=badge_class, recipient_email="lea@example.org")
+    client.force_login(owner)
+    page = client.get(reverse("partner:assertions", kwargs={"issuer_id": issuer.public_id})).content.decode()
+    assert f"{new_url(issuer)}?assertion={assertion.public_id}" in page
