@@ -44,6 +44,9 @@ def prepare_environment() -> None:
     # A queue of our own: no other worker (tests, dev server) eats the bench's tasks.
     os.environ["CELERY_QUEUE"] = f"bench-{os.getpid()}"
     os.environ["EMAIL_URL"] = "dummymail://"
+    # As in production: with DEBUG on, Django records every query of the worker
+    # (slower, and memory grows with the number of rows).
+    os.environ["DEBUG"] = "false"
     os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="badgehub-bench-media-"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "badgehub.settings")
     url = urlparse(os.environ["DATABASE_URL"])
