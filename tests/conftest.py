@@ -1,6 +1,7 @@
 """Shared fixtures: the named people of the product, on real PostgreSQL and Redis."""
 
 import os
+import uuid
 from urllib.parse import urlparse
 
 import pytest
@@ -25,6 +26,14 @@ def pytest_sessionstart(session) -> None:
         redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=3).ping()
     except redis.RedisError as exc:
         pytest.exit(f"Redis at {urlparse(settings.REDIS_URL).netloc} is unreachable: {exc}", returncode=3)
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(settings) -> None:
+    # Each test gets a fresh in-process cache: throttling counters must not leak
+    # between tests, parallel test processes or test runs (Redis keeps them).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": f"test-{uuid.uuid4()}"}}
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from badges import throttle
 from badges.forms import EmailForm, SignupForm
 from badges.models import EmailAddress
 from badges.services import accounts as services
@@ -64,8 +65,12 @@ def after_login(request: HttpRequest) -> HttpResponse:
 def login_link_request(request: HttpRequest) -> HttpResponse:
     form = EmailForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        services.login_link_send(email=form.cleaned_data["email"], next_url=safe_next(request, ""))
-        # Same answer whether an account exists or not.
+        email = form.cleaned_data["email"]
+        if (throttle.allow(scope="login-link-email", key=email, limit=5, window_seconds=900)
+                and throttle.allow(scope="login-link-ip", key=throttle.client_ip(request), limit=30,
+                                   window_seconds=900)):
+            services.login_link_send(email=email, next_url=safe_next(request, ""))
+        # Same answer whether an account exists or not (or the form is being abused).
         return render(request, "accounts/login_link_sent.html", {"email": form.cleaned_data["email"]})
     return render(request, "accounts/login_link_request.html", {"form": form, "next": safe_next(request, "")})
 
