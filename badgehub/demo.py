@@ -423,6 +423,10 @@ def load_demo() -> dict:
     )
 
     acteur = _badge(mednum, ACTEUR, "#334155")
+    if not acteur.issued_by_staff_only:
+        # The network recognises its mediators: only its administrators award the habilitation.
+        acteur.issued_by_staff_only = True
+        acteur.save(update_fields=["issued_by_staff_only"])
     for position, spec in enumerate(MEDNUM_PATHWAYS):
         _pathway(mednum, spec, position, required=acteur)
     pepites = _pathway(iae, PEPITES, 0, required=None)

@@ -23,7 +23,7 @@ class BadgeClassAdmin(admin.ModelAdmin):
         (_("Critères et preuves"), {"fields": ["criteria_narrative", "criteria_url", "evidence_guidance",
                                                "application_questions", "evidence_required"]}),
         (_("Modes d'obtention"), {"fields": ["issuable_by_mediator", "requestable", "self_issuable", "automatic",
-                                             "required_badge", "reviewers"]}),
+                                             "issued_by_staff_only", "required_badge", "reviewers"]}),
         (_("Validité"), {"fields": ["validity_days", "archived", "created_at"]}),
     ]
 

@@ -54,6 +54,11 @@ class BadgeClass(models.Model):
     self_issuable = models.BooleanField(_("auto-délivré"), default=False)
     automatic = models.BooleanField(_("automatique sur critères"), default=False)
     evidence_required = models.BooleanField(_("preuve obligatoire"), default=False)
+    issued_by_staff_only = models.BooleanField(
+        _("délivré seulement par les administrateurs de l'émetteur"),
+        default=False,
+        help_text=_("Pour les badges qui habilitent à délivrer : les médiateurs ne peuvent pas se les attribuer."),
+    )
     required_badge = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,

@@ -28,9 +28,8 @@ def user_can_issue(*, user: AbstractBaseUser | None, badge_class: BadgeClass) ->
     habilitation badge when the badge class requires one."""
     if user is None or not user.is_authenticated:
         return False
-    if not Membership.objects.filter(
-        user=user, issuer_id=badge_class.issuer_id, role__in=Membership.ISSUING_ROLES
-    ).exists():
+    roles = Membership.STAFF_ROLES if badge_class.issued_by_staff_only else Membership.ISSUING_ROLES
+    if not Membership.objects.filter(user=user, issuer_id=badge_class.issuer_id, role__in=roles).exists():
         return False
     if badge_class.required_badge_id is None:
         return True
@@ -43,6 +42,7 @@ def badge_classes_user_can_issue(*, user: AbstractBaseUser):
     if not user.is_authenticated:
         return BadgeClass.objects.none()
     issuer_ids = Membership.objects.filter(user=user, role__in=Membership.ISSUING_ROLES).values("issuer_id")
+    staff_issuer_ids = Membership.objects.filter(user=user, role__in=Membership.STAFF_ROLES).values("issuer_id")
     held = Assertion.objects.valid().filter(recipient_email__in=user_verified_emails(user=user)).values(
         "badge_class_id"
     )
@@ -51,6 +51,7 @@ def badge_classes_user_can_issue(*, user: AbstractBaseUser):
     return (
         BadgeClass.objects.active()
         .filter(issuer_id__in=issuer_ids, issuable_by_mediator=True)
+        .filter(Q(issued_by_staff_only=False) | Q(issuer_id__in=staff_issuer_ids))
         .filter(Q(required_badge__isnull=True) | Q(required_badge_id__in=held))
         .select_related("issuer")
     )

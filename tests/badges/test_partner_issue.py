@@ -151,3 +151,19 @@ def test_the_date_field_is_filled_with_today_in_a_format_phones_understand(clien
     client.force_login(mediator)
     page = client.get(issue_url(badge_class)).content.decode()
     assert f'value="{timezone.localdate().isoformat()}"' in page
+
+
+def test_a_mediator_cannot_award_a_badge_reserved_to_the_issuers_administrators(client, issuer, mediator, owner):
+    from django.core.exceptions import PermissionDenied
+
+    from badges.services import assertion_issue
+    from tests.factories import BadgeClassFactory
+
+    acteur = BadgeClassFactory(issuer=issuer, name="Acteur de la médiation numérique", issued_by_staff_only=True)
+    client.force_login(mediator)
+    assert "Acteur de la médiation numérique" not in client.get("/partenaire/").content.decode()
+    assert client.get(f"/partenaire/delivrer/{acteur.public_id}/").status_code == 404
+    with pytest.raises(PermissionDenied):
+        assertion_issue(badge_class=acteur, recipient_email="other@example.org", issued_by=mediator)
+    client.force_login(owner)
+    assert "Acteur de la médiation numérique" in client.get("/partenaire/").content.decode()
