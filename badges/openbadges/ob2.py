@@ -46,7 +46,7 @@ def issuer_profile(issuer: IssuerData) -> dict[str, Any]:
     return doc
 
 
-def _alignment(data: AlignmentData) -> dict[str, Any]:
+def alignment(data: AlignmentData) -> dict[str, Any]:
     doc = {"targetName": data.target_name, "targetUrl": data.target_url}
     if data.target_description:
         doc["targetDescription"] = data.target_description
@@ -74,7 +74,7 @@ def badge_class(badge: BadgeClassData) -> dict[str, Any]:
         "issuer": badge.issuer.id,
     }
     if badge.alignments:
-        doc["alignment"] = [_alignment(a) for a in badge.alignments]
+        doc["alignment"] = [alignment(a) for a in badge.alignments]
     if badge.tags:
         doc["tags"] = list(badge.tags)
     if badge.endorsements:
@@ -82,7 +82,7 @@ def badge_class(badge: BadgeClassData) -> dict[str, Any]:
     return doc
 
 
-def _evidence(data: EvidenceData) -> dict[str, Any]:
+def evidence(data: EvidenceData) -> dict[str, Any]:
     doc: dict[str, Any] = {"type": "Evidence"}
     for key, value in (
         ("id", data.id),
@@ -117,7 +117,7 @@ def assertion(data: AssertionData, *, signing_key_url: str = "") -> dict[str, An
     if data.image:
         doc["image"] = data.image
     if data.evidence:
-        doc["evidence"] = [_evidence(e) for e in data.evidence]
+        doc["evidence"] = [evidence(e) for e in data.evidence]
     if data.narrative:
         doc["narrative"] = data.narrative
     doc["verification"] = {"type": "SignedBadge", "creator": signing_key_url} if signing_key_url else {"type": "hosted"}

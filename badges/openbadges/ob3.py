@@ -6,6 +6,7 @@ import base64
 import gzip
 from typing import Any
 
+from . import ob2
 from .data import AlignmentData, AssertionData, BadgeClassData, EvidenceData, IssuerData, StatusEntryData
 from .jsonld import CREDENTIALS_V2, MULTIKEY_V1, OB3_CONTEXT
 from .util import hash_email, iso_datetime
@@ -68,14 +69,8 @@ def multikey_document(key_url: str, controller: str, public_multibase: str, *, r
 
 
 def alignment(data: AlignmentData) -> dict[str, Any]:
-    doc = {"type": ["Alignment"], "targetName": data.target_name, "targetUrl": data.target_url}
-    if data.target_description:
-        doc["targetDescription"] = data.target_description
-    if data.target_framework:
-        doc["targetFramework"] = data.target_framework
-    if data.target_code:
-        doc["targetCode"] = data.target_code
-    return doc
+    # The same fields as OB 2.0; OB 3.0 types every object.
+    return {"type": ["Alignment"], **ob2.alignment(data)}
 
 
 def achievement(badge: BadgeClassData, *, self_issued: bool = False) -> dict[str, Any]:
@@ -105,12 +100,7 @@ def achievement(badge: BadgeClassData, *, self_issued: bool = False) -> dict[str
 
 
 def evidence(data: EvidenceData) -> dict[str, Any]:
-    doc: dict[str, Any] = {"type": ["Evidence"]}
-    for key, value in (("id", data.id), ("narrative", data.narrative), ("name", data.name),
-                       ("description", data.description), ("genre", data.genre), ("audience", data.audience)):
-        if value:
-            doc[key] = value
-    return doc
+    return {**ob2.evidence(data), "type": ["Evidence"]}
 
 
 def status_entry(status: StatusEntryData) -> dict[str, Any]:
