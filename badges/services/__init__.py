@@ -12,6 +12,7 @@ from badges.services.accounts import (
 )
 from badges.services.applications import (
     application_accept,
+    application_evidence_remove,
     application_refuse,
     application_request_more,
     application_save,
@@ -48,8 +49,9 @@ from badges.services.wallet import (
 )
 
 __all__ = [
-    "EvidenceInput", "Recipient", "account_create", "account_delete", "application_accept", "application_refuse",
-    "application_request_more", "application_save", "application_start", "application_submit", "assertion_claim",
+    "EvidenceInput", "Recipient", "account_create", "account_delete", "application_accept",
+    "application_evidence_remove", "application_refuse", "application_request_more", "application_save",
+    "application_start", "application_submit", "assertion_claim",
     "assertion_correct", "assertion_decline", "assertion_finalise_queue", "assertion_issue", "assertion_issue_many",
     "assertion_revoke", "assertion_self_issue", "assertion_set_shown_details", "assertion_set_visibility",
     "batch_create", "batch_rejected_csv", "batch_run", "batch_start", "csv_check", "email_address_add",

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from badges import selectors
-from badges.models import Application, Assertion, BadgeClass
+from badges.models import Application, Assertion, BadgeClass, Evidence
 from badges.services.emails import email_queue
 from badges.services.issuing import EvidenceInput, assertion_issue, evidence_add
 
@@ -85,6 +85,26 @@ def application_save(*, application: Application, answers: dict[str, str],
     application.full_clean()
     application.save()
     return application
+
+
+@transaction.atomic
+def application_evidence_remove(*, application: Application, evidence: Evidence) -> None:
+    """Take a piece of evidence back out of a draft, before it is sent.
+
+    The file leaves the storage only once the removal is committed: a rolled-back
+    removal must not leave a row pointing at nothing.
+    """
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status not in EDITABLE:
+        raise ValidationError(_("Cette demande a déjà été envoyée : elle ne peut plus être modifiée."))
+    if evidence.application_id != application.pk or evidence.assertion_id is not None:
+        # Evidence of an accepted application documents the badge: never the applicant's to remove.
+        raise PermissionDenied
+    if evidence.file:
+        storage, name = evidence.file.storage, evidence.file.name
+        transaction.on_commit(lambda: storage.delete(name))
+    evidence.delete()
+    application.save(update_fields=["updated_at"])
 
 
 @transaction.atomic

@@ -166,6 +166,20 @@ def application_edit(request: HttpRequest, token: str) -> HttpResponse:
     })
 
 
+@require_POST
+def application_evidence_remove(request: HttpRequest, token: str, evidence_id: uuid.UUID) -> HttpResponse:
+    """The "Retirer" button next to a piece of evidence on the applicant's page (the token is the key)."""
+    application = _application_by_token(token)
+    evidence = get_object_or_404(application.evidence.all(), public_id=evidence_id)
+    try:
+        services.application_evidence_remove(application=application, evidence=evidence)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("La preuve est retirée de votre demande."))
+    return redirect("partner:application_edit", token=application.access_token)
+
+
 @login_required
 @require_GET
 def review_queue(request: HttpRequest) -> HttpResponse:
