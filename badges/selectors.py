@@ -135,6 +135,23 @@ def get_application_for_reviewer(*, user: AbstractBaseUser, public_id):
     if application is None:
         raise Http404
     return application
+
+
+def badge_class_reviewers(*, badge_class: BadgeClass):
+    """Who is told about a new application: the people the badge class names as its
+    reviewers when it names some, otherwise the issuer's members with a reviewing role."""
+    designated = badge_class.reviewers.filter(is_active=True)
+    if designated.exists():
+        return designated.order_by("pk")
+    return (
+        get_user_model().objects.filter(
+            is_active=True,
+            memberships__issuer_id=badge_class.issuer_id,
+            memberships__role__in=Membership.REVIEWING_ROLES,
+        )
+        .distinct()
+        .order_by("pk")
+    )
 # --- end of partner space
 
 

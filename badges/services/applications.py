@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from badges import selectors
-from badges.models import Application, Assertion, BadgeClass, Evidence
+from badges.models import Application, Assertion, BadgeClass, EmailAddress, Evidence
 from badges.services.emails import email_queue
 from badges.services.issuing import EvidenceInput, assertion_issue, evidence_add
 
@@ -120,11 +120,43 @@ def application_submit(*, application: Application) -> Application:
         errors.append(_("Ce badge demande au moins une preuve."))
     if errors:
         raise ValidationError(errors)
+    resubmitted = application.status == Application.Status.MORE_EVIDENCE
     application.status = Application.Status.SUBMITTED
     application.submitted_at = timezone.now()
     application.full_clean()
     application.save()
+    _tell_reviewers(application, resubmitted=resubmitted)
     return application
+
+
+def _tell_reviewers(application: Application, *, resubmitted: bool) -> None:
+    """One e-mail to each reviewer of the badge, so a submission never waits unseen in the queue.
+
+    A reviewer who applies for the badge themself is not told about their own application.
+    """
+    badge_class = application.badge_class
+    reviewers = list(selectors.badge_class_reviewers(badge_class=badge_class))
+    verified: dict[int, list[str]] = {}
+    addresses = EmailAddress.objects.filter(user__in=reviewers, verified_at__isnull=False).order_by("-primary", "pk")
+    for user_id, address in addresses.values_list("user_id", "email"):
+        verified.setdefault(user_id, []).append(address)
+    context = {
+        "badge_name": badge_class.name, "issuer_name": badge_class.issuer.name,
+        "applicant_name": application.applicant_name, "resubmitted": resubmitted,
+        "review_link": reverse("partner:review", kwargs={"public_id": application.public_id}),
+        "queue_link": f"{reverse('partner:review_queue')}?badge={badge_class.public_id}",
+    }
+    told = {application.applicant_email.lower()}
+    for reviewer in reviewers:
+        own = {address.lower() for address in [*verified.get(reviewer.pk, []), reviewer.email] if address}
+        if reviewer.pk == application.applicant_id or application.applicant_email.lower() in own:
+            continue
+        to = (verified.get(reviewer.pk) or [reviewer.email])[0].lower()
+        if not to or to in told:
+            continue
+        told.add(to)
+        email_queue(to=to, template="application_submitted", context={**context, "name": reviewer.get_full_name()},
+                    issuer=badge_class.issuer)
 
 
 def _check_reviewer(*, application: Application, reviewer: AbstractBaseUser) -> None:
