@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -184,7 +185,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="badgehub") + os.environ.get("PYTEST_XDIST_WORKER", "")
 CELERY_BEAT_SCHEDULE = {
     "retry-failed-emails": {"task": "badges.tasks.retry_failed_emails", "schedule": 900.0},
+    # Files of partner forms left unconfirmed (services.uploads.draft_files_purge).
+    "purge-draft-files": {"task": "badges.housekeeping.purge_draft_files", "schedule": crontab(hour=4, minute=15)},
 }
+# Task modules not named tasks.py, which autodiscover_tasks() would miss.
+CELERY_IMPORTS = ["badges.housekeeping"]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],

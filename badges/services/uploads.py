@@ -1,18 +1,29 @@
 """Evidence uploads: the type is decided by the content, never by the file name."""
 
 import io
+import logging
 import secrets
+from datetime import datetime, timedelta
 from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
+from django.core.files.storage import Storage, default_storage
+from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+logger = logging.getLogger(__name__)
+
 # Formats a phone camera or a scanner produces; the extension is rewritten from the content.
 IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpg", "GIF": "gif", "WEBP": "webp"}
+
+# The partner form keeps an evidence file here between its screens, one folder per upload.
+DRAFTS_DIR = "drafts"
+# Longer than anyone takes between the form's screens; an older file belongs to an abandoned form.
+DRAFT_FILES_MAX_AGE = timedelta(days=2)
 
 
 def _stem(name: str) -> str:
@@ -76,3 +87,53 @@ def upload_validate(*, upload: File) -> ContentFile:
     raise ValidationError(
         _("Type de fichier non accepté : envoyez une photo (JPEG, PNG, WebP, GIF), un PDF ou un SVG.")
     )
+
+
+def draft_files_purge(*, older_than: timedelta = DRAFT_FILES_MAX_AGE, storage: Storage | None = None) -> int:
+    """Delete the partner form's draft files older than ``older_than``; returns how many went.
+
+    A draft file is deleted when the mediator confirms; one whose form was abandoned
+    would stay forever. Only the storage API is used (no paths on disk), so this works
+    the same on a local disk and on an object store.
+    """
+    storage = storage or default_storage
+    return _purge_folder(storage, DRAFTS_DIR, timezone.now() - older_than)
+
+
+def _older_than(storage: Storage, name: str, cutoff: datetime) -> bool:
+    try:
+        return storage.get_modified_time(name) < cutoff
+    except FileNotFoundError:  # confirmed (and deleted) by its mediator meanwhile
+        return False
+
+
+def _purge_folder(storage: Storage, folder: str, cutoff: datetime) -> int:
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return 0
+    deleted = 0
+    for name in files:
+        path = f"{folder}/{name}"
+        if _older_than(storage, path, cutoff):
+            storage.delete(path)
+            deleted += 1
+    for name in folders:
+        path = f"{folder}/{name}"
+        emptied = _purge_folder(storage, path, cutoff)
+        deleted += emptied
+        _remove_if_empty(storage, path, cutoff, emptied=emptied > 0)
+    return deleted
+
+
+def _remove_if_empty(storage: Storage, folder: str, cutoff: datetime, *, emptied: bool) -> None:
+    """A disk keeps empty folders (one per upload, left by confirmed drafts too); object
+    stores have none. A folder is removed only once old: a new one is empty for an instant
+    before its upload is written."""
+    try:
+        if any(storage.listdir(folder)):
+            return
+        if emptied or _older_than(storage, folder, cutoff):
+            storage.delete(folder)  # FileSystemStorage removes an empty folder; elsewhere a no-op
+    except Exception as exc:  # an empty folder left behind costs nothing; the files are what matter
+        logger.warning("Draft folder %s kept: %s", folder, exc)

@@ -14,6 +14,7 @@ from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,6 +22,7 @@ from badges import selectors, services
 from badges.forms import BatchUploadForm, IssueForm
 from badges.models import BadgeClass, IssueBatch
 from badges.services import EvidenceInput
+from badges.services.uploads import DRAFTS_DIR
 from issuers.models import Membership
 
 DRAFT_KEY = "partner_draft:{}"
@@ -45,7 +47,15 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _draft(request: HttpRequest, badge_class: BadgeClass) -> dict:
-    return request.session.get(DRAFT_KEY.format(badge_class.public_id), {})
+    key = DRAFT_KEY.format(badge_class.public_id)
+    draft = request.session.get(key, {})
+    if draft.get("file_path") and not default_storage.exists(draft["file_path"]):
+        # Files of drafts left for days are purged (services.uploads.draft_files_purge): ask for it again.
+        messages.warning(request, _("Le fichier joint à ce brouillon (%(name)s) n'est plus disponible : "
+                                    "ajoutez-le à nouveau.") % {"name": draft.get("file_name", "")})
+        draft = {**draft, "file_path": "", "file_name": "", "file_lost": True}
+        request.session[key] = draft
+    return draft
 
 
 def _drop_draft(request: HttpRequest, badge_class: BadgeClass) -> None:
@@ -75,7 +85,8 @@ def issue(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 if draft.get("file_path"):
                     default_storage.delete(draft["file_path"])
                 # Kept aside until confirmation; the original name is shown, the stored one is ours.
-                new_draft["file_path"] = default_storage.save(f"drafts/{uuid.uuid4().hex}/{upload.name}", upload)
+                new_draft["file_path"] = default_storage.save(f"{DRAFTS_DIR}/{uuid.uuid4().hex}/{upload.name}",
+                                                              upload)
                 new_draft["file_name"] = request.FILES["evidence_file"].name  # as the mediator knows it
             request.session[DRAFT_KEY.format(badge_class.public_id)] = new_draft
             return redirect("partner:issue_preview", public_id=badge_class.public_id)
@@ -93,7 +104,7 @@ def issue_preview(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Screen 3: what the recipients will see; confirm issues them all at once."""
     badge_class = selectors.get_issuable_badge_class(user=request.user, public_id=public_id)
     draft = _draft(request, badge_class)
-    if not draft:
+    if not draft or draft.get("file_lost"):
         return redirect("partner:issue", public_id=badge_class.public_id)
     recipients, _errors = services.recipients_parse(draft["recipients"])
     issued_on = date.fromisoformat(draft["issued_on"])
