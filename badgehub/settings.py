@@ -180,16 +180,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 4
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery closes the database connection after every task unless told otherwise: in
+# production a worker process keeps it for this many tasks instead of reconnecting.
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=100 if PRODUCTION else 0)
 # Parallel test processes each get their own queue so one worker never eats
 # another process's tasks (their databases differ).
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="badgehub") + os.environ.get("PYTEST_XDIST_WORKER", "")
 CELERY_BEAT_SCHEDULE = {
     "retry-failed-emails": {"task": "badges.tasks.retry_failed_emails", "schedule": 900.0},
     # Files of partner forms left unconfirmed (services.uploads.draft_files_purge).
-    "purge-draft-files": {"task": "badges.housekeeping.purge_draft_files", "schedule": crontab(hour=4, minute=15)},
+    "purge-draft-files": {"task": "badges.tasks.purge_draft_files", "schedule": crontab(hour=4, minute=15)},
 }
-# Task modules not named tasks.py, which autodiscover_tasks() would miss.
-CELERY_IMPORTS = ["badges.housekeeping"]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],

@@ -6,6 +6,7 @@ import json
 
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from badges import documents
@@ -95,17 +96,7 @@ def assertion_finalise(*, assertion: Assertion) -> Assertion:
         locked = Assertion.objects.select_for_update().get(pk=assertion.pk)
         if locked.baked_at is not None:  # another worker got there first
             return locked
-        locked.signing_key_rsa = signed["rsa_key"]
-        locked.signing_key_ed25519 = signed["ed_key"]
-        locked.ob2_jws = signed["ob2_jws"]
-        locked.ob3_credential = signed["ob3_credential"]
-        locked.ob3_jwt = signed["ob3_jwt"]
-        name = f"{locked.public_id}"
-        if png is not None:
-            locked.baked_png.save(f"{name}.png", ContentFile(png), save=False)
-        locked.baked_svg.save(f"{name}.svg", ContentFile(svg), save=False)
-        locked.baked_at = timezone.now()
-        locked.bake_error = ""
+        _apply_signed(locked, (signed, png, svg), timezone.now())
         locked.save(update_fields=_FINALISED_FIELDS)
     return locked
 
@@ -147,21 +138,9 @@ def images_of(badge_class) -> tuple[bytes | None, bytes]:
     return png, svg_image_of(badge_class, data)
 
 
-def assertions_finalise(*, assertion_ids: list[int]) -> dict[int, Exception]:
-    """Sign and bake a chunk of assertions with a handful of queries.
-
-    Idempotent: assertions already baked are skipped, so running a chunk twice
-    signs nothing twice. Returns the errors of the assertions that failed (each
-    recorded in its ``bake_error``); the others are finalised.
-    """
-    assertions = list(
-        Assertion.objects.filter(pk__in=assertion_ids, baked_at__isnull=True)
-        .select_related("badge_class__issuer", "signing_key_rsa", "signing_key_ed25519")
-        .prefetch_related("evidence", "badge_class__alignments", "badge_class__issuer__signing_keys")
-        .order_by("pk")
-    )
-    if not assertions:
-        return {}
+def _sign_and_bake(assertions: list[Assertion]) -> tuple[dict[int, tuple[dict, bytes | None, bytes]],
+                                                           dict[int, Exception]]:
+    """The engine's work for a chunk: {pk: (signed documents, PNG, SVG)} and {pk: error}."""
     # One timestamp for the chunk: the proof configurations repeat, and their
     # canonical form is cached by the engine.
     now = timezone.now()
@@ -181,6 +160,44 @@ def assertions_finalise(*, assertion_ids: list[int]) -> dict[int, Exception]:
             errors[assertion.pk] = exc
             continue
         results[assertion.pk] = (signed, png, svg)
+    return results, errors
+
+
+def _apply_signed(assertion: Assertion, result: tuple[dict, bytes | None, bytes], baked_at) -> None:
+    signed, png, svg = result
+    assertion.signing_key_rsa = signed["rsa_key"]
+    assertion.signing_key_ed25519 = signed["ed_key"]
+    assertion.ob2_jws = signed["ob2_jws"]
+    assertion.ob3_credential = signed["ob3_credential"]
+    assertion.ob3_jwt = signed["ob3_jwt"]
+    if png is not None:
+        assertion.baked_png.save(f"{assertion.public_id}.png", ContentFile(png), save=False)
+    assertion.baked_svg.save(f"{assertion.public_id}.svg", ContentFile(svg), save=False)
+    assertion.baked_at = baked_at
+    assertion.bake_error = ""
+
+
+def _record_errors(errors: dict[int, Exception]) -> None:
+    for pk, exc in errors.items():
+        Assertion.objects.filter(pk=pk).update(bake_error=f"{type(exc).__name__}: {exc}")
+
+
+def assertions_finalise(*, assertion_ids: list[int]) -> dict[int, Exception]:
+    """Sign and bake a chunk of assertions with a handful of queries.
+
+    Idempotent: assertions already baked are skipped, so running a chunk twice
+    signs nothing twice. Returns the errors of the assertions that failed (each
+    recorded in its ``bake_error``); the others are finalised.
+    """
+    assertions = list(
+        Assertion.objects.filter(pk__in=assertion_ids, baked_at__isnull=True)
+        .select_related("badge_class__issuer", "signing_key_rsa", "signing_key_ed25519")
+        .prefetch_related("evidence", "badge_class__alignments", "badge_class__issuer__signing_keys")
+        .order_by("pk")
+    )
+    if not assertions:
+        return {}
+    results, errors = _sign_and_bake(assertions)
     with transaction.atomic():
         # Another worker may have finalised some meanwhile: write only what is still unbaked.
         unbaked = set(Assertion.objects.select_for_update().filter(pk__in=list(results), baked_at__isnull=True)
@@ -188,21 +205,33 @@ def assertions_finalise(*, assertion_ids: list[int]) -> dict[int, Exception]:
         finalised = []
         baked_at = timezone.now()
         for assertion in assertions:
-            if assertion.pk not in unbaked:
-                continue
-            signed, png, svg = results[assertion.pk]
-            assertion.signing_key_rsa = signed["rsa_key"]
-            assertion.signing_key_ed25519 = signed["ed_key"]
-            assertion.ob2_jws = signed["ob2_jws"]
-            assertion.ob3_credential = signed["ob3_credential"]
-            assertion.ob3_jwt = signed["ob3_jwt"]
-            if png is not None:
-                assertion.baked_png.save(f"{assertion.public_id}.png", ContentFile(png), save=False)
-            assertion.baked_svg.save(f"{assertion.public_id}.svg", ContentFile(svg), save=False)
-            assertion.baked_at = baked_at
-            assertion.bake_error = ""
-            finalised.append(assertion)
+            if assertion.pk in unbaked:
+                _apply_signed(assertion, results[assertion.pk], baked_at)
+                finalised.append(assertion)
         _write_finalised(finalised)
-    for pk, exc in errors.items():
-        Assertion.objects.filter(pk=pk).update(bake_error=f"{type(exc).__name__}: {exc}")
+    _record_errors(errors)
     return errors
+
+
+def assertions_finalise_created(*, assertions: list[Assertion]) -> list[int]:
+    """Sign and bake assertions created in the current transaction, in this process.
+
+    For a worker that has just issued a chunk: the objects are in memory, so
+    there is nothing to reload and no second task to queue, and the signed
+    documents are written in the transaction that creates the badges. Returns
+    the ids that could not be signed (their error is recorded; queue them for
+    a retry once the transaction commits).
+    """
+    if not assertions:
+        return []
+    prefetch_related_objects(assertions, "evidence")
+    badge_classes = {a.badge_class_id: a.badge_class for a in assertions}
+    prefetch_related_objects(list(badge_classes.values()), "alignments", "issuer__signing_keys")
+    results, errors = _sign_and_bake(assertions)
+    baked_at = timezone.now()
+    finalised = [a for a in assertions if a.pk in results]
+    for assertion in finalised:
+        _apply_signed(assertion, results[assertion.pk], baked_at)
+    _write_finalised(finalised)
+    _record_errors(errors)
+    return list(errors)

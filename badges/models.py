@@ -371,6 +371,9 @@ class IssueBatch(models.Model):
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     skipped = models.PositiveIntegerField(default=0)
+    # Offsets of the chunks committed: workers issue chunks in parallel and in any
+    # order, and a chunk delivered twice must not be counted twice.
+    chunks_done = models.JSONField(default=list, blank=True, editable=False)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -80,17 +80,48 @@ def finalise_assertions(self, assertion_ids: list[int]) -> int:
     return len(assertion_ids)
 
 
-@shared_task(bind=True, max_retries=3, retry_backoff=15, acks_late=True, time_limit=3600, soft_time_limit=3300)
-def run_issue_batch(self, batch_id: int) -> str:
-    """Issue the rows of a confirmed CSV batch; resumes after the last committed chunk."""
+@shared_task(bind=True, max_retries=3, retry_backoff=15, acks_late=True, time_limit=300, soft_time_limit=270)
+def run_issue_batch(self, batch_id: int) -> int:
+    """Start a confirmed CSV batch: queue a task for each chunk not issued yet."""
     from badges.services.batches import batch_fail, batch_run
 
     try:
-        batch = batch_run(batch_id=batch_id)
+        chunks = batch_run(batch_id=batch_id)
     except Exception as exc:
-        logger.exception("Issue batch %s failed", batch_id)
+        logger.exception("Issue batch %s failed to start", batch_id)
         if self.request.retries >= self.max_retries:
             batch_fail(batch_id=batch_id, error=f"{type(exc).__name__}: {exc}")
             raise
         raise self.retry(exc=exc)
-    return batch.status
+    for offset, rows in chunks:
+        run_issue_batch_chunk.delay(batch_id, offset, rows)
+    return len(chunks)
+
+
+@shared_task(bind=True, max_retries=3, retry_backoff=15, acks_late=True, time_limit=600, soft_time_limit=540)
+def run_issue_batch_chunk(self, batch_id: int, offset: int, rows: list[dict]) -> bool:
+    """Issue, sign and bake one chunk of a batch; idempotent (a chunk counts once)."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from badges.services.batches import batch_chunk_run, batch_fail
+
+    try:
+        return batch_chunk_run(batch_id=batch_id, offset=offset, rows=rows)
+    except (PermissionDenied, ValidationError) as exc:
+        # Not worth retrying: the mediator lost the habilitation, or the badge was archived.
+        batch_fail(batch_id=batch_id, error=" ".join(getattr(exc, "messages", [str(exc)])))
+        return False
+    except Exception as exc:
+        logger.exception("Chunk %s of issue batch %s failed", offset, batch_id)
+        if self.request.retries >= self.max_retries:
+            batch_fail(batch_id=batch_id, error=f"{type(exc).__name__}: {exc}")
+            raise
+        raise self.retry(exc=exc)
+
+
+@shared_task(acks_late=True, time_limit=600, soft_time_limit=540)
+def purge_draft_files() -> int:
+    """Beat job: delete the partner form's draft files abandoned for more than two days."""
+    from badges.services.uploads import draft_files_purge
+
+    return draft_files_purge()

@@ -23,6 +23,7 @@ from badges.services.applications import (
 from badges.services.batches import (
     Recipient,
     assertion_issue_many,
+    batch_chunk_run,
     batch_create,
     batch_rejected_csv,
     batch_run,
@@ -54,7 +55,8 @@ __all__ = [
     "application_start", "application_submit", "assertion_claim",
     "assertion_correct", "assertion_decline", "assertion_finalise_queue", "assertion_issue", "assertion_issue_many",
     "assertion_revoke", "assertion_self_issue", "assertion_set_shown_details", "assertion_set_visibility",
-    "batch_create", "batch_rejected_csv", "batch_run", "batch_start", "csv_check", "email_address_add",
+    "batch_chunk_run", "batch_create", "batch_rejected_csv", "batch_run", "batch_start", "csv_check",
+    "email_address_add",
     "email_address_remove", "email_address_request", "email_queue", "email_resend", "email_send",
     "email_verification_confirm", "evidence_add", "login_link_send", "login_link_use", "recipients_parse",
     "upload_validate", "wallet_profile_update",

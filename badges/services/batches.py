@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -299,7 +300,7 @@ def batch_start(*, batch: IssueBatch, started_by: AbstractBaseUser) -> IssueBatc
 
 
 def _issue_chunk(*, batch: IssueBatch, rows: Iterable[dict]) -> int:
-    """Issue one chunk in bulk; returns how many rows were already issued (skipped)."""
+    """Issue one chunk in bulk, signed and baked here; returns how many rows were already issued (skipped)."""
     items = []
     for row in rows:
         day = date.fromisoformat(row["issued_on"]) if row["issued_on"] else None
@@ -313,39 +314,72 @@ def _issue_chunk(*, batch: IssueBatch, rows: Iterable[dict]) -> int:
                                                 issued_on=row["issued_on"]),
         ))
     _issued, skipped = assertions_issue_bulk(badge_class=batch.badge_class, rows=items, issued_by=batch.created_by,
-                                             via=Assertion.Via.MEDIATOR)
+                                             via=Assertion.Via.MEDIATOR, finalise_here=True)
     return skipped
 
 
-def batch_run(*, batch_id: int) -> IssueBatch:
-    """Issue the rows of a confirmed batch, chunk by chunk.
+def batch_chunks(batch: IssueBatch) -> list[int]:
+    """Offsets of the chunks still to issue."""
+    done = set(batch.chunks_done)
+    return [offset for offset in range(0, len(batch.rows), CHUNK_SIZE) if offset not in done]
 
-    Each chunk commits together with the ``done`` counter, so a worker that dies
-    resumes after the last committed chunk, and the progress page reads the truth.
+
+def batch_run(*, batch_id: int) -> list[tuple[int, list[dict]]]:
+    """Start a confirmed batch; returns its chunks not issued yet, as (offset, rows).
+
+    The task queues one task per chunk, which every worker process runs in
+    parallel. Running it again (a retry, a restarted worker) returns only the
+    chunks not committed yet; a chunk delivered twice is issued once (see
+    ``batch_chunk_run``).
     """
-    batch = IssueBatch.objects.select_related("badge_class__issuer", "created_by").get(pk=batch_id)
-    if batch.status in (IssueBatch.Status.DONE, IssueBatch.Status.CHECKED):
-        return batch
+    batch = IssueBatch.objects.get(pk=batch_id)
+    if batch.status in (IssueBatch.Status.DONE, IssueBatch.Status.CHECKED, IssueBatch.Status.FAILED):
+        return []
     if batch.status != IssueBatch.Status.RUNNING:
         IssueBatch.objects.filter(pk=batch.pk).update(status=IssueBatch.Status.RUNNING, started_at=timezone.now())
-    start = batch.done
+    offsets = batch_chunks(batch)
+    if not offsets:
+        _batch_finish_if_complete(batch_id=batch.pk)
+    # The rows travel with each chunk: a chunk never reloads the whole file.
+    return [(offset, batch.rows[offset:offset + CHUNK_SIZE]) for offset in offsets]
+
+
+class _ChunkAlreadyDone(Exception):
+    pass
+
+
+def batch_chunk_run(*, batch_id: int, offset: int, rows: list[dict]) -> bool:
+    """Issue one chunk of a running batch and count it, in one transaction.
+
+    Returns False when there was nothing to do (the batch stopped, or this chunk
+    was committed already). The ``done`` counter moves with the badges it counts,
+    so the progress page reads the truth and a dead worker loses nothing.
+    """
+    batch = IssueBatch.objects.select_related("badge_class__issuer", "created_by").defer("rows").get(pk=batch_id)
+    if batch.status != IssueBatch.Status.RUNNING or offset in batch.chunks_done:
+        return False
     try:
-        for offset in range(start, len(batch.rows), CHUNK_SIZE):
-            chunk = batch.rows[offset:offset + CHUNK_SIZE]
-            with transaction.atomic():
-                skipped = _issue_chunk(batch=batch, rows=chunk)
-                IssueBatch.objects.filter(pk=batch.pk).update(
-                    done=offset + len(chunk), skipped=batch.skipped + skipped
-                )
-            batch.skipped += skipped
-    except (PermissionDenied, ValidationError) as exc:
-        # Not worth retrying: the mediator lost the habilitation, or the badge was archived.
-        batch_fail(batch_id=batch.pk, error=" ".join(getattr(exc, "messages", [str(exc)])))
-        batch.refresh_from_db()
-        return batch
-    IssueBatch.objects.filter(pk=batch.pk).update(status=IssueBatch.Status.DONE, finished_at=timezone.now())
-    batch.refresh_from_db()
-    return batch
+        with transaction.atomic():
+            skipped = _issue_chunk(batch=batch, rows=rows)
+            # Locked last, briefly: the other workers sign their chunks meanwhile.
+            locked = IssueBatch.objects.select_for_update().only("chunks_done", "status").get(pk=batch_id)
+            if offset in locked.chunks_done or locked.status != IssueBatch.Status.RUNNING:
+                raise _ChunkAlreadyDone
+            IssueBatch.objects.filter(pk=batch_id).update(
+                chunks_done=[*locked.chunks_done, offset], done=F("done") + len(rows), skipped=F("skipped") + skipped,
+            )
+    except _ChunkAlreadyDone:
+        return False
+    _batch_finish_if_complete(batch_id=batch_id)
+    return True
+
+
+def _batch_finish_if_complete(*, batch_id: int) -> None:
+    with transaction.atomic():
+        batch = IssueBatch.objects.select_for_update().only("chunks_done", "total", "status").get(pk=batch_id)
+        chunks = -(-batch.total // CHUNK_SIZE)
+        if batch.status == IssueBatch.Status.RUNNING and len(batch.chunks_done) >= chunks:
+            IssueBatch.objects.filter(pk=batch_id).update(status=IssueBatch.Status.DONE, finished_at=timezone.now())
 
 
 def batch_fail(*, batch_id: int, error: str) -> None:

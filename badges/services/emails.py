@@ -1,14 +1,21 @@
 """Every e-mail goes through OutgoingEmail: recorded, sent by a worker, retried, resendable."""
 
+import logging
+import re
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F
 from django.template import Context
+from django.template.defaultfilters import linebreaksbr
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
+from django.utils.html import conditional_escape
 
 from badges.models import OutgoingEmail
+
+logger = logging.getLogger(__name__)
 
 
 def email_queue(*, to: str, template: str, context: dict, issuer=None, assertion=None) -> OutgoingEmail:
@@ -22,8 +29,12 @@ def email_queue(*, to: str, template: str, context: dict, issuer=None, assertion
     return email
 
 
-def emails_queue(*, emails: list[OutgoingEmail]) -> list[OutgoingEmail]:
-    """Record many e-mails at once; one worker task sends them over one connection."""
+def emails_queue(*, emails: list[OutgoingEmail], send_here: bool = False) -> list[OutgoingEmail]:
+    """Record many e-mails at once; one worker task sends them over one connection.
+
+    ``send_here``: the caller is a worker, and sends them itself once the
+    transaction commits (no second task, nothing to reload).
+    """
     from badges.tasks import send_emails
 
     for index, email in enumerate(emails):
@@ -32,21 +43,106 @@ def emails_queue(*, emails: list[OutgoingEmail]) -> list[OutgoingEmail]:
         email.full_clean(exclude=["issuer", "assertion"] if index else None, validate_unique=False)
     OutgoingEmail.objects.bulk_create(emails)
     ids = [email.pk for email in emails]
-    if ids:
+    if ids and send_here:
+        transaction.on_commit(lambda: emails_send_now(emails=emails))
+    elif ids:
         transaction.on_commit(lambda: send_emails.delay(ids))
     return emails
 
 
-def _message(email: OutgoingEmail) -> EmailMultiAlternatives:
-    context = {**email.context, "site_url": settings.SITE_URL, "assertion": email.assertion, "issuer": email.issuer}
-    with translation.override(email.context.get("language", settings.LANGUAGE_CODE)):
+def emails_send_now(*, emails: list[OutgoingEmail]) -> None:
+    """Send recorded e-mails in this process; what fails goes to the retrying task."""
+    from badges.tasks import send_emails
+
+    try:
+        failed = emails_deliver(emails=emails)
+    except Exception:
+        logger.exception("Sending %d e-mail(s) failed; queued for a retry", len(emails))
+        failed = emails
+    if failed:
+        send_emails.apply_async(args=[[email.pk for email in failed]], countdown=30)
+
+
+def _parts(email: OutgoingEmail, *, assertion=None) -> tuple[str, str, str]:
+    """(subject, text, HTML) of a recorded e-mail, rendered from its templates."""
+    context = {**email.context, "site_url": settings.SITE_URL, "assertion": assertion or email.assertion,
+               "issuer": email.issuer}
+    with translation.override(_language(email)):
         subject = " ".join(_render_text(f"emails/{email.template}_subject.txt", context).split())
         text = _render_text(f"emails/{email.template}.txt", context)
         html = render_to_string(f"emails/{email.template}.html", context)
+    return subject, text, html
+
+
+def _language(email: OutgoingEmail) -> str:
+    return email.context.get("language", settings.LANGUAGE_CODE)
+
+
+def _message(email: OutgoingEmail, merges: dict | None = None) -> EmailMultiAlternatives:
+    parts = _award_parts(email, merges) if merges is not None and email.template == "award" else None
+    subject, text, html = parts or _parts(email)
     message = EmailMultiAlternatives(subject=subject, body=text, to=[email.to])
     message.attach_alternative(html, "text/html")
     email.subject = subject
     return message
+
+
+# --- award e-mails of a chunk: rendered once, filled in per recipient -----------------
+#
+# Thousands of award e-mails of one badge differ only by the recipient's name, the
+# observation and the claim link. Rendering the three templates costs more than
+# signing the badge, so a chunk renders them once with stand-ins and fills them in,
+# escaped as the templates would (tests compare both ways on hostile values).
+
+_STAND_IN = {
+    "recipient_name": "\ue000badgehub-name\ue000",
+    "narrative": "\ue000badgehub-narrative\ue000",
+    "claim_token": "BadgehubStandInClaimToken0",
+}
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]+$")
+_AWARD_CONTEXT = {"assertion_id", "language"}
+
+
+class _StandInAssertion:
+    """What the award templates read of an assertion: its badge, and stand-ins for the
+    per-recipient fields. Anything else read is recorded, and the chunk falls back to
+    rendering each e-mail (never another recipient's value)."""
+
+    def __init__(self, assertion, *, narrative: bool) -> None:
+        self._assertion = assertion
+        self._narrative = narrative
+        self.unknown: set[str] = set()
+
+    def __getattr__(self, name: str):
+        if name == "badge_class":
+            return self._assertion.badge_class
+        if name in _STAND_IN:
+            return _STAND_IN[name] if name != "narrative" or self._narrative else ""
+        self.unknown.add(name)
+        raise AttributeError(name)
+
+
+def _award_parts(email: OutgoingEmail, merges: dict) -> tuple[str, str, str] | None:
+    assertion = email.assertion
+    if assertion is None or not _TOKEN.match(assertion.claim_token) or not set(email.context) <= _AWARD_CONTEXT:
+        return None
+    key = (assertion.badge_class_id, email.issuer_id, _language(email), bool(assertion.narrative))
+    if key not in merges:
+        stand_in = _StandInAssertion(assertion, narrative=bool(assertion.narrative))
+        rendered = _parts(email, assertion=stand_in)
+        merges[key] = None if stand_in.unknown else rendered
+    if merges[key] is None:
+        return None
+    subject, text, html = merges[key]
+    name, narrative = assertion.recipient_name or "", assertion.narrative or ""
+    fill = {"recipient_name": (name, conditional_escape(name)),
+            "narrative": (narrative, linebreaksbr(narrative, autoescape=True)),
+            "claim_token": (assertion.claim_token, assertion.claim_token)}
+    for field, (raw, escaped) in fill.items():
+        subject = subject.replace(_STAND_IN[field], raw)
+        text = text.replace(_STAND_IN[field], raw)
+        html = html.replace(_STAND_IN[field], escaped)
+    return subject, text, html
 
 
 def _mark_failed(email: OutgoingEmail, exc: Exception) -> None:
@@ -93,16 +189,22 @@ def emails_send(*, email_ids: list[int]) -> list[OutgoingEmail]:
         OutgoingEmail.objects.filter(pk__in=email_ids).exclude(status=OutgoingEmail.Status.SENT)
         .select_related("issuer", "assertion__badge_class__issuer").order_by("pk")
     )
+    return emails_deliver(emails=emails)
+
+
+def emails_deliver(*, emails: list[OutgoingEmail]) -> list[OutgoingEmail]:
+    """Send loaded e-mails over one connection, record each outcome; returns those that failed."""
     if not emails:
         return []
     failed = []
+    merges: dict = {}
     connection = get_connection()
     try:
         connection.open()
         for email in emails:
             email.attempts += 1
             try:
-                message = _message(email)
+                message = _message(email, merges)
                 message.connection = connection
                 if not connection.send_messages([message]):
                     raise RuntimeError("message not accepted")

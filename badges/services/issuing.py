@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from badges import selectors
+from badges.issuing import assertions_finalise_created
 from badges.models import Assertion, BadgeClass, Evidence, OutgoingEmail
 from badges.services.emails import email_queue, emails_queue
 from badges.signals import assertion_issued, assertion_revoked, assertions_issued
@@ -132,6 +133,7 @@ def assertions_issue_bulk(
     issued_by: AbstractBaseUser | None,
     via: str = Assertion.Via.MEDIATOR,
     notify: bool = True,
+    finalise_here: bool = False,
 ) -> tuple[list[Assertion], int]:
     """Issue one badge to many people in a few queries; returns (issued, skipped).
 
@@ -139,6 +141,10 @@ def assertions_issue_bulk(
     same rows, e-mails and announcements, but one finalise task and one e-mail
     task for the whole chunk instead of one of each per badge. Rows whose
     idempotency key was already used are skipped.
+
+    ``finalise_here``: the caller is a worker; it signs and bakes the chunk in
+    this transaction and sends its e-mails once it commits, instead of queuing
+    two more tasks that would reload everything.
     """
     _check_may_issue(badge_class=badge_class, issued_by=issued_by, via=via)
     keys = [row.idempotency_key for row in rows if row.idempotency_key]
@@ -189,11 +195,16 @@ def assertions_issue_bulk(
             OutgoingEmail(to=a.recipient_email, template="award", context={"assertion_id": a.pk},
                           issuer=badge_class.issuer, assertion=a)
             for a in assertions
-        ])
+        ], send_here=finalise_here)
     ids = [a.pk for a in assertions]
     transaction.on_commit(lambda: assertions_issued.send(sender=Assertion, assertion_ids=ids,
                                                          badge_class_id=badge_class.pk))
-    assertions_finalise_queue(assertion_ids=ids)
+    if finalise_here:
+        # What could not be signed (its error recorded) goes to the retrying task.
+        if failed := assertions_finalise_created(assertions=assertions):
+            assertions_finalise_queue(assertion_ids=failed)
+    else:
+        assertions_finalise_queue(assertion_ids=ids)
     return assertions, len(rows) - len(pending)
 
 

@@ -3,8 +3,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from badges.models import Assertion, Evidence, IssueBatch
-from badges.services import batch_create, batch_run, batch_start, csv_check
-from badges.tasks import run_issue_batch
+from badges.services import batch_chunk_run, batch_create, batch_run, batch_start, csv_check
+from badges.services import batches as batches_service
+from tests.helpers import issue_batch_here
 
 pytestmark = pytest.mark.django_db
 
@@ -62,8 +63,9 @@ def test_confirming_queues_the_batch_and_the_worker_issues_it(client, mediator, 
         client.post(reverse("partner:batch_start", kwargs={"public_id": batch.public_id}))
     batch.refresh_from_db()
     assert batch.status == IssueBatch.Status.QUEUED and callbacks
-    assert run_issue_batch(batch.pk) == IssueBatch.Status.DONE
+    assert issue_batch_here(batch.pk) == 1
     batch.refresh_from_db()
+    assert batch.status == IssueBatch.Status.DONE
     assert (batch.total, batch.done, batch.skipped) == (2, 2, 0)
     sam = Assertion.objects.get(recipient_email="sam@example.org")
     assert sam.issued_by == mediator and sam.narrative == "A créé son compte seul"
@@ -78,20 +80,44 @@ def test_issuing_the_same_file_twice_does_not_issue_twice(mediator, badge_class)
     second = batch_create(badge_class=badge_class, created_by=mediator, data=data)
     for batch in (first, second):
         batch_start(batch=batch, started_by=mediator)
-        batch_run(batch_id=batch.pk)
+        issue_batch_here(batch.pk)
     assert Assertion.objects.count() == 1
     assert Evidence.objects.get().url == "https://example.org/preuve"
     second.refresh_from_db()
     assert second.skipped == 1 and second.status == IssueBatch.Status.DONE
 
 
-def test_a_batch_resumes_after_the_last_committed_chunk(mediator, badge_class):
+def test_a_batch_restarted_issues_only_the_chunks_not_committed(mediator, badge_class, monkeypatch):
+    monkeypatch.setattr(batches_service, "CHUNK_SIZE", 2)
     rows = "".join(f"P{i},p{i}@example.org\n" for i in range(5))
     batch = batch_create(badge_class=badge_class, created_by=mediator, data=f"name,email\n{rows}".encode())
     batch_start(batch=batch, started_by=mediator)
-    IssueBatch.objects.filter(pk=batch.pk).update(status=IssueBatch.Status.RUNNING, done=3)
-    batch_run(batch_id=batch.pk)
-    assert sorted(Assertion.objects.values_list("recipient_email", flat=True)) == ["p3@example.org", "p4@example.org"]
+    (first, first_rows), *_rest = batch_run(batch_id=batch.pk)
+    assert batch_chunk_run(batch_id=batch.pk, offset=first, rows=first_rows)
+    # The worker dies; the batch task runs again.
+    assert [offset for offset, _rows in batch_run(batch_id=batch.pk)] == [2, 4]
+    assert issue_batch_here(batch.pk) == 2
+    batch.refresh_from_db()
+    assert (batch.status, batch.done) == (IssueBatch.Status.DONE, 5)
+    assert Assertion.objects.count() == 5
+
+
+def test_a_chunk_delivered_twice_is_issued_and_counted_once(mediator, badge_class, monkeypatch):
+    monkeypatch.setattr(batches_service, "CHUNK_SIZE", 2)
+    rows = "".join(f"P{i},p{i}@example.org\n" for i in range(3))
+    batch = batch_create(badge_class=badge_class, created_by=mediator, data=f"name,email\n{rows}".encode())
+    batch_start(batch=batch, started_by=mediator)
+    chunks = batch_run(batch_id=batch.pk)
+    offset, chunk_rows = chunks[0]
+    assert batch_chunk_run(batch_id=batch.pk, offset=offset, rows=chunk_rows)
+    assert not batch_chunk_run(batch_id=batch.pk, offset=offset, rows=chunk_rows)
+    batch.refresh_from_db()
+    assert (batch.status, batch.done, batch.skipped) == (IssueBatch.Status.RUNNING, 2, 0)
+    offset, chunk_rows = chunks[1]
+    batch_chunk_run(batch_id=batch.pk, offset=offset, rows=chunk_rows)
+    batch.refresh_from_db()
+    assert (batch.status, batch.done, batch.skipped) == (IssueBatch.Status.DONE, 3, 0)
+    assert Assertion.objects.count() == 3
 
 
 def test_ten_thousand_rows_are_checked_with_one_query_for_holders(badge_class, django_assert_max_num_queries):

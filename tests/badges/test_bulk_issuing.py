@@ -5,14 +5,14 @@ from celery.exceptions import Retry
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 
-from badges.issuing import assertions_finalise
 from badges.models import Assertion, IssueBatch, OutgoingEmail
-from badges.services import batch_create, batch_run, batch_start
+from badges.services import batch_create, batch_start
 from badges.services.emails import emails_send
 from badges.services.issuing import IssueRow, assertions_issue_bulk
 from badges.signals import assertions_issued
 from badges.tasks import finalise_assertions, send_emails
 from badges.verification import verify_badge
+from tests.helpers import issue_batch_here
 
 pytestmark = pytest.mark.django_db
 
@@ -84,10 +84,11 @@ def test_badges_issued_by_a_batch_verify(badge_class, mediator, django_capture_o
     data = b"nom;courriel\nSam;sam@example.org\nAli;ali@example.org\n"
     batch = batch_create(badge_class=badge_class, created_by=mediator, data=data)
     batch_start(batch=batch, started_by=mediator)
-    batch_run(batch_id=batch.pk)
+    issue_batch_here(batch.pk)
     batch.refresh_from_db()
     assert batch.status == IssueBatch.Status.DONE
-    assert assertions_finalise(assertion_ids=list(Assertion.objects.values_list("pk", flat=True))) == {}
+    # Signed and baked by the chunk itself: nothing left for the finalise task.
+    assert not Assertion.objects.filter(baked_at__isnull=True).exists()
     for assertion in Assertion.objects.all():
         with assertion.baked_png.open("rb") as handle:
             report = verify_badge(handle.read(), expected_email=assertion.recipient_email)
@@ -139,3 +140,36 @@ def test_the_email_task_retries_only_the_failed_emails(badge_class, mediator, se
     refused.refresh_from_db()
     assert refused.status == OutgoingEmail.Status.SENT and refused.attempts == 2
     assert sorted(m.to[0] for m in mail.outbox) == ["p0@example.org", "p1@example.org"]
+
+
+def test_a_worker_issuing_a_chunk_signs_bakes_and_mails_it_without_more_tasks(
+        badge_class, mediator, django_assert_max_num_queries, django_capture_on_commit_callbacks):
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, django_assert_max_num_queries(20):
+        issued, _ = assertions_issue_bulk(badge_class=badge_class, rows=rows(20), issued_by=mediator,
+                                          finalise_here=True)
+    # the announcement and the e-mails sent here: no finalise task, no e-mail task
+    assert len(callbacks) == 2
+    assert len(mail.outbox) == 20 and mail.outbox[0].to == ["p0@example.org"]
+    assert OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENT).count() == 20
+    for assertion in Assertion.objects.filter(pk__in=[a.pk for a in issued]):
+        assert assertion.baked_at and assertion.baked_png and assertion.baked_svg
+        with assertion.baked_svg.open("rb") as handle:
+            assert verify_badge(handle.read(), expected_email=assertion.recipient_email).status == "valid"
+
+
+def test_a_chunk_that_cannot_be_signed_is_issued_and_left_to_the_retrying_task(
+        badge_class, mediator, monkeypatch, django_capture_on_commit_callbacks):
+    from badges import issuing
+
+    def broken(assertion, *, now=None):
+        raise RuntimeError("key store unreachable")
+
+    queued = []
+    monkeypatch.setattr(issuing, "sign_documents", broken)
+    monkeypatch.setattr(finalise_assertions, "delay", queued.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        issued, _ = assertions_issue_bulk(badge_class=badge_class, rows=rows(2), issued_by=mediator,
+                                          notify=False, finalise_here=True)
+    assert Assertion.objects.filter(bake_error__contains="key store unreachable").count() == 2
+    assert queued == [[a.pk for a in issued]]

@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from badges.housekeeping import purge_draft_files
 from badges.models import Assertion
 from badges.services.uploads import draft_files_purge
+from badges.tasks import purge_draft_files
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,13 @@
+"""Small helpers shared by test modules."""
+
+
+from badges.services import batch_chunk_run, batch_run
+
+
+def issue_batch_here(batch_id: int) -> int:
+    """What the batch task and its chunk tasks do in workers, run in this process in order.
+
+    Returns the number of chunks issued.
+    """
+    return sum(batch_chunk_run(batch_id=batch_id, offset=offset, rows=rows)
+               for offset, rows in batch_run(batch_id=batch_id))
