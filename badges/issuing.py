@@ -105,8 +105,9 @@ _FINALISED_FIELDS = ["signing_key_rsa", "signing_key_ed25519", "ob2_jws", "ob3_c
                      "baked_png", "baked_svg", "baked_at", "bake_error"]
 
 
-def _write_finalised(assertions: list[Assertion]) -> None:
-    """One UPDATE ... FROM (VALUES ...) for the chunk.
+def assertions_write_signed(*, assertions: list[Assertion]) -> None:
+    """Write the signed documents and images of rows already inserted: one
+    UPDATE ... FROM (VALUES ...) for the chunk.
 
     ``bulk_update`` builds a CASE per field and row; compiling it cost more than
     signing. The values go through each field's own database preparation.
@@ -177,11 +178,6 @@ def _apply_signed(assertion: Assertion, result: tuple[dict, bytes | None, bytes]
     assertion.bake_error = ""
 
 
-def _record_errors(errors: dict[int, Exception]) -> None:
-    for pk, exc in errors.items():
-        Assertion.objects.filter(pk=pk).update(bake_error=f"{type(exc).__name__}: {exc}")
-
-
 def assertions_finalise(*, assertion_ids: list[int]) -> dict[int, Exception]:
     """Sign and bake a chunk of assertions with a handful of queries.
 
@@ -208,19 +204,24 @@ def assertions_finalise(*, assertion_ids: list[int]) -> dict[int, Exception]:
             if assertion.pk in unbaked:
                 _apply_signed(assertion, results[assertion.pk], baked_at)
                 finalised.append(assertion)
-        _write_finalised(finalised)
-    _record_errors(errors)
+        assertions_write_signed(assertions=finalised)
+    for pk, exc in errors.items():
+        Assertion.objects.filter(pk=pk).update(bake_error=_error_text(exc))
     return errors
 
 
-def assertions_finalise_created(*, assertions: list[Assertion]) -> list[int]:
-    """Sign and bake assertions created in the current transaction, in this process.
+def _error_text(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"
 
-    For a worker that has just issued a chunk: the objects are in memory, so
-    there is nothing to reload and no second task to queue, and the signed
-    documents are written in the transaction that creates the badges. Returns
-    the ids that could not be signed (their error is recorded; queue them for
-    a retry once the transaction commits).
+
+def assertions_sign(*, assertions: list[Assertion]) -> list[int]:
+    """Sign and bake assertions of a chunk in this process, written or not yet.
+
+    For a worker that has just built a chunk: the objects are in memory, so there
+    is nothing to reload and no second task to queue. Sets the signed documents,
+    stores the baked images, and returns the ids that could not be signed (their
+    ``bake_error`` set): queue them for a retry once the transaction commits.
+    The caller writes the rows (``bulk_create``, or ``assertions_write_signed``).
     """
     if not assertions:
         return []
@@ -229,9 +230,9 @@ def assertions_finalise_created(*, assertions: list[Assertion]) -> list[int]:
     prefetch_related_objects(list(badge_classes.values()), "alignments", "issuer__signing_keys")
     results, errors = _sign_and_bake(assertions)
     baked_at = timezone.now()
-    finalised = [a for a in assertions if a.pk in results]
-    for assertion in finalised:
-        _apply_signed(assertion, results[assertion.pk], baked_at)
-    _write_finalised(finalised)
-    _record_errors(errors)
+    for assertion in assertions:
+        if assertion.pk in results:
+            _apply_signed(assertion, results[assertion.pk], baked_at)
+        else:
+            assertion.bake_error = _error_text(errors[assertion.pk])
     return list(errors)

@@ -7,12 +7,12 @@ from datetime import datetime, timedelta
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from badges import selectors
-from badges.issuing import assertions_finalise_created
+from badges.issuing import assertions_sign, assertions_write_signed
 from badges.models import Assertion, BadgeClass, Evidence, OutgoingEmail
 from badges.services.emails import email_queue, emails_queue
 from badges.signals import assertion_issued, assertion_revoked, assertions_issued
@@ -181,15 +181,30 @@ def assertions_issue_bulk(
         assertions.append(assertion)
     if not assertions:
         return [], len(rows)
-    Assertion.objects.bulk_create(assertions)  # PostgreSQL returns the primary keys
+    # A worker signing the chunk takes the ids first (PostgreSQL), so each signed badge
+    # is written once, by one INSERT; otherwise the rows are inserted, then signed.
+    reserved = reserve_ids(Assertion, len(assertions)) if finalise_here else None
+    if reserved:
+        for assertion, pk in zip(assertions, reserved, strict=True):
+            assertion.pk = pk
+    else:
+        Assertion.objects.bulk_create(assertions)  # PostgreSQL returns the primary keys
     evidence = []
     for assertion, row in zip(assertions, pending, strict=True):
         for item in row.evidence:
             item_row = Evidence(assertion=assertion, narrative=item.narrative, url=item.url, name=item.name,
                                 genre=item.genre)
-            item_row.full_clean(validate_unique=False)
+            # The assertion is ours (maybe not written yet: the constraint is checked at commit).
+            item_row.full_clean(exclude=["assertion"], validate_unique=False)
             evidence.append(item_row)
     Evidence.objects.bulk_create(evidence)
+    failed = []
+    if finalise_here:
+        failed = assertions_sign(assertions=assertions)
+        if reserved:
+            Assertion.objects.bulk_create(assertions)
+        else:
+            assertions_write_signed(assertions=assertions)
     if notify:
         emails_queue(emails=[
             OutgoingEmail(to=a.recipient_email, template="award", context={"assertion_id": a.pk},
@@ -199,13 +214,22 @@ def assertions_issue_bulk(
     ids = [a.pk for a in assertions]
     transaction.on_commit(lambda: assertions_issued.send(sender=Assertion, assertion_ids=ids,
                                                          badge_class_id=badge_class.pk))
-    if finalise_here:
-        # What could not be signed (its error recorded) goes to the retrying task.
-        if failed := assertions_finalise_created(assertions=assertions):
-            assertions_finalise_queue(assertion_ids=failed)
-    else:
+    if not finalise_here:
         assertions_finalise_queue(assertion_ids=ids)
+    elif failed:  # their error is recorded; the retrying task signs them
+        assertions_finalise_queue(assertion_ids=failed)
     return assertions, len(rows) - len(pending)
+
+
+def reserve_ids(model, count: int) -> list[int] | None:
+    """``count`` primary keys taken from the table's sequence, or None where the
+    database has none to take from (SQLite: insert first)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                       [model._meta.db_table, model._meta.pk.column, count])
+        return [row[0] for row in cursor.fetchall()]
 
 
 _SHARED_FKS = ["badge_class", "issued_by", "recipient_user"]

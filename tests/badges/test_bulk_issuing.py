@@ -8,7 +8,7 @@ from django.core.mail.backends.locmem import EmailBackend
 from badges.models import Assertion, IssueBatch, OutgoingEmail
 from badges.services import batch_create, batch_start
 from badges.services.emails import emails_send
-from badges.services.issuing import IssueRow, assertions_issue_bulk
+from badges.services.issuing import EvidenceInput, IssueRow, assertions_issue_bulk
 from badges.signals import assertions_issued
 from badges.tasks import finalise_assertions, send_emails
 from badges.verification import verify_badge
@@ -142,24 +142,39 @@ def test_the_email_task_retries_only_the_failed_emails(badge_class, mediator, se
     assert sorted(m.to[0] for m in mail.outbox) == ["p0@example.org", "p1@example.org"]
 
 
+@pytest.fixture(params=["ids taken first", "inserted then signed"])
+def id_reservation(request, monkeypatch):
+    """Both ways a worker writes a signed chunk: PostgreSQL's, and the embedded SQLite's."""
+    if request.param == "inserted then signed":
+        from badges.services import issuing
+
+        monkeypatch.setattr(issuing, "reserve_ids", lambda model, count: None)
+    return request.param
+
+
 def test_a_worker_issuing_a_chunk_signs_bakes_and_mails_it_without_more_tasks(
-        badge_class, mediator, django_assert_max_num_queries, django_capture_on_commit_callbacks):
+        badge_class, mediator, id_reservation, django_assert_max_num_queries, django_capture_on_commit_callbacks):
     mail.outbox.clear()
+    chunk = [IssueRow(recipient_email=f"p{i}@example.org", recipient_name=f"Personne {i}", idempotency_key=f"t:{i}",
+                      evidence=(EvidenceInput(url=f"https://example.org/preuve/{i}", name="Photo"),))
+             for i in range(20)]
     with django_capture_on_commit_callbacks(execute=True) as callbacks, django_assert_max_num_queries(20):
-        issued, _ = assertions_issue_bulk(badge_class=badge_class, rows=rows(20), issued_by=mediator,
-                                          finalise_here=True)
+        issued, _ = assertions_issue_bulk(badge_class=badge_class, rows=chunk, issued_by=mediator, finalise_here=True)
     # the announcement and the e-mails sent here: no finalise task, no e-mail task
     assert len(callbacks) == 2
     assert len(mail.outbox) == 20 and mail.outbox[0].to == ["p0@example.org"]
     assert OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENT).count() == 20
     for assertion in Assertion.objects.filter(pk__in=[a.pk for a in issued]):
         assert assertion.baked_at and assertion.baked_png and assertion.baked_svg
+        number = assertion.recipient_email[1:].split("@")[0]
+        assert [e["id"] for e in assertion.ob3_credential["evidence"]] == [f"https://example.org/preuve/{number}"]
+        assert assertion.evidence.get().url == f"https://example.org/preuve/{number}"
         with assertion.baked_svg.open("rb") as handle:
             assert verify_badge(handle.read(), expected_email=assertion.recipient_email).status == "valid"
 
 
 def test_a_chunk_that_cannot_be_signed_is_issued_and_left_to_the_retrying_task(
-        badge_class, mediator, monkeypatch, django_capture_on_commit_callbacks):
+        badge_class, mediator, id_reservation, monkeypatch, django_capture_on_commit_callbacks):
     from badges import issuing
 
     def broken(assertion, *, now=None):
