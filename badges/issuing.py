@@ -114,6 +114,9 @@ def assertions_write_signed(*, assertions: list[Assertion]) -> None:
     """
     if not assertions:
         return
+    if connection.vendor != "postgresql":  # the embedded SQLite: small batches, the portable way
+        Assertion.objects.bulk_update(assertions, _FINALISED_FIELDS)
+        return
     fields = [Assertion._meta.get_field(name) for name in _FINALISED_FIELDS]
     columns = [field.column for field in fields]
     casts = [field.db_type(connection) for field in fields]
