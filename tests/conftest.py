@@ -94,3 +94,12 @@ def outsider(other_issuer):
 @pytest.fixture
 def badge_class(issuer):
     return BadgeClassFactory(issuer=issuer, name="Je sais utiliser un ordinateur")
+
+
+@pytest.fixture
+def requestable(badge_class):
+    """A badge people ask for, with a question to answer."""
+    badge_class.requestable = True
+    badge_class.application_questions = "Quel mail avez-vous envoyé ?"
+    badge_class.save()
+    return badge_class

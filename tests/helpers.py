@@ -1,6 +1,8 @@
 """Small helpers shared by test modules."""
 
 
+from django.urls import reverse
+
 from badges.services import batch_chunk_run, batch_run
 
 
@@ -11,3 +13,8 @@ def issue_batch_here(batch_id: int) -> int:
     """
     return sum(batch_chunk_run(batch_id=batch_id, offset=offset, rows=rows)
                for offset, rows in batch_run(batch_id=batch_id))
+
+
+def application_edit_url(application) -> str:
+    """The applicant's secret link to their application."""
+    return reverse("partner:application_edit", kwargs={"token": application.access_token})

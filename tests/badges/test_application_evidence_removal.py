@@ -8,20 +8,11 @@ from django.urls import reverse
 
 from badgehub.demo import badge_png
 from badges.models import Application, Evidence
+from tests.helpers import application_edit_url
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def requestable(badge_class):
-    badge_class.requestable = True
-    badge_class.application_questions = "Quel mail avez-vous envoyé ?"
-    badge_class.save()
-    return badge_class
-
-
-def edit_url(application) -> str:
-    return reverse("partner:application_edit", kwargs={"token": application.access_token})
 
 
 def remove_url(application, evidence) -> str:
@@ -36,7 +27,7 @@ def start(client, badge_class, name="Sam Martin", email="sam@example.org") -> Ap
 
 
 def add_evidence(client, application, **fields) -> Evidence:
-    client.post(edit_url(application), {"question_0": "Un mail", "draft": "1", **fields})
+    client.post(application_edit_url(application), {"question_0": "Un mail", "draft": "1", **fields})
     return application.evidence.latest("created_at")
 
 
@@ -51,13 +42,13 @@ def test_the_applicant_removes_a_photo_and_its_file_leaves_the_storage(
     photo = add_photo(client, application)
     stored = photo.file.name
     assert default_storage.exists(stored)
-    page = client.get(edit_url(application)).content.decode()
+    page = client.get(application_edit_url(application)).content.decode()
     assert remove_url(application, photo) in page and "Retirer" in page
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(remove_url(application, photo), follow=True)
 
-    assert response.redirect_chain[-1][0] == edit_url(application)
+    assert response.redirect_chain[-1][0] == application_edit_url(application)
     assert "La preuve est retirée de votre demande." in response.content.decode()
     assert not application.evidence.exists()
     assert not default_storage.exists(stored)
@@ -93,7 +84,7 @@ def test_evidence_stays_once_the_application_is_sent_or_decided(
     application = start(client, requestable)
     photo = add_photo(client, application)
     Application.objects.filter(pk=application.pk).update(status=status)
-    assert remove_url(application, photo) not in client.get(edit_url(application)).content.decode()
+    assert remove_url(application, photo) not in client.get(application_edit_url(application)).content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(remove_url(application, photo), follow=True)

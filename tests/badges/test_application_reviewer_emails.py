@@ -7,20 +7,11 @@ from django.urls import reverse
 from badges.models import Application, OutgoingEmail
 from badges.tasks import send_email
 from tests.factories import UserFactory
+from tests.helpers import application_edit_url
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def requestable(badge_class):
-    badge_class.requestable = True
-    badge_class.application_questions = "Quel mail avez-vous envoyé ?"
-    badge_class.save()
-    return badge_class
-
-
-def edit_url(application) -> str:
-    return reverse("partner:application_edit", kwargs={"token": application.access_token})
 
 
 def review_url(application) -> str:
@@ -31,7 +22,7 @@ def apply(client, badge_class, **who) -> Application:
     who = who or {"name": "Sam Martin", "email": "sam@example.org"}
     client.post(reverse("partner:request", kwargs={"public_id": badge_class.public_id}), who)
     application = Application.objects.latest("created_at")
-    client.post(edit_url(application), {"question_0": "Un mail à ma conseillère",
+    client.post(application_edit_url(application), {"question_0": "Un mail à ma conseillère",
                                         "evidence_url": "https://example.org/capture", "submit": "1"})
     application.refresh_from_db()
     assert application.status == Application.Status.SUBMITTED
@@ -74,7 +65,7 @@ def test_saving_a_draft_tells_no_reviewer(client, requestable, reviewer):
     client.post(reverse("partner:request", kwargs={"public_id": requestable.public_id}),
                 {"name": "Sam Martin", "email": "sam@example.org"})
     application = Application.objects.get()
-    client.post(edit_url(application), {"question_0": "Un mail", "draft": "1"})
+    client.post(application_edit_url(application), {"question_0": "Un mail", "draft": "1"})
 
     assert not OutgoingEmail.objects.filter(template="application_submitted").exists()
 
@@ -85,7 +76,7 @@ def test_reviewers_are_told_again_when_the_applicant_adds_the_evidence_asked_for
     reviewer_client = client.__class__()
     reviewer_client.force_login(reviewer)
     reviewer_client.post(review_url(application), {"decision": "more", "comment": "Ajoutez une capture d'écran"})
-    client.post(edit_url(application), {"question_0": "Un mail à ma conseillère",
+    client.post(application_edit_url(application), {"question_0": "Un mail à ma conseillère",
                                         "evidence_text": "Voici la capture", "submit": "1"})
 
     message = delivered()["reviewer@example.org"]
@@ -108,7 +99,7 @@ def test_a_reviewer_who_applies_is_not_told_about_their_own_application(client, 
     client.force_login(reviewer)
     client.post(reverse("partner:request", kwargs={"public_id": requestable.public_id}))
     application = Application.objects.get(applicant=reviewer)
-    client.post(edit_url(application), {"question_0": "Un mail", "submit": "1"})
+    client.post(application_edit_url(application), {"question_0": "Un mail", "submit": "1"})
 
     assert set(delivered()) == {"owner@example.org"}
 

@@ -7,24 +7,22 @@ from badges.models import Application, Assertion, Evidence, OutgoingEmail
 from badges.tasks import send_email
 from badges.views.applications import short_code
 from tests.factories import UserFactory
+from tests.helpers import application_edit_url
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def requestable(badge_class):
-    badge_class.requestable = True
-    badge_class.application_questions = "Quel mail avez-vous envoyé ?\nÀ qui ?"
-    badge_class.save()
-    return badge_class
+def requestable(requestable):
+    requestable.application_questions += "\nÀ qui ?"  # a second question, left unanswered below
+    requestable.save()
+    return requestable
+
 
 
 def request_url(badge_class) -> str:
     return reverse("partner:request", kwargs={"public_id": badge_class.public_id})
 
-
-def edit_url(application) -> str:
-    return reverse("partner:application_edit", kwargs={"token": application.access_token})
 
 
 def deliver(template: str):
@@ -62,16 +60,16 @@ def test_the_qr_code_comes_as_png_and_svg_on_a_printable_poster(client, requesta
 def test_an_applicant_without_account_gets_a_magic_link_and_resumes_the_draft(client, requestable):
     response = start_anonymously(client, requestable)
     application = Application.objects.get()
-    assert response.url == edit_url(application)
+    assert response.url == application_edit_url(application)
     message = deliver("application_link")
-    assert message.to == ["sam@example.org"] and edit_url(application) in message.body
-    client.post(edit_url(application), {"question_0": "Un mail à ma conseillère", "question_1": "",
+    assert message.to == ["sam@example.org"] and application_edit_url(application) in message.body
+    client.post(application_edit_url(application), {"question_0": "Un mail à ma conseillère", "question_1": "",
                                         "evidence_text": "Capture de l'envoi", "draft": "1"})
     application.refresh_from_db()
     assert application.status == Application.Status.DRAFT
     assert application.answers["Quel mail avez-vous envoyé ?"] == "Un mail à ma conseillère"
     # Later, from another device: the link brings the draft back.
-    page = client.__class__().get(edit_url(application)).content.decode()
+    page = client.__class__().get(application_edit_url(application)).content.decode()
     assert "Un mail à ma conseillère" in page and "Capture de l&#x27;envoi" in page
 
 
@@ -86,7 +84,7 @@ def test_starting_again_with_the_same_email_sends_the_link_instead_of_showing_th
 def test_an_incomplete_application_cannot_be_submitted_but_is_kept(client, requestable):
     start_anonymously(client, requestable)
     application = Application.objects.get()
-    response = client.post(edit_url(application), {"question_0": "Un mail", "submit": "1"}, follow=True)
+    response = client.post(application_edit_url(application), {"question_0": "Un mail", "submit": "1"}, follow=True)
     assert "Répondez à toutes les questions" in response.content.decode()
     application.refresh_from_db()
     assert application.status == Application.Status.DRAFT and application.answers["Quel mail avez-vous envoyé ?"]
@@ -95,7 +93,7 @@ def test_an_incomplete_application_cannot_be_submitted_but_is_kept(client, reque
 def test_a_refused_file_keeps_the_answers(client, requestable):
     start_anonymously(client, requestable)
     application = Application.objects.get()
-    response = client.post(edit_url(application), {"question_0": "Un mail", "draft": "1",
+    response = client.post(application_edit_url(application), {"question_0": "Un mail", "draft": "1",
                                                    "evidence_file": SimpleUploadedFile("x.png", b"nope")})
     assert "Type de fichier non accepté" in response.content.decode()
     application.refresh_from_db()
@@ -103,7 +101,7 @@ def test_a_refused_file_keeps_the_answers(client, requestable):
 
 
 def submit(client, application):
-    client.post(edit_url(application), {"question_0": "Un mail", "question_1": "Ma conseillère",
+    client.post(application_edit_url(application), {"question_0": "Un mail", "question_1": "Ma conseillère",
                                         "evidence_url": "https://example.org/capture", "submit": "1"})
     application.refresh_from_db()
     assert application.status == Application.Status.SUBMITTED
@@ -143,7 +141,7 @@ def test_a_reviewer_asks_for_more_evidence_and_the_applicant_completes_the_same_
     application.refresh_from_db()
     assert application.status == Application.Status.MORE_EVIDENCE
     assert "Ajoutez une capture" in deliver("application_decision").body
-    assert "Ajoutez une capture" in client.get(edit_url(application)).content.decode()
+    assert "Ajoutez une capture" in client.get(application_edit_url(application)).content.decode()
     submit(client, application)
     assert Application.objects.count() == 1
 
