@@ -88,15 +88,14 @@ def assertion_finalise(*, assertion: Assertion) -> Assertion:
     assertion = (Assertion.objects.select_related("badge_class__issuer", "signing_key_rsa", "signing_key_ed25519")
                  .prefetch_related("evidence", "badge_class__alignments", "badge_class__issuer__signing_keys")
                  .get(pk=assertion.pk))
-    signed = sign_documents(assertion)
-    credential_text = json.dumps(signed["ob3_credential"], ensure_ascii=False)
-    png = baked_png(assertion, credential_text)
-    svg = baked_svg(assertion, credential_text)
+    results, errors = _sign_and_bake([assertion])
+    if errors:
+        raise errors[assertion.pk]
     with transaction.atomic():
         locked = Assertion.objects.select_for_update().get(pk=assertion.pk)
         if locked.baked_at is not None:  # another worker got there first
             return locked
-        _apply_signed(locked, (signed, png, svg), timezone.now())
+        _apply_signed(locked, results[assertion.pk], timezone.now())
         locked.save(update_fields=_FINALISED_FIELDS)
     return locked
 
