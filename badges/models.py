@@ -1,5 +1,6 @@
 import secrets
 import uuid
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -292,6 +293,11 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.name or self.url or self.narrative[:60]
+
+    @property
+    def label(self) -> str:
+        """How a person tells this piece of evidence from the others in a list."""
+        return self.name or (PurePosixPath(self.file.name).name if self.file else "") or self.url or self.narrative
 
     def clean(self) -> None:
         if not (self.narrative or self.url or self.file):

@@ -22,8 +22,6 @@ urlpatterns = [
             name="request_qr"),
     path("demander/<uuid:public_id>/auto-declarer/", applications.self_issue, name="self_issue"),
     path("demande/<str:token>/", applications.application_edit, name="application_edit"),
-    path("demande/<str:token>/preuves/<uuid:evidence_id>/retirer/", applications.application_evidence_remove,
-         name="application_evidence_remove"),
     path("evaluations/", applications.review_queue, name="review_queue"),
     path("evaluations/<uuid:public_id>/", applications.review, name="review"),
     # Issuer staff pages.

@@ -137,47 +137,42 @@ def application_edit(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         if not editable:
             raise Http404
+        # "Retirer" next to a piece of evidence submits this same form: what was typed is saved too.
+        removed = request.POST.get("remove_evidence")
+        to_remove = get_object_or_404(application.evidence.all(), public_id=removed) if removed else None
         if form.is_valid():
             data = form.cleaned_data
             evidence = []
             if data["evidence_text"] or data["evidence_url"] or data["evidence_file"]:
                 evidence.append(EvidenceInput(narrative=data["evidence_text"], url=data["evidence_url"],
                                               file=data["evidence_file"]))
-            submit = "submit" in request.POST
+            submit = "submit" in request.POST and to_remove is None
             try:
                 # Saved first, in its own transaction: a refused submission keeps the draft.
                 services.application_save(application=application, answers=form.answers(), evidence=evidence)
+                if to_remove is not None:
+                    services.application_evidence_remove(application=application, evidence=to_remove)
                 if submit:
                     services.application_submit(application=application)
             except ValidationError as exc:
                 for message in exc.messages:
                     messages.error(request, message)
             else:
-                messages.success(request, _("Votre demande est envoyée. Vous recevrez la décision par e-mail.")
-                                 if submit else _("Brouillon enregistré. Vous pouvez revenir plus tard avec le "
-                                                  "lien reçu par e-mail."))
+                if to_remove is not None:
+                    messages.success(request, _("La preuve est retirée de votre demande."))
+                elif submit:
+                    messages.success(request, _("Votre demande est envoyée. Vous recevrez la décision par e-mail."))
+                else:
+                    messages.success(request, _("Brouillon enregistré. Vous pouvez revenir plus tard avec le lien "
+                                                "reçu par e-mail."))
             return redirect("partner:application_edit", token=application.access_token)
         elif "evidence_file" in form.errors:
             # A refused file must not lose the answers typed meanwhile.
             services.application_save(application=application, answers=form.answers())
     return render(request, "badges/partner/application.html", {
         "application": application, "badge_class": application.badge_class, "form": form, "editable": editable,
-        "evidence": application.evidence.all(),
+        "evidence": application.evidence.order_by("created_at", "pk"),
     })
-
-
-@require_POST
-def application_evidence_remove(request: HttpRequest, token: str, evidence_id: uuid.UUID) -> HttpResponse:
-    """The "Retirer" button next to a piece of evidence on the applicant's page (the token is the key)."""
-    application = _application_by_token(token)
-    evidence = get_object_or_404(application.evidence.all(), public_id=evidence_id)
-    try:
-        services.application_evidence_remove(application=application, evidence=evidence)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("La preuve est retirée de votre demande."))
-    return redirect("partner:application_edit", token=application.access_token)
 
 
 @login_required

@@ -30,15 +30,19 @@ def test_an_applicant_removes_a_photo_from_the_draft_and_sends_the_rest(phone, r
     phone.get_by_label("Fichier ou photo").set_input_files(str(photo))
     phone.get_by_role("button", name="Enregistrer le brouillon").click()
     expect(phone.get_by_role("status")).to_contain_text("Brouillon enregistré")
-    pieces = phone.get_by_role("listitem").filter(has=phone.get_by_role("button", name="Retirer cette preuve"))
+    remove_button = re.compile("^Retirer la preuve")
+    pieces = phone.get_by_role("listitem").filter(has=phone.get_by_role("button", name=remove_button))
     expect(pieces).to_have_count(2)
     photo_piece = pieces.filter(has=phone.get_by_role("link", name=re.compile(r"^capture-.*\.png$")))
     stored = Application.objects.get().evidence.get(url="").file.name
     assert default_storage.exists(stored)
 
-    photo_piece.get_by_role("button", name="Retirer cette preuve").click()
+    # Typed but not saved yet: "Retirer" must not lose it.
+    phone.get_by_label("Quel mail avez-vous envoyé ?").fill("Un mail à ma conseillère, CV et lettre")
+    photo_piece.get_by_role("button", name=remove_button).click()
 
     expect(phone.get_by_role("status")).to_contain_text("La preuve est retirée de votre demande.")
+    expect(phone.get_by_label("Quel mail avez-vous envoyé ?")).to_have_value("Un mail à ma conseillère, CV et lettre")
     expect(phone.get_by_role("link", name=re.compile(r"^capture-.*\.png$"))).to_have_count(0)
     expect(pieces).to_have_count(1)
     expect(pieces).to_contain_text("J'ai joint mon CV au mail")

@@ -21,7 +21,7 @@ PUBLIC = {
     "accounts:login", "accounts:logout", "accounts:signup", "accounts:login_link_request", "accounts:login_link",
     "accounts:verify_email",
     "partner:short_link", "partner:request", "partner:request_poster", "partner:request_qr",
-    "partner:application_edit", "partner:application_evidence_remove",
+    "partner:application_edit",
     "wallet:profile",
     "pathways:detail",
     "endorsements:endorser_detail", "endorsements:endorser_document", "endorsements:document",
