@@ -272,11 +272,11 @@ def main() -> None:
           f"{postgres_cpu / batch.total * 1000:.2f} ms, vs engine alone {cpu / count * 1000:.2f} ms")
     print(f"worker peak RSS: {peak_total / 1024:.0f} MiB for the whole worker (main + {args.concurrency} children), "
           f"largest process high-water mark {peak_process / 1024:.0f} MiB")
-    quarter = [s for s in samples if s[1] >= batch.total // 4]
-    if quarter:
-        print(f"memory at 25% of rows: {quarter[0][2] / 1024:.0f} MiB, at the end: {samples[-1][2] / 1024:.0f} MiB "
-              f"(flat memory means the number of rows does not drive it)")
-
+    first = [s[2] for s in samples if s[1] < batch.total // 2]
+    second = [s[2] for s in samples if s[1] >= batch.total // 2]
+    if first and second:
+        print(f"worker memory, peak while issuing the first half of the rows: {max(first) / 1024:.0f} MiB, "
+              f"the second half: {max(second) / 1024:.0f} MiB (flat: the number of rows does not drive it)")
 
 if __name__ == "__main__":
     main()
