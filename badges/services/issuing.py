@@ -174,9 +174,9 @@ def assertions_issue_bulk(
             idempotency_key=row.idempotency_key or None,
         )
         # Random public ids and tokens: the database's unique indexes are the check,
-        # not two queries per row; the foreign keys are the same for every row, so
-        # only the first row checks they exist (one query each).
-        assertion.full_clean(exclude=["idempotency_key", *([] if not assertions else _SHARED_FKS)],
+        # not two queries per row. What is the same for every row (foreign keys, badge,
+        # generated values) is checked on the first row; the others check what varies.
+        assertion.full_clean(exclude=_SAME_FOR_EVERY_ROW if assertions else ["idempotency_key"],
                              validate_unique=False)
         assertions.append(assertion)
     if not assertions:
@@ -232,7 +232,8 @@ def reserve_ids(model, count: int) -> list[int] | None:
         return [row[0] for row in cursor.fetchall()]
 
 
-_SHARED_FKS = ["badge_class", "issued_by", "recipient_user"]
+_PER_ROW = {"recipient_email", "recipient_name", "narrative", "issued_on", "expires_on"}
+_SAME_FOR_EVERY_ROW = [f.name for f in Assertion._meta.fields if f.name not in _PER_ROW]
 
 
 def assertions_finalise_queue(*, assertion_ids: list[int]) -> None:
