@@ -89,7 +89,19 @@ def _keys(issuer: Issuer, algorithm: str) -> list[SigningKey]:
     return [k for k in issuer.signing_keys.all() if k.algorithm == algorithm]
 
 
-def issuer_data(issuer: Issuer, *, version: str) -> IssuerData:
+# Prefetch these with the badge classes of a batch: the endorsements embedded in
+# OB 3.0 credentials then cost no query per badge. ``endorsements`` is the
+# reverse relation of endorsements.Endorsement (badges does not import it).
+ENDORSEMENT_PREFETCHES = ("endorsements", "issuer__endorsements")
+
+
+def _endorsement_credentials(owner: BadgeClass | Issuer) -> tuple[dict, ...]:
+    # Filtered here rather than in SQL so that a prefetched set serves every badge of a batch.
+    return tuple(e.ob3_credential for e in owner.endorsements.all()
+                 if e.withdrawn_at is None and e.ob3_credential is not None)
+
+
+def issuer_data(issuer: Issuer, *, version: str, with_endorsements: bool = False) -> IssuerData:
     if version == "ob2":
         issuer_id = ob2_issuer_url(issuer)
         key_urls = tuple(key_url(k) for k in _keys(issuer, SigningKey.Algorithm.RSA))
@@ -107,18 +119,22 @@ def issuer_data(issuer: Issuer, *, version: str) -> IssuerData:
         image=absolute_media(issuer.image) if issuer.image else "",
         public_key_urls=key_urls,
         revocation_list=revocations,
+        endorsement_credentials=_endorsement_credentials(issuer) if with_endorsements else (),
     )
 
 
 def badge_class_data(
-    badge_class: BadgeClass, *, version: str, endorsement_urls: tuple[str, ...] = ()
+    badge_class: BadgeClass, *, version: str, endorsement_urls: tuple[str, ...] = (),
+    with_endorsements: bool = False,
 ) -> BadgeClassData:
+    """``with_endorsements``: embed the published OB 3.0 EndorsementCredentials of the
+    badge class and of its issuer."""
     return BadgeClassData(
         id=badge_class_url(badge_class),
         name=badge_class.name,
         description=badge_class.description,
         image=absolute_media(badge_class.image),
-        issuer=issuer_data(badge_class.issuer, version=version),
+        issuer=issuer_data(badge_class.issuer, version=version, with_endorsements=with_endorsements),
         criteria_narrative=badge_class.criteria_narrative,
         criteria_url=badge_class.criteria_url,
         alignments=tuple(
@@ -128,6 +144,7 @@ def badge_class_data(
         tags=tuple(badge_class.tags or ()),
         achievement_type="Badge",
         endorsements=endorsement_urls,
+        endorsement_credentials=_endorsement_credentials(badge_class) if with_endorsements else (),
     )
 
 
@@ -142,7 +159,7 @@ def _evidence(assertion: Assertion) -> tuple[EvidenceData, ...]:
 def assertion_data(assertion: Assertion, *, version: str) -> AssertionData:
     return AssertionData(
         id=assertion_url(assertion) if version == "ob2" else credential_url(assertion),
-        badge=badge_class_data(assertion.badge_class, version=version),
+        badge=badge_class_data(assertion.badge_class, version=version, with_endorsements=version == "ob3"),
         recipient_email=assertion.recipient_email,
         salt=assertion.salt,
         issued_on=assertion.issued_on,

@@ -16,6 +16,9 @@ from issuers.keystore import private_key_for
 from issuers.models import SigningKey
 from issuers.selectors import active_signing_key
 
+# The published endorsements embedded in the OB 3.0 credential, fetched once per chunk.
+_ENDORSEMENTS = tuple(f"badge_class__{name}" for name in documents.ENDORSEMENT_PREFETCHES)
+
 
 def svg_image_of(badge_class, data: bytes | None = None) -> bytes:
     """The badge image as SVG: the file itself, or the PNG wrapped in an SVG."""
@@ -86,7 +89,8 @@ def assertion_finalise(*, assertion: Assertion) -> Assertion:
     if assertion.baked_at is not None:
         return assertion
     assertion = (Assertion.objects.select_related("badge_class__issuer", "signing_key_rsa", "signing_key_ed25519")
-                 .prefetch_related("evidence", "badge_class__alignments", "badge_class__issuer__signing_keys")
+                 .prefetch_related("evidence", "badge_class__alignments", "badge_class__issuer__signing_keys",
+                                   *_ENDORSEMENTS)
                  .get(pk=assertion.pk))
     results, errors = _sign_and_bake([assertion])
     if errors:
@@ -190,7 +194,8 @@ def assertions_finalise(*, assertion_ids: list[int]) -> dict[int, Exception]:
     assertions = list(
         Assertion.objects.filter(pk__in=assertion_ids, baked_at__isnull=True)
         .select_related("badge_class__issuer", "signing_key_rsa", "signing_key_ed25519")
-        .prefetch_related("evidence", "badge_class__alignments", "badge_class__issuer__signing_keys")
+        .prefetch_related("evidence", "badge_class__alignments", "badge_class__issuer__signing_keys",
+                          *_ENDORSEMENTS)
         .order_by("pk")
     )
     if not assertions:
@@ -229,7 +234,8 @@ def assertions_sign(*, assertions: list[Assertion]) -> list[int]:
         return []
     prefetch_related_objects(assertions, "evidence")
     badge_classes = {a.badge_class_id: a.badge_class for a in assertions}
-    prefetch_related_objects(list(badge_classes.values()), "alignments", "issuer__signing_keys")
+    prefetch_related_objects(list(badge_classes.values()), "alignments", "issuer__signing_keys",
+                             *documents.ENDORSEMENT_PREFETCHES)
     results, errors = _sign_and_bake(assertions)
     baked_at = timezone.now()
     for assertion in assertions:

@@ -1,6 +1,10 @@
 from django.contrib import admin
 
 from endorsements.models import Endorsement, EndorsementInvitation, Endorser
+from endorsements.services import endorsement_sign
+
+# What the signed EndorsementCredential says: changing one of these signs it again.
+SIGNED_FIELDS = {"endorser", "statement", "created_at", "badge_class", "issuer", "assertion"}
 
 
 @admin.register(Endorser)
@@ -29,3 +33,8 @@ class EndorsementAdmin(admin.ModelAdmin):
     autocomplete_fields = ["endorser", "badge_class", "issuer"]
     raw_id_fields = ["assertion"]
     readonly_fields = ["public_id"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if obj.withdrawn_at is None and (obj.ob3_credential is None or SIGNED_FIELDS & set(form.changed_data)):
+            endorsement_sign(endorsement=obj)

@@ -1,13 +1,18 @@
-"""OB 2.0 hosted Endorsement documents and endorser Profiles."""
+"""Endorsement documents and endorser Profiles: OB 2.0 hosted Endorsements, OB 3.0
+signed EndorsementCredentials."""
 
+from datetime import datetime
 from typing import Any
 
 from django.urls import reverse
 
 from badges import documents
+from badges.openbadges import ob3, proofs
+from badges.openbadges.data import EndorsementData, IssuerData
 from badges.openbadges.jsonld import OB2_CONTEXT
 from badges.openbadges.util import iso_datetime
-from endorsements.models import Endorsement, Endorser
+from endorsements.models import Endorsement, Endorser, EndorserKey
+from issuers.keystore import private_key_for
 
 
 def endorser_profile_url(endorser: Endorser) -> str:
@@ -46,3 +51,68 @@ def endorsement_document(endorsement: Endorsement) -> dict[str, Any]:
         "claim": {"id": target_url(endorsement), "endorsementComment": endorsement.statement},
         "verification": {"type": "hosted"},
     }
+
+
+# --- OB 3.0 -------------------------------------------------------------------
+# The endorser is an OB 3.0 Profile of its own, with its own key: its
+# EndorsementCredentials verify without trusting the issuer they are embedded by.
+
+
+def ob3_endorser_profile_url(endorser: Endorser) -> str:
+    return documents.absolute(reverse("endorsements:endorser_profile", kwargs={"public_id": endorser.public_id}))
+
+
+def endorser_key_url(key: EndorserKey) -> str:
+    return documents.absolute(reverse("endorsements:key", kwargs={"public_id": key.public_id}))
+
+
+def endorsement_credential_url(endorsement: Endorsement) -> str:
+    return documents.absolute(reverse("endorsements:credential", kwargs={"public_id": endorsement.public_id}))
+
+
+def ob3_target_url(endorsement: Endorsement) -> str:
+    """The id the OB 3.0 documents give the endorsed thing."""
+    if endorsement.badge_class_id:
+        return documents.badge_class_url(endorsement.badge_class)  # the Achievement id
+    if endorsement.issuer_id:
+        return documents.ob3_issuer_url(endorsement.issuer)
+    return documents.credential_url(endorsement.assertion)
+
+
+def endorser_data(endorser: Endorser, keys=()) -> IssuerData:
+    return IssuerData(
+        id=ob3_endorser_profile_url(endorser),
+        name=endorser.name,
+        url=endorser.url or documents.absolute(
+            reverse("endorsements:endorser_detail", kwargs={"public_id": endorser.public_id})),
+        email=endorser.email,
+        description=endorser.description,
+        image=documents.absolute_media(endorser.image) if endorser.image else "",
+        public_key_urls=tuple(endorser_key_url(k) for k in keys),
+    )
+
+
+def ob3_endorser_document(endorser: Endorser) -> dict[str, Any]:
+    # Every key ever used stays listed: endorsements signed before a rotation keep verifying.
+    return ob3.issuer_profile_document(endorser_data(endorser, endorser.keys.order_by("created_at")))
+
+
+def endorser_key_document(key: EndorserKey) -> dict[str, Any]:
+    return ob3.multikey_document(endorser_key_url(key), ob3_endorser_profile_url(key.endorser),
+                                 documents.public_multibase(key.public_key_pem))
+
+
+def endorsement_credential(endorsement: Endorsement) -> dict[str, Any]:
+    """The unsigned OB 3.0 EndorsementCredential of ``endorsement``."""
+    return ob3.endorsement_credential(EndorsementData(
+        id=endorsement_credential_url(endorsement),
+        endorser=endorser_data(endorsement.endorser),
+        subject_id=ob3_target_url(endorsement),
+        comment=endorsement.statement,
+        valid_from=endorsement.created_at,
+    ))
+
+
+def signed_endorsement_credential(endorsement: Endorsement, key: EndorserKey, now: datetime) -> dict[str, Any]:
+    return proofs.add_data_integrity_proof(endorsement_credential(endorsement), private_key_for(key),
+                                           endorser_key_url(key), now)

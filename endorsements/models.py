@@ -40,6 +40,33 @@ class Endorser(models.Model):
         return reverse("endorsements:endorser_detail", kwargs={"public_id": self.public_id})
 
 
+class EndorserKey(models.Model):
+    """The Ed25519 key an endorser signs its EndorsementCredentials with. The
+    platform holds it for the organisation, encrypted like the issuers' keys
+    (issuers.keystore); its Multikey document names the endorser as controller.
+
+    A model of its own rather than SigningKey: signing keys belong to issuers, and
+    issuers must not depend on endorsements."""
+
+    public_id = models.UUIDField(_("identifiant public"), default=uuid.uuid4, unique=True, editable=False)
+    endorser = models.ForeignKey(Endorser, on_delete=models.CASCADE, related_name="keys",
+                                 verbose_name=_("organisation"))
+    public_key_pem = models.TextField(_("clé publique (PEM)"))
+    # Fernet token of the PEM private key; see issuers.keystore.
+    private_key_encrypted = models.BinaryField(_("clé privée chiffrée"), editable=False)
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now, editable=False)
+    retired_at = models.DateTimeField(_("retirée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("clé de l'organisation")
+        verbose_name_plural = _("clés de l'organisation")
+        ordering = ["-created_at"]
+        get_latest_by = "created_at"
+
+    def __str__(self) -> str:
+        return f"{self.endorser} — Ed25519 — {self.created_at:%Y-%m-%d}"
+
+
 class TargetMixin(models.Model):
     """Exactly one of a badge class, an issuer or an assertion."""
 
@@ -122,6 +149,9 @@ class Endorsement(TargetMixin):
     statement = models.TextField(_("déclaration"), help_text=_("« Nous apprécions ce badge… »"))
     created_at = models.DateTimeField(_("publiée le"), default=timezone.now)
     withdrawn_at = models.DateTimeField(_("retirée le"), null=True, blank=True)
+    # The OB 3.0 EndorsementCredential, signed once when published and embedded
+    # as is in the badges signed while it stays published.
+    ob3_credential = models.JSONField(null=True, blank=True, editable=False)
 
     objects = EndorsementQuerySet.as_manager()
 

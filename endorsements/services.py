@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 
 from badges.models import Assertion, BadgeClass
 from badges.services.emails import email_queue
-from endorsements.models import Endorsement, EndorsementInvitation, Endorser
+from endorsements import documents
+from endorsements.models import Endorsement, EndorsementInvitation, Endorser, EndorserKey
 from endorsements.selectors import endorsers_for_invitation
+from issuers.keystore import generate_key_pair
 from issuers.models import Issuer, Membership
 
 
@@ -70,6 +72,34 @@ def invitation_check_open(*, invitation: EndorsementInvitation) -> None:
 
 
 @transaction.atomic
+def endorser_key_create(*, endorser: Endorser) -> EndorserKey:
+    """A new Ed25519 key for the endorser; the previous one is retired (and stays published)."""
+    public_pem, private_encrypted = generate_key_pair("Ed25519")
+    now = timezone.now()
+    endorser.keys.filter(retired_at__isnull=True).update(retired_at=now)
+    key = EndorserKey(endorser=endorser, public_key_pem=public_pem, private_key_encrypted=private_encrypted,
+                      created_at=now)
+    key.full_clean()
+    key.save()
+    return key
+
+
+def endorser_active_key(*, endorser: Endorser) -> EndorserKey:
+    key = endorser.keys.filter(retired_at__isnull=True).order_by("-created_at").first()
+    return key or endorser_key_create(endorser=endorser)
+
+
+@transaction.atomic
+def endorsement_sign(*, endorsement: Endorsement) -> Endorsement:
+    """Sign the endorsement's OB 3.0 EndorsementCredential with its endorser's key and
+    keep it: badges embed the stored copy, so a batch never signs it again."""
+    key = endorser_active_key(endorser=endorsement.endorser)
+    endorsement.ob3_credential = documents.signed_endorsement_credential(endorsement, key, timezone.now())
+    endorsement.save(update_fields=["ob3_credential"])
+    return endorsement
+
+
+@transaction.atomic
 def endorser_create(*, user: AbstractBaseUser, name: str, email: str, url: str = "",
                     description: str = "") -> Endorser:
     endorser = Endorser(name=name.strip(), email=email.strip().lower(), url=url.strip(),
@@ -77,6 +107,7 @@ def endorser_create(*, user: AbstractBaseUser, name: str, email: str, url: str =
     endorser.full_clean()
     endorser.save()
     endorser.members.add(user)
+    endorser_key_create(endorser=endorser)
     return endorser
 
 
@@ -100,6 +131,7 @@ def endorsement_accept(*, invitation: EndorsementInvitation, user: AbstractBaseU
     )
     endorsement.full_clean()
     endorsement.save()
+    endorsement_sign(endorsement=endorsement)
     invitation.accepted_at = timezone.now()
     invitation.endorser = endorser
     invitation.save(update_fields=["accepted_at", "endorser"])

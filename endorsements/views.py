@@ -17,7 +17,7 @@ from badges.views import hosted
 from badges.views.accounts import BACKEND, add_errors
 from endorsements import documents, selectors, services
 from endorsements.forms import NEW, EndorseForm, InvitationForm
-from endorsements.models import Endorsement, EndorsementInvitation, Endorser
+from endorsements.models import Endorsement, EndorsementInvitation, Endorser, EndorserKey
 from issuers.models import Issuer, Membership
 from issuers.selectors import get_issuer_for_user
 
@@ -47,6 +47,35 @@ def endorsement_document(request: HttpRequest, public_id) -> HttpResponse:
     if endorsement.withdrawn_at is not None:
         return hosted.json_ld({**document, "revoked": True}, status=410)
     return hosted.json_ld(document)
+
+
+@require_GET
+def endorser_profile(request: HttpRequest, public_id) -> HttpResponse:
+    """The endorser's OB 3.0 Profile: the issuer of its EndorsementCredentials, listing its keys."""
+    endorser = get_object_or_404(Endorser, public_id=public_id)
+    if not hosted.wants_json(request, default_json=True):
+        return redirect(endorser)
+    return hosted.json_ld(documents.ob3_endorser_document(endorser))
+
+
+@require_GET
+def endorser_key(request: HttpRequest, public_id) -> HttpResponse:
+    key = get_object_or_404(EndorserKey.objects.select_related("endorser"), public_id=public_id)
+    return hosted.json_ld(documents.endorser_key_document(key))
+
+
+@require_GET
+def endorsement_credential(request: HttpRequest, public_id) -> HttpResponse:
+    """The signed OB 3.0 EndorsementCredential; 410 once withdrawn."""
+    endorsement = get_object_or_404(Endorsement.objects.select_related("endorser"), public_id=public_id)
+    if not hosted.wants_json(request, default_json=True):
+        return redirect(endorsement.endorser)
+    if endorsement.withdrawn_at is not None:
+        return hosted.json_ld({"id": documents.endorsement_credential_url(endorsement), "revoked": True,
+                               "error": "Cette recommandation a été retirée par son auteur."}, status=410)
+    if endorsement.ob3_credential is None:
+        return hosted.json_ld({"error": "Cette recommandation n'a pas encore été signée."}, status=404)
+    return hosted.json_ld(endorsement.ob3_credential)
 
 
 # --- Issuer staff: invite and follow ------------------------------------------

@@ -1,17 +1,9 @@
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from issuers.keystore import encrypt_private_key
+from issuers.keystore import generate_key_pair
 from issuers.models import Issuer, Membership, SigningKey
-
-
-def _generate_private_key(algorithm: str):
-    if algorithm == SigningKey.Algorithm.ED25519:
-        return ed25519.Ed25519PrivateKey.generate()
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
 @transaction.atomic
@@ -20,20 +12,14 @@ def signing_key_create(*, issuer: Issuer, algorithm: str) -> SigningKey:
 
     Retired keys stay published so that badges they signed keep verifying.
     """
-    private_key = _generate_private_key(algorithm)
-    private_pem = private_key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    public_pem = private_key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
+    public_pem, private_encrypted = generate_key_pair(algorithm)
     now = timezone.now()
     SigningKey.objects.filter(issuer=issuer, algorithm=algorithm, retired_at__isnull=True).update(retired_at=now)
     key = SigningKey(
         issuer=issuer,
         algorithm=algorithm,
-        public_key_pem=public_pem.decode(),
-        private_key_encrypted=encrypt_private_key(private_pem),
+        public_key_pem=public_pem,
+        private_key_encrypted=private_encrypted,
         created_at=now,
     )
     key.full_clean()

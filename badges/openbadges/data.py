@@ -19,6 +19,8 @@ class IssuerData:
     image: str = ""  # image URL
     public_key_urls: tuple[str, ...] = ()  # OB 2.0 publicKey / OB 3.0 assertionMethod
     revocation_list: str = ""  # OB 2.0 revocationList URL
+    # OB 3.0: signed EndorsementCredentials embedded in the Profile (already JSON).
+    endorsement_credentials: tuple[dict, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,17 @@ class BadgeClassData:
     tags: tuple[str, ...] = ()
     achievement_type: str = ""  # OB 3.0 achievementType, e.g. "Badge", "Competency"
     endorsements: tuple[str, ...] = ()  # OB 2.0 endorsement URLs
+    endorsement_credentials: tuple[dict, ...] = ()  # OB 3.0 signed EndorsementCredentials
+
+
+@dataclass(frozen=True)
+class EndorsementData:
+    id: str  # URL of the hosted EndorsementCredential
+    endorser: IssuerData  # the endorser's OB 3.0 Profile
+    subject_id: str  # what is endorsed: Achievement, issuer Profile or credential id
+    comment: str
+    valid_from: datetime
+    name: str = ""
 
 
 @dataclass(frozen=True)

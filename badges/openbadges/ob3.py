@@ -7,7 +7,15 @@ import gzip
 from typing import Any
 
 from . import ob2
-from .data import AlignmentData, AssertionData, BadgeClassData, EvidenceData, IssuerData, StatusEntryData
+from .data import (
+    AlignmentData,
+    AssertionData,
+    BadgeClassData,
+    EndorsementData,
+    EvidenceData,
+    IssuerData,
+    StatusEntryData,
+)
 from .jsonld import CREDENTIALS_V2, MULTIKEY_V1, OB3_CONTEXT
 from .util import hash_email, iso_datetime
 
@@ -55,6 +63,24 @@ def issuer_profile_document(issuer: IssuerData) -> dict[str, Any]:
     return doc
 
 
+def endorsement_credential(endorsement: EndorsementData) -> dict[str, Any]:
+    """Unsigned EndorsementCredential: the endorser (issuer) says something about
+    an Achievement, a Profile or a credential (credentialSubject.id)."""
+    return {
+        "@context": list(CREDENTIAL_CONTEXT),
+        "id": endorsement.id,
+        "type": ["VerifiableCredential", "EndorsementCredential"],
+        "name": endorsement.name or f"Recommandation de {endorsement.endorser.name}",
+        "issuer": profile(endorsement.endorser),
+        "validFrom": iso_datetime(endorsement.valid_from),
+        "credentialSubject": {
+            "id": endorsement.subject_id,
+            "type": ["EndorsementSubject"],
+            "endorsementComment": endorsement.comment,
+        },
+    }
+
+
 def multikey_document(key_url: str, controller: str, public_multibase: str, *, revoked: str = "") -> dict[str, Any]:
     doc = {
         "@context": [MULTIKEY_V1],
@@ -96,6 +122,8 @@ def achievement(badge: BadgeClassData, *, self_issued: bool = False) -> dict[str
         tags.append(SELF_ISSUED_TAG)
     if tags:
         doc["tag"] = tags
+    if badge.endorsement_credentials:
+        doc["endorsement"] = list(badge.endorsement_credentials)
     return doc
 
 
@@ -140,6 +168,9 @@ def build_credential(
         "issuer": profile(badge.issuer),
         "validFrom": iso_datetime(assertion.issued_on),
     }
+    if badge.issuer.endorsement_credentials:
+        # In the issuer only, not in the Achievement's creator too: once is enough.
+        credential["issuer"]["endorsement"] = list(badge.issuer.endorsement_credentials)
     if assertion.expires:
         credential["validUntil"] = iso_datetime(assertion.expires)
     credential["name"] = badge.name

@@ -23,6 +23,8 @@ from .keys import KeyFormatError, load_public_pem, public_multibase_from_pem, re
 from .util import parse_datetime
 
 Fetch = Callable[[str], tuple[int, str, bytes]]
+# Each embedded endorsement may cost two fetches (key, profile): a badge cannot make us fetch more.
+MAX_ENDORSEMENTS = 10
 JWS_RE = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
 
 
@@ -32,6 +34,8 @@ class Check:
     ok: bool
     message: str
     detail: str = ""
+    # "warning": reported, but does not make the badge invalid (endorsements).
+    level: str = "error"
 
 
 @dataclass
@@ -46,8 +50,8 @@ class VerificationReport:
     checks: list[Check] = field(default_factory=list)
     document: dict[str, Any] | None = None
 
-    def add(self, code: str, ok: bool, message: str, detail: str = "") -> bool:
-        self.checks.append(Check(code, ok, message, detail))
+    def add(self, code: str, ok: bool, message: str, detail: str = "", *, level: str = "error") -> bool:
+        self.checks.append(Check(code, ok, message, detail, level))
         return ok
 
 
@@ -497,6 +501,16 @@ def _verify_ob3(
         end=credential.get("validUntil") or credential.get("expirationDate"),
     )
 
+    endorsed = [(achievement, e) for e in _as_list(achievement.get("endorsement"))]
+    if isinstance(issuer, dict):
+        endorsed += [(issuer, e) for e in _as_list(issuer.get("endorsement"))]
+    for target, endorsement in endorsed[:MAX_ENDORSEMENTS]:
+        report.checks.append(verify_endorsement(endorsement, fetch=fetch, subject_id=str(target.get("id", "")),
+                                                trusted_keys=trusted_keys))
+    if len(endorsed) > MAX_ENDORSEMENTS:
+        report.add("endorsement", False, f"{len(endorsed) - MAX_ENDORSEMENTS} autres recommandations non vérifiées",
+                   f"au plus {MAX_ENDORSEMENTS} par badge", level="warning")
+
     if email is not None:
         match = False
         for ident in _as_list(subject.get("identifier")):
@@ -514,6 +528,44 @@ def _verify_ob3(
             if match
             else "Ce badge n'a pas été délivré à cette adresse e-mail",
         )
+
+
+def verify_endorsement(
+    endorsement: Any, *, fetch: Fetch, subject_id: str | None = None,
+    trusted_keys: Mapping[str, tuple[str, str]] | None = None,
+) -> Check:
+    """An OB 3.0 EndorsementCredential: its own eddsa-rdfc-2022 proof, by a key its
+    endorser's profile lists, about ``subject_id`` (the thing it is embedded in) when given.
+    Returns a warning-level check: an endorsement never decides whether a badge is valid."""
+    endorsement = endorsement if isinstance(endorsement, dict) else {}
+    endorser = endorsement.get("issuer")
+    endorser_id = str(endorser.get("id", "") if isinstance(endorser, dict) else endorser or "")
+    name = str(endorser.get("name", "")) if isinstance(endorser, dict) else ""
+    name = name or endorser_id or "une organisation"
+    subject = (_as_list(endorsement.get("credentialSubject")) or [{}])[0]
+    subject = subject if isinstance(subject, dict) else {}
+    problem = ""
+    if "EndorsementCredential" not in _types(endorsement) or not endorser_id:
+        problem = "ce n'est pas une EndorsementCredential"
+    elif subject_id is not None and subject.get("id") != subject_id:
+        problem = f"elle porte sur {subject.get('id')}, pas sur {subject_id}"
+    else:
+        proof = endorsement.get("proof")
+        created = str(proof.get("created", "")) if isinstance(proof, dict) else ""
+        resolve = _ob3_resolver(endorser_id, fetch, trusted_keys or {}, VerificationReport(), created)
+        try:
+            result = proofs.verify_data_integrity_proof(endorsement, resolve)
+        except Exception as exc:  # a hostile endorsement must not take the badge's report down
+            result = proofs.ProofResult(False, error=f"{type(exc).__name__}: {exc}")
+        if not result.verified:
+            problem = f"signature invalide : {result.error}"
+        elif result.controller != endorser_id:
+            problem = f"la clé appartient à {result.controller}, pas à {endorser_id}"
+    if problem:
+        return Check("endorsement", False, f"Recommandé par {name} — signature non vérifiée",
+                     f"{endorsement.get('id')} : {problem}", "warning")
+    return Check("endorsement", True, f"Recommandé par {name} — signature vérifiée",
+                 f"{endorsement.get('id')} : « {subject.get('endorsementComment', '')} »", "warning")
 
 
 def _check_status_list_proof(status_list: Any, url: str, report: VerificationReport, resolve, issuer_id: str) -> None:
@@ -616,7 +668,9 @@ def verify(
     except Exception as exc:  # a hostile document must give a report, never a 500
         report.add("format", False, "Le badge n'a pas pu être vérifié", f"{type(exc).__name__}: {exc}")
         report.status = "invalid" if report.status != "revoked" else "revoked"
-    if report.status == "valid" and not all(c.ok for c in report.checks if c.code != "recipient"):
+    if report.status == "valid" and not all(
+        c.ok for c in report.checks if c.code != "recipient" and c.level != "warning"
+    ):
         report.status = "invalid"
     report.valid = report.status == "valid"
     return report

@@ -174,7 +174,8 @@ def badge_import(*, user: AbstractBaseUser, data: bytes | str, file_name: str = 
     if report.status == "revoked":
         raise ValidationError(_("Ce badge a été révoqué par son émetteur : il ne peut pas être importé."))
     if report.status not in ("valid", "expired") or report.document is None:
-        failed = [check.message for check in report.checks if not check.ok and check.code != "recipient"]
+        failed = [check.message for check in report.checks
+                  if not check.ok and check.code != "recipient" and check.level != "warning"]
         raise ValidationError(
             _("Ce badge n'a pas pu être vérifié.") + (" " + " ; ".join(failed) if failed else "")
         )

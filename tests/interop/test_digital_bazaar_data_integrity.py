@@ -6,14 +6,18 @@ lists it under assertionMethod from the live server, and checks the Bitstring
 Status List credential, itself verified, the same way.
 """
 
+import copy
 import json
 
 import pytest
 
 from badges import documents
+from badges.issuing import assertion_finalise
 from badges.openbadges.jsonld import CREDENTIALS_V2, OB3_CONTEXT
-from badges.services import assertion_revoke
+from badges.services import assertion_issue, assertion_revoke
 from badges.verification import verify_badge
+from endorsements import documents as endorsement_documents
+from endorsements import services as endorsement_services
 
 from .conftest import RECIPIENT
 
@@ -72,3 +76,56 @@ def test_our_verifier_refuses_a_credential_their_stack_signed_once_tampered(fina
     report = verify_badge(theirs)
     assert report.status == "invalid"
     assert not next(c for c in report.checks if c.code == "signature").ok
+
+
+# --- endorsements --------------------------------------------------------------------
+
+
+@pytest.fixture
+def endorsement(site, badge_class, owner, endorser_user):
+    invitation = endorsement_services.endorsement_invite(
+        invited_by=owner, organisation_name="Région Bourgogne-Franche-Comté", email="contact@region.example",
+        badge_class=badge_class)
+    endorser = endorsement_services.endorser_create(user=endorser_user, name="Région Bourgogne-Franche-Comté",
+                                                    email="contact@region.example", url="https://region.example")
+    return endorsement_services.endorsement_accept(invitation=invitation, user=endorser_user, endorser=endorser,
+                                                   statement="Nous apprécions ce badge.")
+
+
+@pytest.fixture
+def endorsed(endorsement, badge_class, owner):
+    issued = assertion_issue(badge_class=badge_class, recipient_email=RECIPIENT, recipient_name="Sam",
+                             issued_by=owner)
+    return assertion_finalise(assertion=issued)
+
+
+def test_their_verifier_accepts_our_credential_that_embeds_an_endorsement(endorsed, endorsement, node_script,
+                                                                          tmp_path):
+    embedded = endorsed.ob3_credential["credentialSubject"]["achievement"]["endorsement"]
+    assert embedded == [endorsement.ob3_credential]
+    run = node_script("verify.mjs", _write(tmp_path, "endorsed.json", endorsed.ob3_credential))
+    assert run.accepted, run.output
+
+
+def test_their_verifier_accepts_our_endorsement_credential(endorsement, node_script, tmp_path):
+    run = node_script("verify.mjs", _write(tmp_path, "endorsement.json", endorsement.ob3_credential))
+    assert run.accepted, run.output
+    key = endorsement.endorser.keys.get()
+    # Their stack resolved the endorser's own key and the profile that lists it, not the issuer's.
+    assert endorsement_documents.endorser_key_url(key) in run.report["fetched"]
+    assert endorsement_documents.ob3_endorser_profile_url(endorsement.endorser) in run.report["fetched"]
+
+
+def test_their_verifier_accepts_the_endorsement_as_embedded_in_our_badge(endorsed, node_script, tmp_path):
+    embedded = endorsed.ob3_credential["credentialSubject"]["achievement"]["endorsement"][0]
+    run = node_script("verify.mjs", _write(tmp_path, "embedded.json", embedded))
+    assert run.accepted, run.output
+
+
+def test_their_verifier_refuses_our_endorsement_credential_once_its_comment_is_changed(endorsement, node_script,
+                                                                                      tmp_path):
+    tampered = copy.deepcopy(endorsement.ob3_credential)
+    tampered["credentialSubject"]["endorsementComment"] = "Nous recommandons chaudement ce badge."
+    run = node_script("verify.mjs", _write(tmp_path, "tampered-endorsement.json", tampered))
+    assert not run.accepted, run.output
+    assert any("Invalid signature" in error for error in run.report["errors"]), run.output

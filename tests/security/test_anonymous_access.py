@@ -25,6 +25,7 @@ PUBLIC = {
     "wallet:profile",
     "pathways:detail",
     "endorsements:endorser_detail", "endorsements:endorser_document", "endorsements:document",
+    "endorsements:endorser_profile", "endorsements:key", "endorsements:credential",
     "endorsements:invitation",
 }
 
