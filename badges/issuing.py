@@ -16,8 +16,10 @@ from issuers.keystore import private_key_for
 from issuers.models import SigningKey
 from issuers.selectors import active_signing_key
 
-# The published endorsements embedded in the OB 3.0 credential, fetched once per chunk.
-_ENDORSEMENTS = tuple(f"badge_class__{name}" for name in documents.ENDORSEMENT_PREFETCHES)
+# What signing an assertion reads beyond its row, fetched once per chunk: its evidence,
+# and its badge class's alignments, issuer keys and published endorsements.
+_BADGE_CLASS_PREFETCHES = ("alignments", "issuer__signing_keys", *documents.ENDORSEMENT_PREFETCHES)
+SIGNING_PREFETCHES = ("evidence", *(f"badge_class__{name}" for name in _BADGE_CLASS_PREFETCHES))
 
 
 def svg_image_of(badge_class, data: bytes | None = None) -> bytes:
@@ -89,8 +91,7 @@ def assertion_finalise(*, assertion: Assertion) -> Assertion:
     if assertion.baked_at is not None:
         return assertion
     assertion = (Assertion.objects.select_related("badge_class__issuer", "signing_key_rsa", "signing_key_ed25519")
-                 .prefetch_related("evidence", "badge_class__alignments", "badge_class__issuer__signing_keys",
-                                   *_ENDORSEMENTS)
+                 .prefetch_related(*SIGNING_PREFETCHES)
                  .get(pk=assertion.pk))
     results, errors = _sign_and_bake([assertion])
     if errors:
@@ -194,8 +195,7 @@ def assertions_finalise(*, assertion_ids: list[int]) -> dict[int, Exception]:
     assertions = list(
         Assertion.objects.filter(pk__in=assertion_ids, baked_at__isnull=True)
         .select_related("badge_class__issuer", "signing_key_rsa", "signing_key_ed25519")
-        .prefetch_related("evidence", "badge_class__alignments", "badge_class__issuer__signing_keys",
-                          *_ENDORSEMENTS)
+        .prefetch_related(*SIGNING_PREFETCHES)
         .order_by("pk")
     )
     if not assertions:
@@ -234,8 +234,7 @@ def assertions_sign(*, assertions: list[Assertion]) -> list[int]:
         return []
     prefetch_related_objects(assertions, "evidence")
     badge_classes = {a.badge_class_id: a.badge_class for a in assertions}
-    prefetch_related_objects(list(badge_classes.values()), "alignments", "issuer__signing_keys",
-                             *documents.ENDORSEMENT_PREFETCHES)
+    prefetch_related_objects(list(badge_classes.values()), *_BADGE_CLASS_PREFETCHES)
     results, errors = _sign_and_bake(assertions)
     baked_at = timezone.now()
     for assertion in assertions:

@@ -159,9 +159,10 @@ def main() -> None:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connections, transaction
+    from django.db import connection, connections, transaction
+    from django.test.utils import CaptureQueriesContext
 
-    from badges.issuing import images_of
+    from badges.issuing import SIGNING_PREFETCHES, images_of
     from badges.models import Assertion, IssueBatch, OutgoingEmail
     from badges.services import assertion_issue, batch_create, batch_start
     from issuers.models import Membership
@@ -186,9 +187,12 @@ def main() -> None:
     ]
     loaded = list(Assertion.objects.filter(pk__in=[a.pk for a in sample])
                   .select_related("badge_class__issuer", "signing_key_rsa", "signing_key_ed25519")
-                  .prefetch_related("evidence", "badge_class__alignments", "badge_class__issuer__signing_keys"))
+                  .prefetch_related(*SIGNING_PREFETCHES))
     _ENGINE_INPUT.extend([loaded, *images_of(badge_class)])
-    _engine_pass(1)  # warm caches (JSON-LD contexts, keys), then fork: the children inherit them
+    with CaptureQueriesContext(connection) as queries:
+        _engine_pass(1)  # warm caches (JSON-LD contexts, keys), then fork: the children inherit them
+    if queries.captured_queries:
+        raise SystemExit(f"the engine yardstick must not touch the database: {queries.captured_queries[0]['sql']}")
     count, seconds, cpu = _engine_pass(args.engine_passes)
     pure_rate = count / seconds
     print(f"engine alone (sign + bake in memory, 1 process): {pure_rate:.1f} badges/s, "
