@@ -190,7 +190,7 @@ def badge_import(*, user: AbstractBaseUser, data: bytes | str, file_name: str = 
         user=user, recipient_email=email, badge_name=report.badge_name[:300] or _("Badge sans nom"),
         issuer_name=report.issuer_name[:300], version=report.version, source=source,
         original_document=report.document, original_token=data if source == ImportedBadge.Source.TOKEN else "",
-        checks=[{"code": c.code, "ok": c.ok, "message": c.message} for c in report.checks],
+        checks=_checks_of(report),
         verified_status=report.status, **fields,
     )
     if source == ImportedBadge.Source.PNG:
@@ -249,7 +249,7 @@ def imported_badge_recheck(*, imported: ImportedBadge) -> bool:
     if report is None:
         return False
     status = report.status if report.recipient_match is not False else "invalid"
-    checks = [{"code": c.code, "ok": c.ok, "message": c.message} for c in report.checks]
+    checks = _checks_of(report)
     imported.verified_at = timezone.now()
     if status != imported.verified_status or checks != imported.checks:
         # Only a change is written: a page view does not write on every visit.
@@ -258,3 +258,8 @@ def imported_badge_recheck(*, imported: ImportedBadge) -> bool:
             verified_status=status, checks=checks, verified_at=imported.verified_at
         )
     return True
+
+
+def _checks_of(report) -> list[dict]:
+    """What an imported badge's page lists of its last verification (warnings shown as such)."""
+    return [{"code": c.code, "ok": c.ok, "message": c.message, "level": c.level} for c in report.checks]

@@ -248,3 +248,16 @@ def test_the_verifier_page_warns_of_an_endorsement_it_cannot_check_but_keeps_the
     page = client.post("/badges/verifier/", {"text": json.dumps(issue().ob3_credential)}).content.decode()
     assert "Ce badge est authentique et valide." in page
     assert "⚠ Recommandé par Région Bourgogne-Franche-Comté — signature non vérifiée" in page
+
+
+def test_an_imported_badge_shows_an_endorsement_it_cannot_check_as_a_warning(client, beneficiary, endorsement,
+                                                                            issue):
+    altered = copy.deepcopy(endorsement.ob3_credential)
+    altered["credentialSubject"]["endorsementComment"] = "Autre chose."
+    Endorsement.objects.filter(pk=endorsement.pk).update(ob3_credential=altered)
+    client.force_login(beneficiary)
+    client.post(reverse("wallet:import"), {"text": issue().ob3_jwt})
+    imported = beneficiary.imported_badges.get()
+    page = client.get(reverse("wallet:imported", kwargs={"public_id": imported.public_id})).content.decode()
+    assert "⚠ Recommandé par Région Bourgogne-Franche-Comté — signature non vérifiée" in page
+    assert "✗" not in page
