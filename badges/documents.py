@@ -191,7 +191,8 @@ def ob2_issuer_document(issuer: Issuer) -> dict[str, Any]:
 
 
 def ob3_issuer_document(issuer: Issuer) -> dict[str, Any]:
-    return ob3.issuer_profile_document(issuer_data(issuer, version="ob3"))
+    # Who vouches for the issuer now: the hosted profile follows publications and withdrawals.
+    return ob3.issuer_profile_document(issuer_data(issuer, version="ob3", with_endorsements=True))
 
 
 def key_document(key: SigningKey) -> dict[str, Any]:

@@ -60,6 +60,8 @@ def issuer_profile_document(issuer: IssuerData) -> dict[str, Any]:
     doc = {"@context": PROFILE_CONTEXT, **profile(issuer)}
     if issuer.public_key_urls:
         doc["assertionMethod"] = list(issuer.public_key_urls)
+    if issuer.endorsement_credentials:
+        doc["endorsement"] = list(issuer.endorsement_credentials)
     return doc
 
 

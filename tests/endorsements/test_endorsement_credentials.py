@@ -123,6 +123,18 @@ def test_an_endorsement_of_the_issuer_travels_in_the_issuer_profile_of_the_badge
     assert report.status == "valid" and [c.ok for c in report.checks if c.code == "endorsement"] == [True]
 
 
+def test_the_hosted_issuer_profile_lists_the_endorsements_of_the_issuer_while_published(
+        client, issuer, owner, endorser, endorser_user):
+    invitation = services.endorsement_invite(invited_by=owner, organisation_name="Région",
+                                             email="contact@region.example", issuer=issuer)
+    endorsement = services.endorsement_accept(invitation=invitation, user=endorser_user, endorser=endorser,
+                                              statement="Un réseau sérieux.")
+    url = reverse("ob:issuer", kwargs={"public_id": issuer.public_id})
+    assert client.get(url, **JSON).json()["endorsement"] == [endorsement.ob3_credential]
+    services.endorsement_withdraw(endorsement=endorsement, user=endorser_user)
+    assert "endorsement" not in client.get(url, **JSON).json()
+
+
 def test_a_badge_carrying_an_altered_endorsement_stays_valid_but_reports_it(endorsement, issue):
     altered = copy.deepcopy(endorsement.ob3_credential)
     altered["credentialSubject"]["endorsementComment"] = "Nous recommandons chaudement ce badge."
