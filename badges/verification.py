@@ -6,6 +6,7 @@ private addresses and no private-network targets (no SSRF)."""
 
 import ipaddress
 import socket
+import time
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -23,6 +24,10 @@ from badges.openbadges.verify import VerificationReport, verify
 MAX_BYTES = 2 * 1024 * 1024
 TIMEOUT = (3.05, 5)
 MAX_REDIRECTS = 3
+# One verification, whatever the badge embeds (endorsements, status lists, keys):
+# at most this many documents fetched, in at most this many seconds, body reads included.
+MAX_FETCHES = 25
+DEADLINE_S = 20.0
 ACCEPT = "application/ld+json, application/json;q=0.9, */*;q=0.1"
 
 
@@ -106,7 +111,7 @@ def _fetch_local(url: str) -> tuple[int, str, bytes]:
     return response.status_code, response.get("Content-Type", ""), response.content
 
 
-def _fetch_remote(url: str) -> tuple[int, str, bytes]:
+def _fetch_remote(url: str, *, deadline: float | None = None) -> tuple[int, str, bytes]:
     for _hop in range(MAX_REDIRECTS + 1):
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -119,25 +124,48 @@ def _fetch_remote(url: str) -> tuple[int, str, bytes]:
                 url = urljoin(url, response.headers.get("Location", ""))
                 continue
             body = b""
-            for chunk in response.iter_content(64 * 1024):
+            # read1: what has arrived, not a full 64 KB block (read() would wait for it, drop by drop).
+            while chunk := response.raw.read1(64 * 1024, decode_content=True):
                 body += chunk
                 if len(body) > MAX_BYTES:
                     raise FetchRefused("Document trop volumineux")
+                if deadline is not None and time.monotonic() > deadline:  # a server sending drop by drop
+                    raise FetchRefused(_TOO_LONG)
             return response.status_code, response.headers.get("Content-Type", ""), body
     raise FetchRefused("Trop de redirections")
 
 
-def safe_fetch(url: str) -> tuple[int, str, bytes]:
+_TOO_LONG = "La vérification prend trop de temps"
+
+
+def safe_fetch(url: str, *, deadline: float | None = None) -> tuple[int, str, bytes]:
     if url.startswith(settings.SITE_URL + "/"):
         return _fetch_local(url)
-    return _fetch_remote(url)
+    return _fetch_remote(url, deadline=deadline)
+
+
+def budgeted_fetch(*, max_fetches: int = MAX_FETCHES, seconds: float = DEADLINE_S):
+    """A ``safe_fetch`` for one verification: a badge cannot make us fetch without end."""
+    deadline = time.monotonic() + seconds
+    count = 0
+
+    def fetch(url: str) -> tuple[int, str, bytes]:
+        nonlocal count
+        count += 1
+        if count > max_fetches:
+            raise FetchRefused("Trop de documents à consulter pour un seul badge")
+        if time.monotonic() > deadline:
+            raise FetchRefused(_TOO_LONG)
+        return safe_fetch(url, deadline=deadline)
+
+    return fetch
 
 
 def verify_badge(data: bytes | str | dict, *, expected_email: str | None = None) -> VerificationReport:
     """Verify a badge from anywhere: baked PNG/SVG bytes, a URL, JSON, a JWS or a JWT."""
     if isinstance(data, str):
         data = data.strip()
-    return verify(data, fetch=safe_fetch, now=timezone.now(), expected_email=expected_email or None)
+    return verify(data, fetch=budgeted_fetch(), now=timezone.now(), expected_email=expected_email or None)
 
 
 def verify_badge_here(data: bytes | str | dict, *, expected_email: str | None = None) -> VerificationReport | None:

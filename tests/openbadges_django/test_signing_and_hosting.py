@@ -150,8 +150,8 @@ def test_a_status_list_not_signed_by_the_issuer_is_not_trusted(assertion, owner,
     assertion_revoke(assertion=assertion, reason="Erreur", revoked_by=owner)
     real_fetch = verification.safe_fetch
 
-    def forged_fetch(url):
-        status, ctype, body = real_fetch(url)
+    def forged_fetch(url, **kwargs):
+        status, ctype, body = real_fetch(url, **kwargs)
         if "/status/" in url:
             forged = json.loads(body)
             forged["credentialSubject"]["encodedList"] = ob3.encode_status_list(set())

@@ -64,3 +64,56 @@ def test_the_private_network_switch_still_lets_a_test_server_be_fetched(settings
 def test_other_schemes_and_disguised_private_addresses_are_refused(url):
     with pytest.raises(verification.FetchRefused):
         verification.safe_fetch(url)
+
+
+@pytest.fixture
+def slow_service():
+    """A server that answers, then sends its body one byte at a time, for ever."""
+    stop = threading.Event()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(10 ** 6))
+            self.end_headers()
+            while not stop.is_set():
+                try:
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                except OSError:
+                    return
+                stop.wait(0.2)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    stop.set()
+    server.shutdown()
+
+
+def test_one_verification_fetches_a_bounded_number_of_documents(settings, internal_service):
+    base, hits = internal_service
+    settings.BADGEHUB_VERIFIER_ALLOW_PRIVATE = True
+    fetch = verification.budgeted_fetch(max_fetches=2)
+    fetch(f"{base}/issuer.json")
+    fetch(f"{base}/key.json")
+    with pytest.raises(verification.FetchRefused, match="Trop de documents"):
+        fetch(f"{base}/endorser.json")
+    assert hits == ["/issuer.json", "/key.json"]
+
+
+def test_a_server_sending_drop_by_drop_is_cut_at_the_verification_deadline(settings, slow_service):
+    import time
+
+    settings.BADGEHUB_VERIFIER_ALLOW_PRIVATE = True
+    fetch = verification.budgeted_fetch(seconds=1.5)
+    started = time.monotonic()
+    with pytest.raises(verification.FetchRefused, match="trop de temps"):
+        fetch(f"{slow_service}/badge.json")
+    assert time.monotonic() - started < 5
+    with pytest.raises(verification.FetchRefused, match="trop de temps"):
+        fetch(f"{slow_service}/key.json")  # the budget is spent: not even a connection
