@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 from badges.models import Alignment, Assertion, BadgeClass
 from badges.services import assertion_issue, email_address_add
 from endorsements.models import Endorsement, Endorser
+from endorsements.services import endorsement_sign
 from issuers.models import Issuer, Membership
 from issuers.services import issuer_create, membership_set
 from pathways.models import Pathway, PathwayStep
@@ -456,6 +457,23 @@ def load_demo() -> dict:
     fundamentals = BadgeClass.objects.filter(
         pathway_steps__pathway__name="Pré-requis fondamentaux", issuer=mednum
     ).order_by("pathway_steps__order")
+    endorser, _created = Endorser.objects.get_or_create(
+        name="Mission Locale de Vesoul",
+        defaults={"email": "contact@ml-vesoul.example.org", "description": "Accompagne les jeunes de 16 à 25 ans."},
+    )
+    endorser.members.add(people["partenaire"])
+    endorsement, _created = Endorsement.objects.get_or_create(
+        endorser=endorser,
+        badge_class=fundamentals[0],
+        defaults={
+            "statement": "Nous apprécions ce badge : il atteste d'une autonomie réelle sur ordinateur, utile "
+            "à toute recherche d'emploi."
+        },
+    )
+    if endorsement.ob3_credential is None:
+        # Signed before the demo badges are: their OB 3.0 credentials embed it.
+        endorsement_sign(endorsement=endorsement)
+
     for badge in fundamentals[:2]:
         assertion_issue(
             badge_class=badge,
@@ -483,17 +501,4 @@ def load_demo() -> dict:
     # Alex entered 40 days ago: the 1–2 month step now waits for the CIP's confirmation.
     enrolment_update(pathway=pepites, email=alex.recipient_email, name=alex.recipient_name, started_on=alex.issued_on)
 
-    endorser, _created = Endorser.objects.get_or_create(
-        name="Mission Locale de Vesoul",
-        defaults={"email": "contact@ml-vesoul.example.org", "description": "Accompagne les jeunes de 16 à 25 ans."},
-    )
-    endorser.members.add(people["partenaire"])
-    Endorsement.objects.get_or_create(
-        endorser=endorser,
-        badge_class=fundamentals[0],
-        defaults={
-            "statement": "Nous apprécions ce badge : il atteste d'une autonomie réelle sur ordinateur, utile "
-            "à toute recherche d'emploi."
-        },
-    )
     return {"issuers": [mednum, iae, youth], "people": people}

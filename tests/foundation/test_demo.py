@@ -30,6 +30,23 @@ def test_loaddemo_builds_the_whole_catalogue_of_the_domain(capsys):
     assert "demo-mediatrice-2026" in out and "http://" in out
 
 
+def test_the_demo_badge_endorsed_by_the_mission_locale_carries_its_signed_endorsement(
+        django_capture_on_commit_callbacks):
+    from badges.issuing import assertion_finalise
+    from badges.verification import verify_badge
+
+    with django_capture_on_commit_callbacks():
+        call_command("loaddemo")
+    badge = Assertion.objects.get(badge_class__name="Je sais utiliser un ordinateur",
+                                  recipient_email__startswith="sam")
+    credential = assertion_finalise(assertion=badge).ob3_credential
+    [endorsement] = credential["credentialSubject"]["achievement"]["endorsement"]
+    assert endorsement["issuer"]["name"] == "Mission Locale de Vesoul"
+    report = verify_badge(credential)
+    assert report.status == "valid"
+    assert "Recommandé par Mission Locale de Vesoul — signature vérifiée" in [c.message for c in report.checks]
+
+
 def test_only_holders_of_the_acteur_badge_may_issue_the_mednum_badges():
     call_command("loaddemo")
     acteur = BadgeClass.objects.get(name="Acteur de la médiation numérique")
