@@ -286,15 +286,17 @@ def batch_start(*, batch: IssueBatch, started_by: AbstractBaseUser) -> IssueBatc
     from badges.tasks import run_issue_batch
 
     batch = IssueBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status != IssueBatch.Status.CHECKED:
+    if batch.status not in (IssueBatch.Status.CHECKED, IssueBatch.Status.FAILED):
         return batch  # a double click, or a reload of the confirmation
     if not batch.rows:
         raise ValidationError(_("Aucune ligne valide à délivrer."))
     if not selectors.user_can_issue(user=started_by, badge_class=batch.badge_class):
         raise PermissionDenied(_("Vous n'êtes pas habilité à délivrer ce badge."))
+    # A batch that stopped resumes: its committed chunks are not issued again.
     batch.status = IssueBatch.Status.QUEUED
     batch.total = len(batch.rows)
-    batch.save(update_fields=["status", "total"])
+    batch.error, batch.finished_at = "", None
+    batch.save(update_fields=["status", "total", "error", "finished_at"])
     transaction.on_commit(lambda: run_issue_batch.delay(batch.pk))
     return batch
 

@@ -162,3 +162,28 @@ def test_a_real_worker_issues_a_batch_with_visible_progress(celery_worker, media
         time.sleep(0.2)
     assert batch.status == IssueBatch.Status.DONE and batch.done == 30
     assert Assertion.objects.filter(badge_class=badge_class).count() == 30
+
+
+def test_a_batch_that_stopped_is_resumed_by_the_mediator_and_issues_each_row_once(
+        client, mediator, badge_class, monkeypatch, django_capture_on_commit_callbacks):
+    from badges.services.batches import batch_fail
+
+    monkeypatch.setattr(batches_service, "CHUNK_SIZE", 2)
+    rows = "".join(f"P{i},p{i}@example.org\n" for i in range(5))
+    batch = batch_create(badge_class=badge_class, created_by=mediator, data=f"name,email\n{rows}".encode())
+    batch_start(batch=batch, started_by=mediator)
+    (offset, chunk), *_rest = batch_run(batch_id=batch.pk)
+    batch_chunk_run(batch_id=batch.pk, offset=offset, rows=chunk)
+    batch_fail(batch_id=batch.pk, error="OperationalError: connexion perdue")
+    client.force_login(mediator)
+    page = client.get(reverse("partner:batch_detail", kwargs={"public_id": batch.public_id})).content.decode()
+    assert "connexion perdue" in page and "Reprendre la délivrance" in page
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        client.post(reverse("partner:batch_start", kwargs={"public_id": batch.public_id}))
+    batch.refresh_from_db()
+    assert (batch.status, batch.error) == (IssueBatch.Status.QUEUED, "") and callbacks
+    assert issue_batch_here(batch.pk) == 2
+    batch.refresh_from_db()
+    assert (batch.status, batch.done, batch.skipped) == (IssueBatch.Status.DONE, 5, 0)
+    assert Assertion.objects.count() == 5
