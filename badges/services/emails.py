@@ -90,9 +90,9 @@ def _message(email: OutgoingEmail, merges: dict | None = None) -> EmailMultiAlte
 # --- award e-mails of a chunk: rendered once, filled in per recipient -----------------
 #
 # Thousands of award e-mails of one badge differ only by the recipient's name, the
-# observation and the claim link. Rendering the three templates costs more than
-# signing the badge, so a chunk renders them once with stand-ins and fills them in,
-# escaped as the templates would (tests compare both ways on hostile values).
+# observation and the claim link. Rendering the three templates per e-mail cost a
+# sixth of signing the badge itself, so a chunk renders them once with stand-ins and
+# fills them in, escaped as the templates would (tests compare both ways on hostile values).
 
 _STAND_IN = {
     "recipient_name": "\ue000badgehub-name\ue000",
