@@ -1,10 +1,23 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
-from endorsements.models import Endorsement, EndorsementInvitation, Endorser
+from endorsements import services
+from endorsements.models import Endorsement, EndorsementInvitation, Endorser, EndorserKey
 from endorsements.services import endorsement_sign
 
 # What the signed EndorsementCredential says: changing one of these signs it again.
 SIGNED_FIELDS = {"endorser", "statement", "created_at", "badge_class", "issuer", "assertion"}
+
+
+class EndorserKeyInline(admin.TabularInline):
+    model = EndorserKey
+    extra = 0
+    can_delete = False
+    fields = ["public_id", "created_at", "retired_at", "revoked_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Endorser)
@@ -13,6 +26,39 @@ class EndorserAdmin(admin.ModelAdmin):
     search_fields = ["name", "email"]
     autocomplete_fields = ["members"]
     readonly_fields = ["public_id", "created_at"]
+    inlines = [EndorserKeyInline]
+
+
+@admin.register(EndorserKey)
+class EndorserKeyAdmin(admin.ModelAdmin):
+    list_display = ["endorser", "created_at", "retired_at", "revoked_at"]
+    list_filter = ["endorser"]
+    search_fields = ["endorser__name", "public_id"]
+    # The private key is never shown nor editable; only a rotation or a compromise can be recorded.
+    fields = ["public_id", "endorser", "public_key_pem", "created_at", "retired_at", "revoked_at",
+              "revocation_reason"]
+    readonly_fields = fields
+    actions = ["rotate", "mark_compromised"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # A deleted key would make every endorsement it signed fail: retire or revoke it instead.
+        return False
+
+    @admin.action(description=_("Remplacer par une nouvelle clé (rotation)"))
+    def rotate(self, request, queryset) -> None:
+        endorsers = {key.endorser for key in queryset.filter(retired_at__isnull=True).select_related("endorser")}
+        for endorser in endorsers:
+            services.endorser_key_rotate(endorser=endorser)
+        self.message_user(request, _("Nouvelles clés créées ; les anciennes restent publiées."), messages.SUCCESS)
+
+    @admin.action(description=_("Déclarer compromise (les recommandations signées après aujourd'hui échouent)"))
+    def mark_compromised(self, request, queryset) -> None:
+        for key in queryset.filter(revoked_at__isnull=True):
+            services.endorser_key_revoke(key=key, reason=str(_("Déclarée compromise depuis l'administration")))
+        self.message_user(request, _("Clés déclarées compromises et remplacées."), messages.WARNING)
 
 
 @admin.register(EndorsementInvitation)

@@ -98,8 +98,10 @@ def ob3_endorser_document(endorser: Endorser) -> dict[str, Any]:
 
 
 def endorser_key_document(key: EndorserKey) -> dict[str, Any]:
+    # A compromised key stays listed with its date: verifiers refuse what it signed afterwards.
     return ob3.multikey_document(endorser_key_url(key), ob3_endorser_profile_url(key.endorser),
-                                 documents.public_multibase(key.public_key_pem))
+                                 documents.public_multibase(key.public_key_pem),
+                                 revoked=iso_datetime(key.revoked_at) if key.revoked_at else "")
 
 
 def endorsement_credential(endorsement: Endorsement) -> dict[str, Any]:

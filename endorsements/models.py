@@ -56,6 +56,11 @@ class EndorserKey(models.Model):
     private_key_encrypted = models.BinaryField(_("clé privée chiffrée"), editable=False)
     created_at = models.DateTimeField(_("créée le"), default=timezone.now, editable=False)
     retired_at = models.DateTimeField(_("retirée le"), null=True, blank=True)
+    revoked_at = models.DateTimeField(
+        _("compromise le"), null=True, blank=True,
+        help_text=_("Les recommandations signées par cette clé après cette date ne sont plus vérifiées."),
+    )
+    revocation_reason = models.CharField(_("motif"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("clé de l'organisation")
@@ -65,6 +70,10 @@ class EndorserKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.endorser} — Ed25519 — {self.created_at:%Y-%m-%d}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.retired_at is None and self.revoked_at is None
 
 
 class TargetMixin(models.Model):

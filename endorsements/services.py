@@ -85,8 +85,38 @@ def endorser_key_create(*, endorser: Endorser) -> EndorserKey:
 
 
 def endorser_active_key(*, endorser: Endorser) -> EndorserKey:
-    key = endorser.keys.filter(retired_at__isnull=True).order_by("-created_at").first()
+    key = endorser.keys.filter(retired_at__isnull=True, revoked_at__isnull=True).order_by("-created_at").first()
     return key or endorser_key_create(endorser=endorser)
+
+
+@transaction.atomic
+def endorser_key_rotate(*, endorser: Endorser) -> EndorserKey:
+    """Retire the endorser's key for a new one and sign its published endorsements again
+    with it, so that badges signed from now on embed fresh copies. Badges signed before
+    keep their copies: the old key stays listed in the profile and still verifies them."""
+    endorser = Endorser.objects.select_for_update().get(pk=endorser.pk)  # one rotation at a time
+    key = endorser_key_create(endorser=endorser)
+    now = timezone.now()
+    published = endorser.endorsements.published().select_related("endorser", "badge_class", "issuer", "assertion")
+    for endorsement in published:
+        endorsement.ob3_credential = documents.signed_endorsement_credential(endorsement, key, now)
+        endorsement.save(update_fields=["ob3_credential"])
+    return key
+
+
+@transaction.atomic
+def endorser_key_revoke(*, key: EndorserKey, reason: str, revoked_at=None) -> EndorserKey:
+    """Mark a key compromised: what it signs from ``revoked_at`` on no longer verifies.
+    The endorser gets a fresh key at once and its published endorsements are signed
+    again with it, so the badges signed afterwards carry endorsements that verify."""
+    key = EndorserKey.objects.select_for_update().get(pk=key.pk)
+    key.revoked_at = revoked_at or timezone.now()
+    key.revocation_reason = reason
+    key.retired_at = key.retired_at or key.revoked_at
+    key.full_clean()
+    key.save(update_fields=["revoked_at", "revocation_reason", "retired_at"])
+    endorser_key_rotate(endorser=key.endorser)
+    return key
 
 
 @transaction.atomic
