@@ -17,30 +17,14 @@ from badges.views.hosted import JSON_TYPES
 from endorsements import documents, services
 from endorsements.models import Endorsement, EndorserKey
 from issuers.keystore import decrypt_private_key
+from tests.endorsements.conftest import STATEMENT, endorsements_of
 
 pytestmark = pytest.mark.django_db
 
 JSON = {"HTTP_ACCEPT": JSON_TYPES[0]}
-STATEMENT = "Nous apprécions ce badge : il atteste une autonomie réelle."
 
 
-@pytest.fixture
-def endorsement(invitation, endorser_user, endorser) -> Endorsement:
-    return services.endorsement_accept(invitation=invitation, user=endorser_user, endorser=endorser,
-                                       statement=STATEMENT)
 
-
-@pytest.fixture
-def issue(badge_class, owner):
-    def issue():
-        assertion = assertion_issue(badge_class=badge_class, recipient_email="sam@example.org",
-                                    recipient_name="Sam", issued_by=owner)
-        return assertion_finalise(assertion=assertion)
-    return issue
-
-
-def endorsements_of(credential: dict) -> list:
-    return credential["credentialSubject"]["achievement"].get("endorsement", [])
 
 
 def test_an_organisation_created_from_an_invitation_gets_its_own_key(endorser_user):

@@ -8,14 +8,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from badges.issuing import assertion_finalise
 from badges.openbadges.util import iso_datetime
 from badges.openbadges.verify import verify_endorsement
-from badges.services import assertion_issue
 from badges.verification import safe_fetch, verify_badge
 from badges.views.hosted import JSON_TYPES
 from endorsements import documents, services
 from endorsements.models import Endorsement, EndorserKey
+from tests.endorsements.conftest import endorsements_of
 
 pytestmark = pytest.mark.django_db
 
@@ -23,23 +22,7 @@ JSON = {"HTTP_ACCEPT": JSON_TYPES[0]}
 KEYS_ADMIN = "/admin/endorsements/endorserkey/"
 
 
-@pytest.fixture
-def endorsement(invitation, endorser_user, endorser) -> Endorsement:
-    return services.endorsement_accept(invitation=invitation, user=endorser_user, endorser=endorser,
-                                       statement="Nous apprécions ce badge.")
 
-
-@pytest.fixture
-def issue(badge_class, owner):
-    def issue():
-        assertion = assertion_issue(badge_class=badge_class, recipient_email="sam@example.org",
-                                    recipient_name="Sam", issued_by=owner)
-        return assertion_finalise(assertion=assertion)
-    return issue
-
-
-def endorsements_of(credential: dict) -> list:
-    return credential["credentialSubject"]["achievement"].get("endorsement", [])
 
 
 def endorsement_check(report):

@@ -1,15 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from endorsements import services
-
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def endorsement(invitation, endorser_user, endorser):
-    return services.endorsement_accept(invitation=invitation, user=endorser_user, endorser=endorser,
-                                       statement="Nous apprécions ce badge.")
 
 
 def url(endorsement) -> str:
