@@ -8,6 +8,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from badges.models import Application
+from tests.e2e.test_wallet_journey import audit
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -33,6 +34,7 @@ def test_an_applicant_removes_a_photo_from_the_draft_and_sends_the_rest(phone, r
     remove_button = re.compile("^Retirer la preuve")
     pieces = phone.get_by_role("listitem").filter(has=phone.get_by_role("button", name=remove_button))
     expect(pieces).to_have_count(2)
+    audit(phone)
     photo_piece = pieces.filter(has=phone.get_by_role("link", name=re.compile(r"^capture-.*\.png$")))
     stored = Application.objects.get().evidence.get(url="").file.name
     assert default_storage.exists(stored)
