@@ -7,6 +7,7 @@ from badgehub import views
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
     path("issuers/", include("issuers.urls")),

@@ -31,3 +31,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def media(request: HttpRequest, path: str) -> HttpResponse:
     """Development only: uploaded files and badge images (MEDIA_ROOT read per request)."""
     return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask /favicon.ico on every site whatever the page says: answer it
+    from the static file (a year of caching: it never changes under that name)."""
+    with open(settings.BASE_DIR / "static" / "favicon.ico", "rb") as file:
+        response = HttpResponse(file.read(), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=31536000"
+    return response
