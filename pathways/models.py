@@ -48,6 +48,9 @@ class Pathway(models.Model):
             raise ValidationError({"min_steps": _("Indiquez le nombre d'étapes à valider.")})
         if self.key_badge_id and self.key_badge.issuer_id != self.issuer_id:
             raise ValidationError({"key_badge": _("Le badge-clé doit appartenir au même émetteur.")})
+        if self.key_badge_id and self.pk and self.steps.filter(badge_class_id=self.key_badge_id).exists():
+            raise ValidationError({"key_badge": _(
+                "Le badge-clé récompense les étapes : il ne peut pas être lui-même une étape du parcours.")})
 
 
 class PathwayStep(models.Model):

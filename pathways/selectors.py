@@ -6,7 +6,8 @@ from datetime import timedelta
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from badges.models import BadgeClass
+from badges.models import Assertion, BadgeClass
+from badges.selectors import user_verified_emails
 from pathways.models import Enrolment, Pathway, PathwayStep
 
 
@@ -55,25 +56,40 @@ def pathway_progress(*, held_badge_class_ids: set[int], emails: list[str]) -> li
         | Q(pk__in=list(enrolments))
     ).distinct()
     now = timezone.now()
-    result = []
-    for pathway in pathways:
-        enrolment = enrolments.get(pathway.pk)
-        progress = PathwayProgress(pathway=pathway)
-        for step in pathway.steps.all():
-            if step.badge_class_id in held_badge_class_ids:
-                progress.steps.append(StepProgress(step.badge_class, "held"))
-                continue
-            opens = None
-            if step.min_delay_days:
-                start = enrolment.started_on if enrolment else None
-                opens = start + timedelta(days=step.min_delay_days) if start else None
-            locked = step.min_delay_days and (opens is None or opens > now)
-            progress.steps.append(StepProgress(step.badge_class, "locked" if locked else "available", opens))
-        if pathway.key_badge_id:
-            state = "held" if pathway.key_badge_id in held_badge_class_ids else "locked"
-            progress.steps.append(StepProgress(pathway.key_badge, state, is_key=True))
-        result.append(progress)
-    return result
+    return [_progress_of(pathway, held_badge_class_ids, enrolments.get(pathway.pk), now) for pathway in pathways]
+
+
+def _progress_of(pathway: Pathway, held: set[int], enrolment: Enrolment | None, now) -> PathwayProgress:
+    progress = PathwayProgress(pathway=pathway)
+    for step in pathway.steps.all():
+        if step.badge_class_id in held:
+            progress.steps.append(StepProgress(step.badge_class, "held"))
+            continue
+        opens = None
+        if step.min_delay_days:
+            start = enrolment.started_on if enrolment else None
+            opens = start + timedelta(days=step.min_delay_days) if start else None
+        locked = step.min_delay_days and (opens is None or opens > now)
+        progress.steps.append(StepProgress(step.badge_class, "locked" if locked else "available", opens))
+    if pathway.key_badge_id:
+        state = "held" if pathway.key_badge_id in held else "locked"
+        progress.steps.append(StepProgress(pathway.key_badge, state, is_key=True))
+    return progress
+
+
+def pathway_map(*, pathway: Pathway, user=None) -> PathwayProgress:
+    """The picture of one pathway's steps; for a signed-in person, with their own
+    progress (what they hold, what opens when)."""
+    held: set[int] = set()
+    enrolment = None
+    if user is not None and user.is_authenticated:
+        emails = user_verified_emails(user=user)
+        if emails:
+            held = set(Assertion.objects.valid().filter(recipient_email__in=emails).values_list(
+                "badge_class_id", flat=True))
+            enrolment = Enrolment.objects.filter(pathway=pathway, recipient_email__in=emails).first()
+    pathway = pathways_with_steps().get(pk=pathway.pk)
+    return _progress_of(pathway, held, enrolment, timezone.now())
 
 
 def pathway_progress_by_badge_class(progress: list[PathwayProgress]) -> dict[int, list[Pathway]]:
@@ -95,8 +111,6 @@ class DueStep:
 def time_based_steps_due(*, issuer, now=None) -> list[DueStep]:
     """Time-based steps whose delay has passed and whose badge the person does
     not hold yet, earlier steps held: the mediator now confirms the condition."""
-    from badges.models import Assertion
-
     now = now or timezone.now()
     pathways = list(pathways_with_steps().filter(issuer=issuer, steps__min_delay_days__gt=0).distinct())
     enrolments = Enrolment.objects.filter(pathway__in=pathways, completed_at__isnull=True).order_by("started_on")

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from badges.models import Assertion
+from badges.models import Assertion, BadgeClass
 from badges.services import assertion_issue
 from issuers.models import Membership
 from pathways.models import Enrolment, Pathway, PathwayStep
@@ -86,3 +86,20 @@ def time_based_step_confirm(*, enrolment: Enrolment, step: PathwayStep, confirme
         narrative=narrative,
         idempotency_key=f"step:{step.pk}:{enrolment.recipient_email}",
     )
+
+
+@transaction.atomic
+def pathway_key_badge_make_automatic(*, pathway: Pathway) -> bool:
+    """A key badge is issued by the progress engine only: set it to "automatic on
+    criteria" (not by a mediator, not on request, not self-issued). True when
+    something changed, so the admin can say so."""
+    badge = BadgeClass.objects.select_for_update().get(pk=pathway.key_badge_id)
+    wanted = {"automatic": True, "issuable_by_mediator": False, "requestable": False, "self_issuable": False}
+    if all(getattr(badge, name) == value for name, value in wanted.items()):
+        return False
+    for name, value in wanted.items():
+        setattr(badge, name, value)
+    badge.full_clean()
+    badge.save(update_fields=list(wanted))
+    pathway.key_badge = badge
+    return True

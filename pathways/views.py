@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from issuers.models import Membership
 from issuers.selectors import get_issuer_for_user
 from pathways.models import Enrolment, Pathway, PathwayStep
-from pathways.selectors import time_based_steps_due
+from pathways.selectors import pathway_map, time_based_steps_due
 from pathways.services import time_based_step_confirm
 
 
@@ -17,7 +17,8 @@ from pathways.services import time_based_step_confirm
 def pathway_detail(request: HttpRequest, public_id) -> HttpResponse:
     pathway = get_object_or_404(Pathway.objects.select_related("issuer", "key_badge"), public_id=public_id)
     steps = pathway.steps.select_related("badge_class").order_by("order")
-    return render(request, "pathways/pathway_detail.html", {"pathway": pathway, "steps": steps})
+    progress = pathway_map(pathway=pathway, user=request.user)
+    return render(request, "pathways/pathway_detail.html", {"pathway": pathway, "steps": steps, "progress": progress})
 
 
 @login_required
