@@ -9,6 +9,7 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +20,7 @@ from badges import selectors, services
 from badges.forms import ApplicationForm, ApplicationStartForm, ReviewForm, SelfIssueForm
 from badges.models import Application, BadgeClass
 from badges.services import EvidenceInput
+from issuers.models import Membership
 
 
 def _requestable(public_id) -> BadgeClass:
@@ -71,9 +73,12 @@ def request_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 return render(request, "badges/partner/application_link_sent.html",
                               {"badge_class": badge_class, "email": application.applicant_email})
             return redirect("partner:application_edit", token=application.access_token)
+    # The short link and the poster are the issuer staff's tools, not the applicant's.
+    staff = request.user.is_authenticated and Membership.objects.filter(
+        user=request.user, issuer_id=badge_class.issuer_id).exists()
     return render(request, "badges/partner/request.html", {
         "badge_class": badge_class, "form": form, "self_form": SelfIssueForm(),
-        "short_url": _request_url(request, badge_class),
+        "short_url": _request_url(request, badge_class) if staff else "",
     })
 
 
@@ -189,8 +194,14 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             applications = applications.filter(badge_class__public_id=uuid.UUID(badge))
         except ValueError:
             pass
+    # Two applicants can share a name: the queue shows and searches the e-mail too.
+    query = request.GET.get("q", "").strip()
+    if query:
+        applications = applications.filter(Q(applicant_email__icontains=query) | Q(applicant_name__icontains=query))
+    applications = applications.annotate(evidence_count=Count("evidence"))
     return render(request, "badges/partner/review_queue.html", {
         "applications": applications[:200], "badge_classes": badge_classes, "status": status, "badge": badge,
+        "query": query,
         "statuses": [(value, label) for value, label in Application.Status.choices
                      if value != Application.Status.DRAFT],
     })

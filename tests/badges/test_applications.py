@@ -35,11 +35,15 @@ def start_anonymously(client, badge_class):
     return client.post(request_url(badge_class), {"name": "Sam Martin", "email": "Sam@Example.org"})
 
 
-def test_the_request_page_shows_the_questions_and_a_short_link(client, requestable):
+def test_the_request_page_shows_the_questions_and_the_staff_their_short_link(client, requestable, mediator):
     page = client.get(request_url(requestable)).content.decode()
     assert "Quel mail avez-vous envoyé ?" in page
     code = short_code(requestable)
-    assert f"/partenaire/d/{code}/" in page
+    # An applicant has no use for the staff's tools.
+    assert f"/partenaire/d/{code}/" not in page and "Affiche avec QR code" not in page
+    client.force_login(mediator)
+    page = client.get(request_url(requestable)).content.decode()
+    assert f"/partenaire/d/{code}/" in page and "Affiche avec QR code" in page
     assert client.get(f"/partenaire/d/{code}/").url == request_url(requestable)
 
 
