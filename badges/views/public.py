@@ -47,5 +47,7 @@ def assertion_detail(request: HttpRequest, public_id) -> HttpResponse:
         # Machines get the hosted OB 2.0 assertion whatever its visibility (see hosted.py).
         return hosted.assertion_response(get_object_or_404(Assertion, public_id=public_id))
     assertion = get_assertion_for_viewer(request=request, public_id=public_id)
-    return render(request, "badges/assertion_detail.html", badge_page_context(assertion))
+    # "Vérifier ce badge" hands the verifier the hosted assertion's address.
+    context = {**badge_page_context(assertion), "hosted_url": documents.assertion_url(assertion)}
+    return render(request, "badges/assertion_detail.html", context)
 
