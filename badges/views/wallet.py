@@ -46,6 +46,9 @@ def claim(request: HttpRequest, token: str) -> HttpResponse:
         if assertion.declined_at is None and selectors.user_owns_assertion(user=user, assertion=assertion):
             return redirect("wallet:badge", public_id=assertion.public_id)
         return render(request, "badges/claim_used.html", {"assertion": assertion}, status=410)
+    if request.method == "GET" and selectors.user_owns_assertion(user=user, assertion=assertion):
+        # Sent to one of their verified addresses: it is in their wallet already.
+        return redirect("wallet:badge", public_id=assertion.public_id)
 
     action = request.POST.get("action") if request.method == "POST" else None
     signup_form = ClaimSignupForm(request.POST if action == "signup" else None)
