@@ -10,6 +10,7 @@ urlpatterns = [
     path("delivrer/<uuid:public_id>/", partner.issue, name="issue"),
     path("delivrer/<uuid:public_id>/apercu/", partner.issue_preview, name="issue_preview"),
     path("delivrer/<uuid:public_id>/groupe/", partner.batch_new, name="batch_new"),
+    path("delivrer/<uuid:public_id>/groupe/modele.csv", partner.batch_template, name="batch_template"),
     path("groupes/<uuid:public_id>/", partner.batch_detail, name="batch_detail"),
     path("groupes/<uuid:public_id>/delivrer/", partner.batch_start, name="batch_start"),
     path("groupes/<uuid:public_id>/progression.json", partner.batch_progress, name="batch_progress"),

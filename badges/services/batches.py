@@ -142,6 +142,8 @@ HEADERS = {
     "issued_on": {"issued on", "date", "date de delivrance", "delivre le", "date d obtention"},
 }
 _HEADER_LOOKUP = {alias: key for key, aliases in HEADERS.items() for alias in aliases}
+# Columns of our own rejected-rows file: a corrected file goes back in without a warning.
+_OWN_EXPORT_COLUMNS = {"ligne", "motif"}
 _DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y")
 
 
@@ -189,7 +191,7 @@ def csv_check(*, badge_class: BadgeClass, data: bytes) -> CsvReport:
     for index, title in enumerate(header):
         key = _HEADER_LOOKUP.get(_normalise_header(title))
         if key is None:
-            if title.strip():
+            if title.strip() and _normalise_header(title) not in _OWN_EXPORT_COLUMNS:
                 warnings.append(_("Colonne inconnue « %(col)s » : elle est ignorée.") % {"col": title.strip()})
             continue
         columns[index] = key

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from badgehub import csv_safe
 from badges import selectors, services
 from badges.forms import BatchUploadForm, IssueForm
 from badges.models import BadgeClass, IssueBatch
@@ -135,6 +136,22 @@ def issue_preview(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return render(request, "badges/partner/preview.html", {
         "badge_class": badge_class, "draft": draft, "recipients": recipients, "issued_on": issued_on,
     })
+
+
+# The columns of the CSV template, as a mediator reads them (each is one of batches.HEADERS' aliases).
+CSV_TEMPLATE_COLUMNS = ["nom", "e-mail", "observation", "lien de la preuve", "date"]
+
+
+@login_required
+@require_GET
+def batch_template(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """An empty CSV with the columns we recognise, to fill in a spreadsheet (BOM and ';' for Excel)."""
+    badge_class = selectors.get_issuable_badge_class(user=request.user, public_id=public_id)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="modele-{badge_class.public_id.hex[:8]}.csv"'
+    response.write("\ufeff")
+    csv_safe.writer(response, delimiter=";").writerow(CSV_TEMPLATE_COLUMNS)
+    return response
 
 
 @login_required
