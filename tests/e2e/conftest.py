@@ -6,6 +6,8 @@ import shutil
 
 import pytest
 
+from tests.e2e.accessibility import accessibility_violations  # noqa: F401  (autouse fixture)
+
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by
 # the tests themselves are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
