@@ -5,6 +5,7 @@ once it has loaded (WCAG 2.1 A and AA rules) and reports the violations to the t
 through a binding; the test fails if any page it saw had one. The Django admin is
 audited too but reported only (its markup is Django's, not ours)."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ NOT_OURS = ("/admin/",)
 AUDIT = """(() => {
   // Our pages only: not about:blank, nor an image, JSON or file the browser shows on its own.
   if (!location.protocol.startsWith("http") || document.contentType !== "text/html") return;
-  const audit = () => window.axe.run(document, {runOnly: {type: "tag", values: %s}, resultTypes: ["violations"]})
+  const audit = () => window.axe.run(document, {runOnly: {type: "tag", values: WCAG_TAGS}, resultTypes: ["violations"]})
     .then((result) => window.__axeReport(location.pathname, result.violations.map((v) => ({
       id: v.id, impact: v.impact, help: v.help,
       nodes: v.nodes.slice(0, 3).map((node) => node.target.join(" ")),
@@ -25,7 +26,7 @@ AUDIT = """(() => {
     const start = () => setTimeout(() => audit().then(resolve), 0);
     if (document.readyState === "complete") start(); else window.addEventListener("load", start, {once: true});
   });
-})();""" % WCAG_TAGS
+})();""".replace("WCAG_TAGS", json.dumps(WCAG_TAGS))
 
 
 def watch_accessibility(context, violations: list[str], audited: list[str]) -> None:
