@@ -337,9 +337,10 @@ def _verify_ob2_signature(
         _s, key_doc = _fetch_json(fetch, creator, report, "la clé publique de l'émetteur")
         issuer_keys = {k if isinstance(k, str) else k.get("id") for k in _as_list(issuer.get("publicKey"))}
     # OB 2.0 lists one publicKey (the current key). A retired key is still the issuer's when
-    # the issuer's own origin serves it with owner = the issuer: badges it signed stay valid.
+    # the issuer's own origin serves it, as itself, with owner = the issuer: badges it signed
+    # stay valid. Another origin cannot speak for the issuer.
     owner_ok = key_doc.get("owner") == issuer["id"] and (
-        creator in issuer_keys or _same_origin(creator, issuer["id"]))
+        creator in issuer_keys or (_same_origin(creator, issuer["id"]) and key_doc.get("id") == creator))
     if not report.add(
         "key_owner",
         owner_ok,

@@ -105,8 +105,16 @@ def test_after_two_rotations_the_profile_lists_one_key_and_every_signed_badge_st
     run = ob2_validator("text", str(path))
     assert run.accepted, run.output
     # A badge signed before the rotations: its key is no longer the profile's publicKey, but it is
-    # served by the issuer's origin with owner = the issuer, so it still verifies.
+    # served by the issuer's origin with owner = the issuer, so it still verifies here.
     assert verify_badge(first.ob2_jws, expected_email=RECIPIENT).status == "valid"
+    # 1EdTech's validator checks the signature (it passes) and then requires the key to be the
+    # profile's publicKey (verify_key_ownership): that one check, and only it, refuses the old badge.
+    path = tmp_path / "first.jws"
+    path.write_text(first.ob2_jws)
+    old = ob2_validator("text", str(path))
+    errors = [m["result"] for m in old.report["messages"] if m.get("messageLevel") == "ERROR"]
+    assert errors == [f"Assertion signed by a key {documents.key_url(first.signing_key_rsa)} other than those "
+                      "authorized by issuer profile"], old.output
     assert verify_badge(current.ob2_jws, expected_email=RECIPIENT).status == "valid"
 
 
