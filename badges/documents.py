@@ -89,6 +89,11 @@ def _keys(issuer: Issuer, algorithm: str) -> list[SigningKey]:
     return [k for k in issuer.signing_keys.all() if k.algorithm == algorithm]
 
 
+def _current_key(issuer: Issuer, algorithm: str) -> list[SigningKey]:
+    active = [k for k in _keys(issuer, algorithm) if k.retired_at is None]
+    return [max(active, key=lambda k: k.created_at)] if active else []
+
+
 # Prefetch these with the badge classes of a batch: the endorsements embedded in
 # OB 3.0 credentials then cost no query per badge. ``endorsements`` is the
 # reverse relation of endorsements.Endorsement (badges does not import it).
@@ -104,7 +109,10 @@ def _endorsement_credentials(owner: BadgeClass | Issuer) -> tuple[dict, ...]:
 def issuer_data(issuer: Issuer, *, version: str, with_endorsements: bool = False) -> IssuerData:
     if version == "ob2":
         issuer_id = ob2_issuer_url(issuer)
-        key_urls = tuple(key_url(k) for k in _keys(issuer, SigningKey.Algorithm.RSA))
+        # OB 2.0's publicKey is a single key (1EdTech's validator refuses a Profile that lists
+        # several): the current one. Retired keys stay served at their own URLs, owned by
+        # the issuer, for the badges they signed.
+        key_urls = tuple(key_url(k) for k in _current_key(issuer, SigningKey.Algorithm.RSA))
         revocations = revocation_list_url(issuer)
     else:
         issuer_id = ob3_issuer_url(issuer)

@@ -32,10 +32,9 @@ def target_url(endorsement: Endorsement) -> str:
 
 
 def endorser_document(endorser: Endorser) -> dict[str, Any]:
+    # OB 2.0 requires url (and email) on a Profile: without a site of its own, the endorser's page here.
     doc: dict[str, Any] = {"@context": OB2_CONTEXT, "type": "Profile", "id": endorser_profile_url(endorser),
-                           "name": endorser.name, "email": endorser.email}
-    if endorser.url:
-        doc["url"] = endorser.url
+                           "name": endorser.name, "email": endorser.email, "url": endorser_page_url(endorser)}
     if endorser.description:
         doc["description"] = endorser.description
     return doc
@@ -79,12 +78,17 @@ def ob3_target_url(endorsement: Endorsement) -> str:
     return documents.credential_url(endorsement.assertion)
 
 
+def endorser_page_url(endorser: Endorser) -> str:
+    """The endorser's own site, or its page here."""
+    return endorser.url or documents.absolute(
+        reverse("endorsements:endorser_detail", kwargs={"public_id": endorser.public_id}))
+
+
 def endorser_data(endorser: Endorser, keys=()) -> IssuerData:
     return IssuerData(
         id=ob3_endorser_profile_url(endorser),
         name=endorser.name,
-        url=endorser.url or documents.absolute(
-            reverse("endorsements:endorser_detail", kwargs={"public_id": endorser.public_id})),
+        url=endorser_page_url(endorser),
         email=endorser.email,
         description=endorser.description,
         image=documents.absolute_media(endorser.image) if endorser.image else "",

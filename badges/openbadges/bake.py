@@ -19,7 +19,17 @@ OB2_KEYWORD = "openbadges"
 OB3_KEYWORD = "openbadgecredential"
 BADGE_KEYWORDS = {OB2_KEYWORD.encode(), OB3_KEYWORD.encode()}
 TEXT_CHUNKS = {b"tEXt", b"zTXt", b"iTXt"}
-OB_NS = "http://openbadges.org"
+# SVG namespaces: OB 2.0 bakes <openbadges:assertion verify=...> in OB2_NS; OB 3.0 (§5.3.2)
+# bakes <openbadges:credential> in OB3_NS. Our SVGs before December 2026 put the OB 3.0
+# credential in OB2_NS; some platforms write the https spelling. All are read, by namespace:
+# the prefix another platform chose does not matter.
+OB2_NS = "http://openbadges.org"
+OB3_NS = "https://purl.imsglobal.org/ob/v3p0"
+_BADGE_ELEMENTS = {
+    (OB3_NS, "credential"),
+    *((ns, name) for ns in (OB2_NS, "https://openbadges.org", "http://openbadges.org/", "https://openbadges.org/")
+      for name in ("assertion", "credential")),
+}
 MAX_INFLATED = 16 * 1024 * 1024  # a baked badge text is a few KB; refuse zip bombs
 
 
@@ -166,11 +176,7 @@ def _parse_svg(svg: bytes | str) -> minidom.Document:
 
 
 def _is_badge_element(node) -> bool:
-    if node.nodeType != node.ELEMENT_NODE:
-        return False
-    if node.localName not in ("assertion", "credential"):
-        return False
-    return node.namespaceURI == OB_NS or (node.prefix or "") == "openbadges"
+    return node.nodeType == node.ELEMENT_NODE and (node.namespaceURI, node.localName) in _BADGE_ELEMENTS
 
 
 def _cdata_nodes(doc: minidom.Document, text: str) -> list:
@@ -187,20 +193,29 @@ def _cdata_nodes(doc: minidom.Document, text: str) -> list:
 
 
 def bake_svg(svg: bytes | str, text: str, *, verify_url: str = "", version: str = "ob2") -> bytes:
-    """Embed ``text`` in the SVG: ``<openbadges:assertion verify=URL>`` (OB 2.0) or
-    ``<openbadges:credential>`` (OB 3.0), replacing earlier ones."""
+    """Embed ``text`` in the SVG right after ``<svg>``, replacing earlier badges.
+
+    OB 2.0: ``<openbadges:assertion verify=URL>`` (namespace OB2_NS) with ``text`` as CDATA.
+    OB 3.0: ``<openbadges:credential>`` (namespace OB3_NS): a credential JSON goes in the
+    body as CDATA, a VC-JWT (compact JWS) in the ``verify`` attribute, as §5.3.2 says.
+    """
     doc = _parse_svg(svg)
     root = doc.documentElement
     for node in list(doc.getElementsByTagName("*")):
         if _is_badge_element(node):
             node.parentNode.removeChild(node)
-    root.setAttribute("xmlns:openbadges", OB_NS)
-    name = "openbadges:assertion" if version == "ob2" else "openbadges:credential"
-    element = doc.createElementNS(OB_NS, name)
-    if verify_url and version == "ob2":
-        element.setAttribute("verify", verify_url)
-    for node in _cdata_nodes(doc, text):
-        element.appendChild(node)
+    namespace, name = (OB2_NS, "assertion") if version == "ob2" else (OB3_NS, "credential")
+    root.setAttribute("xmlns:openbadges", namespace)
+    element = doc.createElementNS(namespace, f"openbadges:{name}")
+    if version == "ob2":
+        if verify_url:
+            element.setAttribute("verify", verify_url)
+    elif _COMPACT_JWS.match(text.strip()):
+        element.setAttribute("verify", text.strip())
+        text = ""
+    if text:
+        for node in _cdata_nodes(doc, text):
+            element.appendChild(node)
     root.insertBefore(element, root.firstChild)
     return doc.toxml(encoding="utf-8")
 
@@ -218,6 +233,7 @@ def extract_svg(svg: bytes | str) -> tuple[str, str, str] | None:
     return None
 
 
+_COMPACT_JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
 _EXTERNAL = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
 _URL_FUNC = re.compile(r"url\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
 _DANGEROUS_ELEMENTS = {"script", "foreignobject", "iframe", "embed", "object", "handler", "listener"}

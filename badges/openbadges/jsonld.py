@@ -20,6 +20,7 @@ CONTEXTS_DIR = Path(__file__).parent / "contexts"
 CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
 CREDENTIALS_V1 = "https://www.w3.org/2018/credentials/v1"
 OB3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+OB3_EXTENSIONS = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
 OB2_CONTEXT = "https://w3id.org/openbadges/v2"
 MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
 DATA_INTEGRITY_V2 = "https://w3id.org/security/data-integrity/v2"
@@ -34,7 +35,7 @@ CONTEXT_FILES: dict[str, str] = {
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json": "ob-v3p0-context-3.0.1.json",
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json": "ob-v3p0-context-3.0.2.json",
     OB3_CONTEXT: "ob-v3p0-context-3.0.3.json",
-    "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json": "ob-v3p0-extensions.json",
+    OB3_EXTENSIONS: "ob-v3p0-extensions.json",
     OB2_CONTEXT: "openbadges-v2.jsonld",
     "https://openbadgespec.org/v2/context.json": "openbadges-v2.jsonld",
     MULTIKEY_V1: "multikey-v1.jsonld",

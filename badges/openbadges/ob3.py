@@ -16,19 +16,22 @@ from .data import (
     IssuerData,
     StatusEntryData,
 )
-from .jsonld import CREDENTIALS_V2, MULTIKEY_V1, OB3_CONTEXT
+from .jsonld import CREDENTIALS_V2, MULTIKEY_V1, OB3_CONTEXT, OB3_EXTENSIONS
 from .util import hash_email, iso_datetime
 
-CREDENTIAL_CONTEXT = [CREDENTIALS_V2, OB3_CONTEXT]
+# The extensions context defines "1EdTechJsonSchemaValidator2019" (credentialSchema.type),
+# as in the OB 3.0 specification's own samples: without it strict JSON-LD verifiers
+# (Digital Bazaar's) refuse the type as undefined.
+CREDENTIAL_CONTEXT = [CREDENTIALS_V2, OB3_CONTEXT, OB3_EXTENSIONS]
 DID_V1 = "https://www.w3.org/ns/did/v1"
 # assertionMethod is only defined by the DID (and CID) contexts, hence the third entry.
 PROFILE_CONTEXT = [CREDENTIALS_V2, OB3_CONTEXT, DID_V1]
+# The JSON Schemas 1EdTech publishes; OB 3.0 says credentialSchema.type MUST be
+# 1EdTechJsonSchemaValidator2019 when it names them.
 SCHEMA_URL = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
-# "JsonSchema" (W3C VC JSON Schema) is defined by the credentials v2 context. The
-# OB 3.0 examples' "1EdTechJsonSchemaValidator2019" is only defined by the OB
-# extensions context: with the two contexts OB 3.0 prescribes, strict JSON-LD
-# verifiers (Digital Bazaar's) refuse it as an undefined type.
-SCHEMA_TYPE = "JsonSchema"
+ENDORSEMENT_SCHEMA_URL = (
+    "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_endorsementcredential_schema.json")
+SCHEMA_TYPE = "1EdTechJsonSchemaValidator2019"
 STATUS_LIST_SIZE = 131072  # 16 KiB bitstring, the W3C minimum for herd privacy
 
 # No OB 3.0 term says "self-issued"; a tag (schema:keywords) is defined by the
@@ -80,6 +83,7 @@ def endorsement_credential(endorsement: EndorsementData) -> dict[str, Any]:
             "type": ["EndorsementSubject"],
             "endorsementComment": endorsement.comment,
         },
+        "credentialSchema": [{"id": ENDORSEMENT_SCHEMA_URL, "type": SCHEMA_TYPE}],
     }
 
 

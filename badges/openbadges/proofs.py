@@ -107,8 +107,18 @@ def add_data_integrity_proof(
     canonical_config, canonical_doc = canonical_forms(document, options)
     signature = key.sign(hash_data(canonical_config, canonical_doc))
     secured = copy.deepcopy({k: v for k, v in document.items() if k != "proof"})
-    secured["proof"] = {**options, "proofValue": "z" + base58.b58encode(signature).decode("ascii")}
+    # An array, as the OB 3.0 JSON Schemas require (a VC may carry several proofs).
+    secured["proof"] = [{**options, "proofValue": "z" + base58.b58encode(signature).decode("ascii")}]
     return secured
+
+
+def data_integrity_proof(document: dict[str, Any]) -> dict[str, Any] | None:
+    """The eddsa-rdfc-2022 proof of ``document``, whether ``proof`` is one object or an array."""
+    proofs = document.get("proof")
+    if isinstance(proofs, list):
+        candidates = [p for p in proofs if isinstance(p, dict) and p.get("cryptosuite") == CRYPTOSUITE]
+        return candidates[0] if candidates else None
+    return proofs if isinstance(proofs, dict) else None
 
 
 def _resolve(verification_method: str, resolve_key: KeyResolver | None) -> tuple[str, str]:
@@ -130,13 +140,8 @@ def verify_data_integrity_proof(
     did:key verification methods are resolved from the DID itself; anything
     else goes through ``resolve_key`` (which may raise; that fails the proof).
     """
-    proofs = document.get("proof")
-    if isinstance(proofs, list):
-        candidates = [p for p in proofs if isinstance(p, dict) and p.get("cryptosuite") == CRYPTOSUITE]
-        proof = candidates[0] if candidates else None
-    else:
-        proof = proofs
-    if not isinstance(proof, dict):
+    proof = data_integrity_proof(document)
+    if proof is None:
         return ProofResult(False, error="Aucune preuve eddsa-rdfc-2022 trouvée")
     vm = str(proof.get("verificationMethod", ""))
     result = ProofResult(False, verification_method=vm, created=str(proof.get("created", "")))

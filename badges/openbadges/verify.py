@@ -336,7 +336,11 @@ def _verify_ob2_signature(
     else:
         _s, key_doc = _fetch_json(fetch, creator, report, "la clé publique de l'émetteur")
         issuer_keys = {k if isinstance(k, str) else k.get("id") for k in _as_list(issuer.get("publicKey"))}
-    owner_ok = key_doc.get("owner") == issuer["id"] and creator in issuer_keys
+    # OB 2.0 lists one publicKey (the current key). A retired key is still the issuer's when
+    # the issuer's own origin serves it, as itself, with owner = the issuer: badges it signed
+    # stay valid. Another origin cannot speak for the issuer.
+    owner_ok = key_doc.get("owner") == issuer["id"] and (
+        creator in issuer_keys or (_same_origin(creator, issuer["id"]) and key_doc.get("id") == creator))
     if not report.add(
         "key_owner",
         owner_ok,
@@ -460,9 +464,7 @@ def _verify_ob3(
         ok, method, controller, error = result.verified, result.kid, result.controller, result.error
         kind = "VC-JWT EdDSA"
     else:
-        created = (
-            str((credential.get("proof") or {}).get("created", "")) if isinstance(credential.get("proof"), dict) else ""
-        )
+        created = str((proofs.data_integrity_proof(credential) or {}).get("created", ""))
         pres = proofs.verify_data_integrity_proof(
             credential, _ob3_resolver(issuer_id, fetch, trusted_keys, report, created)
         )
@@ -550,8 +552,7 @@ def verify_endorsement(
     elif subject_id is not None and subject.get("id") != subject_id:
         problem = f"elle porte sur {subject.get('id')}, pas sur {subject_id}"
     else:
-        proof = endorsement.get("proof")
-        created = str(proof.get("created", "")) if isinstance(proof, dict) else ""
+        created = str((proofs.data_integrity_proof(endorsement) or {}).get("created", ""))
         resolve = _ob3_resolver(endorser_id, fetch, trusted_keys or {}, VerificationReport(), created)
         try:
             result = proofs.verify_data_integrity_proof(endorsement, resolve)

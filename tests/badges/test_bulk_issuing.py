@@ -71,11 +71,11 @@ def test_running_a_finalise_chunk_twice_signs_nothing_twice(badge_class, mediato
     issued, _ = assertions_issue_bulk(badge_class=badge_class, rows=rows(3), issued_by=mediator)
     ids = [a.pk for a in issued]
     assert finalise_assertions(ids) == 3
-    first = {a.pk: (a.ob3_credential["proof"]["proofValue"], a.ob2_jws, a.baked_png.name, a.baked_at)
+    first = {a.pk: (a.ob3_credential["proof"][0]["proofValue"], a.ob2_jws, a.baked_png.name, a.baked_at)
              for a in Assertion.objects.filter(pk__in=ids)}
     assert all(value[2] for value in first.values())
     finalise_assertions(ids)
-    again = {a.pk: (a.ob3_credential["proof"]["proofValue"], a.ob2_jws, a.baked_png.name, a.baked_at)
+    again = {a.pk: (a.ob3_credential["proof"][0]["proofValue"], a.ob2_jws, a.baked_png.name, a.baked_at)
              for a in Assertion.objects.filter(pk__in=ids)}
     assert again == first
 

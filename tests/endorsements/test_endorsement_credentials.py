@@ -50,8 +50,8 @@ def test_publishing_signs_an_endorsement_credential_with_the_endorsers_key(endor
     assert credential["credentialSubject"] == {
         "id": documents.documents.badge_class_url(badge_class), "type": ["EndorsementSubject"],
         "endorsementComment": STATEMENT}
-    assert credential["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
-    assert credential["proof"]["verificationMethod"] == documents.endorser_key_url(key)
+    assert credential["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert credential["proof"][0]["verificationMethod"] == documents.endorser_key_url(key)
 
 
 def test_the_endorsement_credential_its_profile_and_its_key_are_hosted(client, endorsement):

@@ -31,7 +31,7 @@ def endorsement_check(report):
 
 
 def signed_with(endorsement: Endorsement) -> str:
-    return endorsement.ob3_credential["proof"]["verificationMethod"]
+    return endorsement.ob3_credential["proof"][0]["verificationMethod"]
 
 
 def test_rotating_signs_the_published_endorsements_again_with_the_new_key(endorsement, endorser):

@@ -3,6 +3,7 @@ import struct
 import zlib
 
 import pytest
+from defusedxml import ElementTree as safe_etree
 from PIL import Image
 
 from badges.openbadges import bake
@@ -97,6 +98,64 @@ def test_an_svg_bake_replaces_the_earlier_credential():
     twice = bake.bake_svg(once, "two ]]> three", version="ob3")
     assert twice.count(b"<openbadges:credential") == 1
     assert bake.extract_svg(twice) == ("credential", "two ]]> three", "")
+
+
+OB3_NS = "{https://purl.imsglobal.org/ob/v3p0}"
+
+
+def test_an_ob3_svg_bakes_the_credential_in_the_ob3_namespace_right_after_the_svg_tag():
+    baked = bake.bake_svg(SVG, '{"id": "urn:uuid:1"}', version="ob3")
+    # What any namespace-aware reader sees (OB 3.0 §5.3.2), whatever prefix it expects.
+    root = safe_etree.fromstring(baked)
+    assert root[0].tag == f"{OB3_NS}credential"
+    assert root[0].text == '{"id": "urn:uuid:1"}' and "verify" not in root[0].attrib
+    assert root.find("{http://openbadges.org}credential") is None
+
+
+def test_an_ob3_svg_carries_a_vc_jwt_in_the_verify_attribute():
+    baked = bake.bake_svg(SVG, "aGVhZA.cGF5bG9hZA.c2ln", version="ob3")
+    element = safe_etree.fromstring(baked)[0]
+    assert element.tag == f"{OB3_NS}credential" and element.get("verify") == "aGVhZA.cGF5bG9hZA.c2ln"
+    assert not (element.text or "").strip()
+    assert bake.extract_svg(baked) == ("credential", "", "aGVhZA.cGF5bG9hZA.c2ln")
+
+
+@pytest.mark.parametrize("prefix", ["openbadges", "ob", "obi3"])
+def test_it_reads_an_ob3_credential_whatever_prefix_the_other_platform_chose(prefix):
+    svg = f"""<svg xmlns="http://www.w3.org/2000/svg" xmlns:{prefix}="https://purl.imsglobal.org/ob/v3p0">
+      <{prefix}:credential><![CDATA[{{"id": "urn:uuid:2"}}]]></{prefix}:credential></svg>""".encode()
+    assert bake.extract_svg(svg) == ("credential", '{"id": "urn:uuid:2"}', "")
+    rebaked = bake.bake_svg(svg, '{"id": "urn:uuid:3"}', version="ob3")
+    assert [e.tag for e in safe_etree.fromstring(rebaked)].count(f"{OB3_NS}credential") == 1
+
+
+def test_it_reads_our_earlier_ob3_svgs_and_rebakes_them_in_the_ob3_namespace():
+    older = b"""<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://openbadges.org">
+      <openbadges:credential><![CDATA[{"id": "urn:uuid:4"}]]></openbadges:credential><circle r="1"/></svg>"""
+    assert bake.extract_svg(older) == ("credential", '{"id": "urn:uuid:4"}', "")
+    rebaked = bake.bake_svg(older, '{"id": "urn:uuid:5"}', version="ob3")
+    assert bake.extract_svg(rebaked) == ("credential", '{"id": "urn:uuid:5"}', "")
+    assert b"urn:uuid:4" not in rebaked and b"<circle" in rebaked
+
+
+def test_an_element_of_another_namespace_is_not_a_badge():
+    svg = b"""<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="https://example.org/not-badges">
+      <openbadges:credential>{"id": "urn:uuid:6"}</openbadges:credential></svg>"""
+    assert bake.extract_svg(svg) is None
+
+
+def test_a_png_credential_is_an_uncompressed_itxt_openbadgecredential_chunk():
+    text = '{"name": "Je sais créer une présentation"}'
+    baked = bake.bake_png(_png(), text, keyword=bake.OB3_KEYWORD)
+    (length,) = struct.unpack(">I", baked[33:37])
+    assert baked[37:41] == b"iTXt"
+    body = baked[41:41 + length]
+    keyword, rest = body.split(b"\0", 1)
+    assert keyword == b"openbadgecredential"
+    assert rest[:2] == b"\0\0"  # compression flag 0 (MUST NOT compress), method 0
+    assert rest[2:4] == b"\0\0"  # empty language tag and translated keyword
+    assert rest[4:].decode("utf-8") == text
+    assert baked.count(b"openbadgecredential") == 1
 
 
 def test_svg_extraction_tolerates_whitespace_and_plain_text():

@@ -68,7 +68,11 @@ def endorsement_checks(report) -> list:
 def test_an_endorsement_credential_has_the_ob3_shape():
     document = endorsement()
     assert document["@context"] == ["https://www.w3.org/ns/credentials/v2",
-                                    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
+                                    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+                                    "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"]
+    assert document["credentialSchema"] == [{
+        "id": "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_endorsementcredential_schema.json",
+        "type": "1EdTechJsonSchemaValidator2019"}]
     assert document["type"] == ["VerifiableCredential", "EndorsementCredential"]
     assert document["issuer"] == {"id": ENDORSER_ID, "type": ["Profile"], "name": "Région Bourgogne-Franche-Comté",
                                   "url": "https://region.example"}

@@ -11,12 +11,15 @@ def test_a_credential_has_the_ob3_shape():
     assert credential["@context"] == [
         "https://www.w3.org/ns/credentials/v2",
         "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json",
     ]
     assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
     identity = credential["credentialSubject"]["identifier"][0]
     assert identity["identityHash"].startswith("sha256$") and identity["salt"] == "pepper"
     assert credential["credentialStatus"]["statusListIndex"] == "7"
-    assert credential["credentialSchema"][0]["type"] == "JsonSchema"
+    assert credential["credentialSchema"] == [{
+        "id": "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json",
+        "type": "1EdTechJsonSchemaValidator2019"}]
     achievement = credential["credentialSubject"]["achievement"]
     assert achievement["alignment"][0]["targetCode"] == "H2913"
     assert achievement["creator"]["id"] == ISSUER_ID

@@ -106,6 +106,24 @@ def test_a_key_owned_by_someone_else_is_refused(ob2_web, rsa_pair):
     assert "La clé de signature n'appartient pas à l'émetteur du badge" in [c.message for c in report.checks]
 
 
+def test_a_retired_key_the_issuer_still_serves_as_its_own_keeps_its_badges_valid(ob2_web, rsa_pair):
+    # After a rotation the OB 2.0 Profile lists only the current key.
+    retired = f"{ISSUER_ID}/keys/0"
+    ob2_web[ISSUER_ID] = ob2.issuer_profile(issuer(public_key_urls=(KEY_URL,)))
+    ob2_web[retired] = ob2.cryptographic_key(retired, ISSUER_ID, rsa_pair.public_pem)
+    token = ob2.sign_assertion(ob2.assertion(assertion(), signing_key_url=retired), rsa_pair.private_pem)
+    assert verify(token, fetch=ob2_web, now=NOW).status == "valid"
+
+
+def test_a_key_on_another_origin_claiming_the_issuer_is_refused(ob2_web, rsa_pair):
+    forged = "https://attacker.example/key"
+    ob2_web[forged] = ob2.cryptographic_key(forged, ISSUER_ID, rsa_pair.public_pem)
+    token = ob2.sign_assertion(ob2.assertion(assertion(), signing_key_url=forged), rsa_pair.private_pem)
+    report = verify(token, fetch=ob2_web, now=NOW)
+    assert report.status == "invalid"
+    assert "La clé de signature n'appartient pas à l'émetteur du badge" in [c.message for c in report.checks]
+
+
 def test_a_key_revoked_before_issuance_invalidates_the_signature(ob2_web, rsa_pair):
     ob2_web[KEY_URL] = ob2.cryptographic_key(KEY_URL, ISSUER_ID, rsa_pair.public_pem, revoked="2024-12-01T00:00:00Z")
     token = ob2.sign_assertion(ob2.assertion(assertion(), signing_key_url=KEY_URL), rsa_pair.private_pem)
@@ -145,7 +163,28 @@ def test_an_ob3_credential_with_a_data_integrity_proof_is_valid(ob3_web, ed_pair
     report = verify(_signed(ed_pair), fetch=ob3_web, now=NOW, expected_email="alice@example.org")
     assert report.status == "valid", report.checks
     assert report.version == "ob3" and report.recipient_match
-    assert report.document["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert report.document["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"
+
+
+def test_a_credential_whose_proof_is_one_object_rather_than_an_array_is_valid_too(ob3_web, ed_pair):
+    # Our badges signed before December 2026, and other platforms', carry "proof": {...}.
+    signed = _signed(ed_pair)
+    signed["proof"] = signed["proof"][0]
+    assert verify(signed, fetch=ob3_web, now=NOW).status == "valid"
+
+
+@pytest.mark.parametrize("as_array", [True, False])
+def test_the_signing_date_is_read_from_the_proof_in_either_form_against_a_compromised_key(ob3_web, ed_pair,
+                                                                                         as_array):
+    ob3_web[KEY_URL] = ob3.multikey_document(KEY_URL, ISSUER_ID, ed_pair.public_multibase,
+                                             revoked="2025-01-05T00:00:00Z")
+    signed = _signed(ed_pair)  # signed on 2025-01-10, after the compromise
+    if not as_array:
+        signed["proof"] = signed["proof"][0]
+    assert verify(signed, fetch=ob3_web, now=NOW).status == "invalid"
+    ob3_web[KEY_URL] = ob3.multikey_document(KEY_URL, ISSUER_ID, ed_pair.public_multibase,
+                                             revoked="2025-01-20T00:00:00Z")
+    assert verify(signed, fetch=ob3_web, now=NOW).status == "valid"
 
 
 def test_an_ob3_credential_baked_in_an_svg_is_valid(ob3_web, ed_pair):

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from badges import documents
 from badges.issuing import assertion_finalise
 from badges.models import Assertion
 from badges.openbadges import bake, ob3
@@ -29,9 +30,10 @@ def assertion(badge_class, owner) -> Assertion:
 def test_a_finalised_badge_carries_every_format(assertion):
     assert assertion.baked_at is not None
     assert assertion.ob2_jws.count(".") == 2
-    assert assertion.ob3_credential["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert assertion.ob3_credential["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"
     assert assertion.ob3_credential["@context"] == [
-        "https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
+        "https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"]
     assert assertion.ob3_jwt.count(".") == 2
     keyword, text = bake.extract_png(assertion.baked_png.read())
     assert keyword == "openbadgecredential" and json.loads(text)["id"] == assertion.ob3_credential["id"]
@@ -39,9 +41,9 @@ def test_a_finalised_badge_carries_every_format(assertion):
 
 
 def test_finalising_twice_signs_once(assertion):
-    proof = assertion.ob3_credential["proof"]["proofValue"]
+    proof = assertion.ob3_credential["proof"][0]["proofValue"]
     again = assertion_finalise(assertion=assertion)
-    assert again.ob3_credential["proof"]["proofValue"] == proof
+    assert again.ob3_credential["proof"][0]["proofValue"] == proof
 
 
 @pytest.mark.parametrize("form", ["png", "svg", "ob2_jws", "ob3_jwt", "ob3_credential"])
@@ -77,11 +79,27 @@ def test_a_revoked_hosted_assertion_answers_410_and_fails_everywhere(client, ass
         assert report.status == "revoked"
 
 
+def test_a_revoked_hosted_assertion_tells_machines_and_people_why(client, assertion, owner):
+    assertion_revoke(assertion=assertion, reason="Délivré par erreur", revoked_by=owner)
+    gone = client.get(assertion.get_absolute_url(), **JSON)
+    assert gone.status_code == 410
+    assert gone.json()["revocationReason"] == "Délivré par erreur"
+    Assertion.objects.filter(pk=assertion.pk).update(visibility=Assertion.Visibility.PUBLIC)
+    page = client.get(assertion.get_absolute_url(), HTTP_ACCEPT="text/html").content.decode()
+    assert "Ce badge a été révoqué. Motif : Délivré par erreur" in page
+
+
 def test_the_issuer_documents_list_every_key_so_old_badges_still_verify_after_rotation(client, assertion, issuer):
     signing_key_create(issuer=issuer, algorithm=SigningKey.Algorithm.ED25519)
     signing_key_create(issuer=issuer, algorithm=SigningKey.Algorithm.RSA)
     ob3 = client.get(f"/ob/issuers/{issuer.public_id}", **JSON).json()
     assert len(ob3["assertionMethod"]) == 2
+    # OB 2.0 names one publicKey, the current one; the retired key is still served, owned by the issuer.
+    ob2 = client.get(f"/ob/v2/issuers/{issuer.public_id}", **JSON).json()
+    current = issuer.signing_keys.get(algorithm="RS256", retired_at__isnull=True)
+    assert ob2["publicKey"] == documents.key_url(current)
+    retired = client.get(f"/ob/keys/{assertion.signing_key_rsa.public_id}").json()
+    assert retired["owner"] == ob2["id"]
     assert verify_badge(assertion.ob3_credential).status == "valid"
     assert verify_badge(assertion.ob2_jws).status == "valid"
 
@@ -117,7 +135,7 @@ def test_the_status_list_is_itself_a_signed_credential(client, assertion, issuer
     number, index = assertion.status_list
     status = client.get(f"/ob/issuers/{issuer.public_id}/status/{number}").json()
     assert status["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
-    assert status["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert status["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"
     assert verify_badge(status).checks  # parsable by our own verifier
 
 
