@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from badgehub import csv_safe
 from badges import selectors
 from badges.models import Assertion, BadgeClass, IssueBatch
 from badges.services.issuing import EvidenceInput, IssueRow, assertion_issue, assertions_issue_bulk
@@ -211,7 +212,8 @@ def csv_check(*, badge_class: BadgeClass, data: bytes) -> CsvReport:
         values = {key: "" for key in HEADERS}
         for index, key in columns.items():
             if index < len(cells):
-                values[key] = cells[index].strip()
+                # A file we exported (the rejected rows) comes back with our quotes before formulas.
+                values[key] = csv_safe.read_cell(cells[index].strip()).strip()
         name = " ".join(part for part in (values["first_name"], values["name"]) if part)
         row = {"line": line_number, "name": name, "email": values["email"].lower(), "narrative": values["narrative"],
                "evidence_url": values["evidence_url"], "issued_on": values["issued_on"]}
@@ -394,7 +396,7 @@ def batch_rejected_csv(*, batch: IssueBatch) -> str:
     """The rejected rows with their reasons, to fix and upload again (Excel-friendly: ``;`` and BOM)."""
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";")
+    writer = csv_safe.writer(out, delimiter=";")
     writer.writerow(["ligne", "nom", "e-mail", "observation", "lien de la preuve", "date", "motif"])
     for row in batch.rejected:
         writer.writerow([row["line"], row["name"], row["email"], row["narrative"], row["evidence_url"],

@@ -1,6 +1,5 @@
 """The beneficiary's wallet ("passeport"): claim, badges, sharing, public profile, my data."""
 
-import csv
 import io
 import json
 import zipfile
@@ -18,6 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from badgehub import csv_safe
 from badges import selectors
 from badges.forms import ClaimSignupForm, ConfirmForm, ImportForm, ShownDetailsForm, WalletProfileForm
 from badges.models import Assertion, EmailAddress, ImportedBadge, WalletProfile
@@ -279,7 +279,7 @@ def wallet_export_zip(user) -> bytes:
     """Baked images, Open Badges documents and a CSV list of every badge in the wallet."""
     buffer = io.BytesIO()
     rows = io.StringIO()
-    writer = csv.writer(rows)
+    writer = csv_safe.writer(rows)
     writer.writerow(["badge", "emetteur", "delivre_le", "expire_le", "statut", "visibilite", "lien", "fichier"])
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for assertion in selectors.wallet_assertions(user=user):
