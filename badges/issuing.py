@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
+from badgehub.uploads import unguessable_name
 from badges import documents
 from badges.models import Assertion
 from badges.openbadges import bake, ob2, proofs
@@ -178,9 +179,10 @@ def _apply_signed(assertion: Assertion, result: tuple[dict, bytes | None, bytes]
     assertion.ob2_jws = signed["ob2_jws"]
     assertion.ob3_credential = signed["ob3_credential"]
     assertion.ob3_jwt = signed["ob3_jwt"]
+    # A new name each time: a file replaced (say, re-baked without the evidence) is never served again.
     if png is not None:
-        assertion.baked_png.save(f"{assertion.public_id}.png", ContentFile(png), save=False)
-    assertion.baked_svg.save(f"{assertion.public_id}.svg", ContentFile(svg), save=False)
+        assertion.baked_png.save(unguessable_name(str(assertion.public_id), "png"), ContentFile(png), save=False)
+    assertion.baked_svg.save(unguessable_name(str(assertion.public_id), "svg"), ContentFile(svg), save=False)
     assertion.baked_at = baked_at
     assertion.bake_error = ""
 

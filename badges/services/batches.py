@@ -12,7 +12,6 @@ from datetime import date, datetime, time
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.db.models import F
@@ -23,6 +22,7 @@ from badgehub import csv_safe
 from badges import selectors
 from badges.models import Assertion, BadgeClass, IssueBatch
 from badges.services.issuing import EvidenceInput, IssueRow, assertion_issue, assertions_issue_bulk
+from badges.services.uploads import CheckedFile, upload_validate
 
 MAX_CSV_ROWS = 20_000
 # Small enough that the finalise and e-mail tasks of a chunk keep every worker
@@ -99,15 +99,15 @@ def assertion_issue_many(
         raise ValidationError(_("Indiquez au moins une personne."))
     file_bytes = None
     if evidence is not None and evidence.file is not None:
-        evidence.file.seek(0)
-        file_bytes, file_name = evidence.file.read(), evidence.file.name
+        checked = upload_validate(upload=evidence.file)  # once for the group, not once per person
+        file_bytes, file_name = checked.read(), checked.name
     moment = issued_on_from_date(issued_on)
     issued = []
     for recipient in recipients:
         items: list[EvidenceInput] = []
         if evidence is not None:
             # Each assertion owns its own copy of the file (deleting one never breaks another).
-            copy = ContentFile(file_bytes, name=file_name) if file_bytes is not None else None
+            copy = CheckedFile(file_bytes, name=file_name) if file_bytes is not None else None
             items.append(EvidenceInput(narrative=evidence.narrative, url=evidence.url, name=evidence.name,
                                        genre=evidence.genre, file=copy))
         issued.append(

@@ -15,6 +15,7 @@ from badges import selectors
 from badges.issuing import assertions_sign, assertions_write_signed
 from badges.models import Assertion, BadgeClass, Evidence, OutgoingEmail
 from badges.services.emails import email_queue, emails_queue
+from badges.services.uploads import upload_validate
 from badges.signals import assertion_issued, assertion_revoked, assertions_issued
 
 
@@ -259,7 +260,9 @@ def evidence_add(*, item: EvidenceInput, assertion: Assertion | None = None, app
     evidence = Evidence(assertion=assertion, application=application, narrative=item.narrative, url=item.url,
                         name=item.name, genre=item.genre)
     if item.file is not None:
-        evidence.file.save(item.file.name, item.file, save=False)
+        # Whatever door it came through (form, draft, API, script), checked here once more.
+        checked = upload_validate(upload=item.file)
+        evidence.file.save(checked.name, checked, save=False)
     evidence.full_clean()
     evidence.save()
     return evidence

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from badges import selectors
 from badges.models import Assertion, EmailAddress, ImportedBadge, WalletProfile
 from badges.services.accounts import email_address_add
+from badges.services.uploads import MAX_BADGE_FILE_BYTES, file_check, unguessable_name
 
 
 @transaction.atomic
@@ -194,10 +195,11 @@ def badge_import(*, user: AbstractBaseUser, data: bytes | str, file_name: str = 
         verified_status=report.status, **fields,
     )
     if source == ImportedBadge.Source.PNG:
-        # Kept to show and to download again; SVG uploads are not served back (script risk).
-        # The name is ours: media is served by extension, and "x.html" would be a page on our origin.
+        # Kept to show and to download again; SVG uploads are not kept (their badge element
+        # would not survive sanitising). Checked like every stored file, under a name of ours.
+        png, extension = file_check(data, accept=frozenset({"png"}), max_bytes=MAX_BADGE_FILE_BYTES)
         stem = slugify(PurePath(file_name or "badge").stem)[:60] or "badge"
-        imported.baked_file.save(f"{stem}.png", ContentFile(data), save=False)
+        imported.baked_file.save(unguessable_name(stem, extension), ContentFile(png), save=False)
     imported.full_clean()
     imported.save()
     return imported

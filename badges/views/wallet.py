@@ -324,8 +324,8 @@ def wallet_export_zip(user) -> bytes:
 def import_badge(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST if request.method == "POST" else None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data.get("file")
-        data = upload.read() if upload else form.cleaned_data["text"]
+        data = form.cleaned_data.get("file") or form.cleaned_data["text"]
+        upload = request.FILES.get("file")
         try:
             imported = services.badge_import(user=request.user, data=data, file_name=upload.name if upload else "")
         except ValidationError as exc:
