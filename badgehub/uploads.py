@@ -71,7 +71,9 @@ def _image_extension(data: bytes) -> str | None:
         with Image.open(io.BytesIO(data)) as image:
             image_format = image.format
             width, height = image.size
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:  # Pillow's own header check, far above ours
+        raise ValidationError(_("Cette image est trop grande (trop de pixels)."))
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         return None
     if image_format not in IMAGE_FORMATS:
         return None
