@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from badges import selectors
 from badges.models import Assertion, EmailAddress, ImportedBadge, WalletProfile
 from badges.services.accounts import email_address_add
+from badges.services.issuing import assertion_documents_rebuild
 from badges.services.uploads import MAX_BADGE_FILE_BYTES, file_check, unguessable_name
 
 
@@ -83,11 +84,16 @@ def assertion_set_visibility(*, assertion: Assertion, user: AbstractBaseUser, pu
 def assertion_set_shown_details(
     *, assertion: Assertion, user: AbstractBaseUser, show_evidence: bool, show_narrative: bool
 ) -> Assertion:
+    """The owner chooses what is shown: the page, the hosted documents, and every signed and
+    baked form, rebuilt by a worker without what is hidden."""
     _check_owner(assertion=assertion, user=user)
+    changed = (assertion.show_evidence, assertion.show_narrative) != (show_evidence, show_narrative)
     assertion.show_evidence = show_evidence
     assertion.show_narrative = show_narrative
     assertion.full_clean()
     assertion.save(update_fields=["show_evidence", "show_narrative"])
+    if changed:
+        assertion_documents_rebuild(assertion=assertion)
     return assertion
 
 
