@@ -157,8 +157,13 @@ def badge_details(request: HttpRequest, public_id) -> HttpResponse:
     assertion = selectors.get_assertion_for_owner(user=request.user, public_id=public_id)
     form = ShownDetailsForm(request.POST)
     form.is_valid()  # two optional checkboxes: always valid
+    before = (assertion.show_evidence, assertion.show_narrative)
     services.assertion_set_shown_details(assertion=assertion, user=request.user, **form.cleaned_data)
-    messages.success(request, _("Vos choix sont enregistrés."))
+    if before != (assertion.show_evidence, assertion.show_narrative):
+        messages.success(request, _("Vos choix sont enregistrés. Les fichiers et les versions signées de votre "
+                                    "badge sont refaits dans un instant."))
+    else:
+        messages.success(request, _("Vos choix sont enregistrés."))
     return redirect("wallet:badge", public_id=assertion.public_id)
 
 
