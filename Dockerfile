@@ -6,7 +6,10 @@ WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
-RUN useradd --system --home /app badgehub && mkdir -p /var/lib/badgehub && chown badgehub /var/lib/badgehub
+# The media folder exists in the image, owned by the app: a new named volume mounted
+# there starts with its ownership (otherwise root's, and uploads would fail).
+RUN useradd --system --home /app badgehub \
+    && mkdir -p /var/lib/badgehub/media /var/lib/badgehub/staticfiles && chown -R badgehub /var/lib/badgehub
 RUN python manage.py compilemessages -v0
 USER badgehub
 EXPOSE 8000

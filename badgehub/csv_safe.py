@@ -37,3 +37,13 @@ class _SafeWriter:
 def writer(file, **kwargs) -> _SafeWriter:
     """A ``csv.writer`` whose every cell goes through ``safe_cell``."""
     return _SafeWriter(file, **kwargs)
+
+
+def read_cell(value: str) -> str:
+    """A cell of a CSV file read back: the quote ``safe_cell`` put before a formula
+    trigger is taken off, so a file we exported (the rejected rows, fixed by a
+    mediator) imports with the text as it was typed. Any other quote is the
+    person's own and stays."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
+        return value[1:]
+    return value

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from badgehub import views
+from badgehub import media, views
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -19,8 +19,6 @@ urlpatterns = [
     path("passeport/", include("badges.wallet_urls")),
     path("pathways/", include("pathways.urls")),
     path("endorsements/", include("endorsements.urls")),
+    # Stored files, each behind the rule of what it belongs to, in production too.
+    path(settings.MEDIA_URL.strip("/") + "/<path:path>", media.media, name="media"),
 ]
-
-if not settings.PRODUCTION:
-    # In production the media files are served by the web server / object store.
-    urlpatterns += [path("media/<path:path>", views.media)]

@@ -3,7 +3,6 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
-from django.views.static import serve
 
 from badges.models import Assertion, BadgeClass
 from issuers.models import Issuer
@@ -26,11 +25,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
-
-
-def media(request: HttpRequest, path: str) -> HttpResponse:
-    """Development only: uploaded files and badge images (MEDIA_ROOT read per request)."""
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
 @require_GET

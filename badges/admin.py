@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from badgehub.uploads import BADGE_IMAGE, EVIDENCE, CheckedUploadsForm
 from badges import services
 from badges.models import Alignment, Application, Assertion, BadgeClass, EmailAddress, Evidence, OutgoingEmail
 
@@ -10,8 +11,17 @@ class AlignmentInline(admin.TabularInline):
     extra = 0
 
 
+class BadgeClassForm(CheckedUploadsForm):
+    checked_uploads = {"image": BADGE_IMAGE}
+
+
+class EvidenceForm(CheckedUploadsForm):
+    checked_uploads = {"file": EVIDENCE}
+
+
 @admin.register(BadgeClass)
 class BadgeClassAdmin(admin.ModelAdmin):
+    form = BadgeClassForm
     list_display = ["name", "issuer", "issuable_by_mediator", "requestable", "self_issuable", "automatic", "archived"]
     list_filter = ["issuer", "archived", "requestable", "self_issuable", "automatic"]
     search_fields = ["name", "description", "issuer__name"]
@@ -30,6 +40,7 @@ class BadgeClassAdmin(admin.ModelAdmin):
 
 class EvidenceInline(admin.TabularInline):
     model = Evidence
+    form = EvidenceForm
     extra = 0
     fields = ["name", "narrative", "url", "file", "genre"]
 
@@ -96,6 +107,7 @@ class ApplicationAdmin(admin.ModelAdmin):
 
 @admin.register(Evidence)
 class EvidenceAdmin(admin.ModelAdmin):
+    form = EvidenceForm
     list_display = ["__str__", "assertion", "application", "genre", "created_at"]
     search_fields = ["name", "narrative", "url"]
     raw_id_fields = ["assertion", "application"]

@@ -215,13 +215,22 @@ class ImportForm(forms.Form):
     text = forms.CharField(label=_("Ou collez le lien, le JSON ou le JWT du badge"), required=False,
                            widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}))
 
-    MAX_BYTES = 5 * 1024 * 1024
+    def clean_file(self):
+        """The bytes of the badge file, checked like every upload (services.uploads)."""
+        from django.core.exceptions import ValidationError
+
+        from badges.services.uploads import badge_file_read
+
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return None
+        try:
+            return badge_file_read(upload)
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages)
 
     def clean(self):
         data = super().clean()
-        upload, text = data.get("file"), (data.get("text") or "").strip()
-        if not upload and not text:
+        if not data.get("file") and not (data.get("text") or "").strip() and "file" not in self.errors:
             raise forms.ValidationError(_("Choisissez une image de badge ou collez son lien."))
-        if upload and upload.size > self.MAX_BYTES:
-            raise forms.ValidationError(_("Ce fichier est trop gros (5 Mo au plus)."))
         return data

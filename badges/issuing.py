@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
+from badgehub.uploads import unguessable_name
 from badges import documents
 from badges.models import Assertion
 from badges.openbadges import bake, ob2, proofs
@@ -100,9 +101,17 @@ def assertion_finalise(*, assertion: Assertion) -> Assertion:
         locked = Assertion.objects.select_for_update().get(pk=assertion.pk)
         if locked.baked_at is not None:  # another worker got there first
             return locked
+        if _shown(locked) != _shown(assertion):
+            # The owner changed what is shown while this was signed: the task queued by that
+            # change signs what is shown now. These documents must not be written.
+            return locked
         _apply_signed(locked, results[assertion.pk], timezone.now())
         locked.save(update_fields=_FINALISED_FIELDS)
     return locked
+
+
+def _shown(assertion: Assertion) -> tuple[bool, bool]:
+    return assertion.show_evidence, assertion.show_narrative
 
 
 _FINALISED_FIELDS = ["signing_key_rsa", "signing_key_ed25519", "ob2_jws", "ob3_credential", "ob3_jwt",
@@ -178,9 +187,10 @@ def _apply_signed(assertion: Assertion, result: tuple[dict, bytes | None, bytes]
     assertion.ob2_jws = signed["ob2_jws"]
     assertion.ob3_credential = signed["ob3_credential"]
     assertion.ob3_jwt = signed["ob3_jwt"]
+    # A new name each time: a file replaced (say, re-baked without the evidence) is never served again.
     if png is not None:
-        assertion.baked_png.save(f"{assertion.public_id}.png", ContentFile(png), save=False)
-    assertion.baked_svg.save(f"{assertion.public_id}.svg", ContentFile(svg), save=False)
+        assertion.baked_png.save(unguessable_name(str(assertion.public_id), "png"), ContentFile(png), save=False)
+    assertion.baked_svg.save(unguessable_name(str(assertion.public_id), "svg"), ContentFile(svg), save=False)
     assertion.baked_at = baked_at
     assertion.bake_error = ""
 
@@ -203,12 +213,14 @@ def assertions_finalise(*, assertion_ids: list[int]) -> dict[int, Exception]:
     results, errors = _sign_and_bake(assertions)
     with transaction.atomic():
         # Another worker may have finalised some meanwhile: write only what is still unbaked.
-        unbaked = set(Assertion.objects.select_for_update().filter(pk__in=list(results), baked_at__isnull=True)
-                      .values_list("pk", flat=True))
+        unbaked = {pk: (show_evidence, show_narrative) for pk, show_evidence, show_narrative in
+                   Assertion.objects.select_for_update().filter(pk__in=list(results), baked_at__isnull=True)
+                   .values_list("pk", "show_evidence", "show_narrative")}
         finalised = []
         baked_at = timezone.now()
         for assertion in assertions:
-            if assertion.pk in unbaked:
+            # Unchanged meanwhile: what was signed is what the owner shows (see assertion_finalise).
+            if unbaked.get(assertion.pk) == _shown(assertion):
                 _apply_signed(assertion, results[assertion.pk], baked_at)
                 finalised.append(assertion)
         assertions_write_signed(assertions=finalised)

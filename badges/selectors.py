@@ -194,3 +194,51 @@ def get_assertion_for_owner(*, user: AbstractBaseUser, public_id) -> Assertion:
 
 def badge_class_holder_count(*, badge_class: BadgeClass) -> int:
     return badge_class.assertions.valid().values("recipient_email").distinct().count()
+
+
+# --- Who may see a stored file (badgehub.media serves them) --------------------
+
+def user_may_view_assertion(*, user: AbstractBaseUser, assertion: Assertion) -> bool:
+    """Public assertions to anyone; private ones to their owner and the members of their issuer."""
+    if assertion.visibility == Assertion.Visibility.PUBLIC:
+        return True
+    if not user.is_authenticated:
+        return False
+    return user_owns_assertion(user=user, assertion=assertion) or Membership.objects.filter(
+        user=user, issuer_id=assertion.badge_class.issuer_id).exists()
+
+
+def _is_issuer_staff(user: AbstractBaseUser, issuer_id: int) -> bool:
+    return Membership.objects.filter(user=user, issuer_id=issuer_id, role__in=Membership.STAFF_ROLES).exists()
+
+
+def user_may_see_evidence(*, user: AbstractBaseUser, evidence, opened_application_ids=()) -> bool:
+    """The file of a piece of evidence.
+
+    Of an assertion: anyone once its owner made it public with its evidence shown;
+    otherwise its owner, the staff of its issuer and the mediator who issued it.
+    Of an application: the applicant (their account, or the link they opened in this
+    session: ``opened_application_ids``), its reviewers and the staff of its issuer.
+    """
+    assertion = evidence.assertion
+    if assertion is not None:
+        if assertion.visibility == Assertion.Visibility.PUBLIC and assertion.show_evidence:
+            return True
+        if user.is_authenticated and (
+            user_owns_assertion(user=user, assertion=assertion) or assertion.issued_by_id == user.pk
+            or _is_issuer_staff(user, assertion.badge_class.issuer_id)
+        ):
+            return True
+    application = evidence.application
+    if application is not None:
+        if application.pk in opened_application_ids:
+            return True
+        if not user.is_authenticated:
+            return False
+        if application.applicant_id == user.pk:
+            return True
+        # Reviewers see an application once it is sent, as in their queue.
+        return application.status != application.Status.DRAFT and (
+            user_can_review(user=user, badge_class=application.badge_class)
+            or _is_issuer_staff(user, application.badge_class.issuer_id))
+    return False

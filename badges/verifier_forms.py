@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from badges.uploads_check import read_badge_file
+from badges.services.uploads import badge_file_read
 
 
 class VerifyForm(forms.Form):
@@ -15,7 +15,7 @@ class VerifyForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
-        return read_badge_file(upload) if upload else None
+        return badge_file_read(upload) if upload else None
 
     def clean(self):
         data = super().clean()

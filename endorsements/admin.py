@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from badgehub.uploads import LOGO, CheckedUploadsForm
 from endorsements import services
 from endorsements.models import Endorsement, EndorsementInvitation, Endorser, EndorserKey
 from endorsements.services import endorsement_sign
@@ -20,8 +21,13 @@ class EndorserKeyInline(admin.TabularInline):
         return False
 
 
+class EndorserForm(CheckedUploadsForm):
+    checked_uploads = {"image": LOGO}
+
+
 @admin.register(Endorser)
 class EndorserAdmin(admin.ModelAdmin):
+    form = EndorserForm
     list_display = ["name", "email", "url", "created_at"]
     search_fields = ["name", "email"]
     autocomplete_fields = ["members"]

@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from badgehub.uploads import LOGO, CheckedUploadsForm
 from issuers import services
 from issuers.models import Issuer, Membership, SigningKey
 
@@ -24,8 +25,13 @@ class SigningKeyInline(admin.TabularInline):
         return False
 
 
+class IssuerForm(CheckedUploadsForm):
+    checked_uploads = {"image": LOGO}
+
+
 @admin.register(Issuer)
 class IssuerAdmin(admin.ModelAdmin):
+    form = IssuerForm
     list_display = ["name", "territory", "email", "created_at", "activity_report"]
     search_fields = ["name", "territory", "email"]
     list_filter = ["territory"]

@@ -200,6 +200,11 @@ def bake_svg(svg: bytes | str, text: str, *, verify_url: str = "", version: str 
     body as CDATA, a VC-JWT (compact JWS) in the ``verify`` attribute, as §5.3.2 says.
     """
     doc = _parse_svg(svg)
+    for child in list(doc.childNodes):
+        # A DTD's default attributes, or a stylesheet instruction, would apply to the baked
+        # file. The image was sanitised already; this keeps them from any badge we hand out.
+        if child.nodeType in (child.DOCUMENT_TYPE_NODE, child.PROCESSING_INSTRUCTION_NODE):
+            doc.removeChild(child)
     root = doc.documentElement
     for node in list(doc.getElementsByTagName("*")):
         if _is_badge_element(node):
@@ -234,48 +239,31 @@ def extract_svg(svg: bytes | str) -> tuple[str, str, str] | None:
 
 
 _COMPACT_JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
-_EXTERNAL = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
-_URL_FUNC = re.compile(r"url\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
-_DANGEROUS_ELEMENTS = {"script", "foreignobject", "iframe", "embed", "object", "handler", "listener"}
+
+# Raster images embedded in an SVG stay (common in badge designs); an SVG inside an SVG does not.
+RASTER_DATA_URLS = {"image": ["png", "jpeg", "gif", "webp"]}
 
 
-def _safe_reference(value: str) -> bool:
-    compact = re.sub(r"\s+", "", value).lower()
-    if compact.startswith("#") or compact == "":
-        return True
-    if compact.startswith("data:image/") and "svg" not in compact.split(",", 1)[0]:
-        return True  # embedded raster images are harmless and common
-    return not _EXTERNAL.match(value) and not compact.startswith("javascript:")
+def sanitise_svg(svg: bytes | str, *, data_urls: dict[str, list[str]] | None = None) -> bytes:
+    """The SVG rewritten by svg-hush (Cloudflare's allow-list sanitiser): no script,
+    event handler, foreignObject, javascript: or external reference, no DOCTYPE.
 
+    Entity declarations are refused before it reads the file (no expansion), and its
+    output is parsed again with any DTD refused: a DOCTYPE would carry default
+    attributes (``<!ATTLIST svg onload …>``) that no element shows.
+    """
+    from py_svg_hush import filter_svg
 
-def sanitise_svg(svg: bytes | str) -> bytes:
-    """Strip scripts, event handlers, javascript:/external references and foreignObject."""
-    doc = _parse_svg(svg)
-    for node in list(doc.getElementsByTagName("*")):
-        if node.parentNode is None:
-            continue
-        local = (node.localName or node.tagName).lower()
-        if local in _DANGEROUS_ELEMENTS:
-            node.parentNode.removeChild(node)
-            continue
-        if local == "style":
-            css = "".join(c.data for c in node.childNodes if hasattr(c, "data"))
-            if "@import" in css.lower() or _URL_FUNC.search(css) or "expression(" in css.lower():
-                node.parentNode.removeChild(node)
-            continue
-        for attr in list(node.attributes.keys()):
-            value = node.getAttribute(attr)
-            name = attr.split(":")[-1].lower()
-            if name.startswith("on"):
-                node.removeAttribute(attr)
-            elif name in ("href", "src") and not _safe_reference(value):
-                node.removeAttribute(attr)
-            elif name == "style" and (_URL_FUNC.search(value) or "expression(" in value.lower()):
-                node.removeAttribute(attr)
-            elif "javascript:" in re.sub(r"\s+", "", value).lower():
-                node.removeAttribute(attr)
-    # processing instructions (e.g. xml-stylesheet) can pull external resources
-    for child in list(doc.childNodes):
-        if child.nodeType == child.PROCESSING_INSTRUCTION_NODE:
-            doc.removeChild(child)
-    return doc.toxml(encoding="utf-8")
+    data = svg.encode("utf-8") if isinstance(svg, str) else svg
+    _parse_svg(data)  # defusedxml: entities and external references refused
+    try:
+        clean = filter_svg(data, keep_data_url_mime_types=RASTER_DATA_URLS if data_urls is None else data_urls)
+    except Exception as exc:
+        raise BakeError(f"SVG illisible : {exc}") from exc
+    try:
+        doc = safe_minidom.parseString(clean, forbid_dtd=True)
+    except Exception as exc:
+        raise BakeError(f"SVG illisible après nettoyage : {exc}") from exc
+    if doc.documentElement is None or doc.documentElement.localName != "svg":
+        raise BakeError("Ce fichier n'est pas une image SVG")
+    return clean

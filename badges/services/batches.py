@@ -12,16 +12,17 @@ from datetime import date, datetime, time
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from badgehub import csv_safe
 from badges import selectors
 from badges.models import Assertion, BadgeClass, IssueBatch
 from badges.services.issuing import EvidenceInput, IssueRow, assertion_issue, assertions_issue_bulk
+from badges.services.uploads import CheckedFile, upload_validate
 
 MAX_CSV_ROWS = 20_000
 # Small enough that the finalise and e-mail tasks of a chunk keep every worker
@@ -98,15 +99,15 @@ def assertion_issue_many(
         raise ValidationError(_("Indiquez au moins une personne."))
     file_bytes = None
     if evidence is not None and evidence.file is not None:
-        evidence.file.seek(0)
-        file_bytes, file_name = evidence.file.read(), evidence.file.name
+        checked = upload_validate(upload=evidence.file)  # once for the group, not once per person
+        file_bytes, file_name = checked.read(), checked.name
     moment = issued_on_from_date(issued_on)
     issued = []
     for recipient in recipients:
         items: list[EvidenceInput] = []
         if evidence is not None:
             # Each assertion owns its own copy of the file (deleting one never breaks another).
-            copy = ContentFile(file_bytes, name=file_name) if file_bytes is not None else None
+            copy = CheckedFile(file_bytes, name=file_name) if file_bytes is not None else None
             items.append(EvidenceInput(narrative=evidence.narrative, url=evidence.url, name=evidence.name,
                                        genre=evidence.genre, file=copy))
         issued.append(
@@ -213,7 +214,8 @@ def csv_check(*, badge_class: BadgeClass, data: bytes) -> CsvReport:
         values = {key: "" for key in HEADERS}
         for index, key in columns.items():
             if index < len(cells):
-                values[key] = cells[index].strip()
+                # A file we exported (the rejected rows) comes back with our quotes before formulas.
+                values[key] = csv_safe.read_cell(cells[index].strip()).strip()
         name = " ".join(part for part in (values["first_name"], values["name"]) if part)
         row = {"line": line_number, "name": name, "email": values["email"].lower(), "narrative": values["narrative"],
                "evidence_url": values["evidence_url"], "issued_on": values["issued_on"]}
@@ -396,7 +398,7 @@ def batch_rejected_csv(*, batch: IssueBatch) -> str:
     """The rejected rows with their reasons, to fix and upload again (Excel-friendly: ``;`` and BOM)."""
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";")
+    writer = csv_safe.writer(out, delimiter=";")
     writer.writerow(["ligne", "nom", "e-mail", "observation", "lien de la preuve", "date", "motif"])
     for row in batch.rejected:
         writer.writerow([row["line"], row["name"], row["email"], row["narrative"], row["evidence_url"],

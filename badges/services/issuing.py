@@ -15,6 +15,7 @@ from badges import selectors
 from badges.issuing import assertions_sign, assertions_write_signed
 from badges.models import Assertion, BadgeClass, Evidence, OutgoingEmail
 from badges.services.emails import email_queue, emails_queue
+from badges.services.uploads import upload_validate
 from badges.signals import assertion_issued, assertion_revoked, assertions_issued
 
 
@@ -250,6 +251,37 @@ def assertion_finalise_queue(*, assertion: Assertion) -> None:
     transaction.on_commit(lambda: finalise_assertion.delay(assertion.pk))
 
 
+# What an owner's choice of shown details changes in the signed and baked forms.
+_SIGNED_FORMS = {"signing_key_rsa": None, "signing_key_ed25519": None, "ob2_jws": "", "ob3_credential": None,
+                 "ob3_jwt": "", "baked_png": "", "baked_svg": "", "baked_at": None, "bake_error": ""}
+
+
+@transaction.atomic
+def assertion_documents_rebuild(*, assertion: Assertion) -> Assertion:
+    """Sign and bake again, from what the assertion shows now (its owner hid or showed
+    the observation or the evidence).
+
+    The superseded forms stop being served at once: the signed documents are cleared
+    (the hosted credential answers "en préparation" until the worker is done), the baked
+    files are deleted once this commits, and the new ones get new names. The current
+    keys of the issuer sign, through the same path as at issuing (``assertion_finalise``).
+    """
+    locked = Assertion.objects.select_for_update().get(pk=assertion.pk)
+    superseded = [name for name in (locked.baked_png.name, locked.baked_svg.name) if name]
+    Assertion.objects.filter(pk=locked.pk).update(**_SIGNED_FORMS)
+    for name, value in _SIGNED_FORMS.items():
+        setattr(assertion, name, value)
+    storage = Assertion._meta.get_field("baked_png").storage
+
+    def delete_superseded() -> None:
+        for name in superseded:
+            storage.delete(name)
+
+    transaction.on_commit(delete_superseded)
+    assertion_finalise_queue(assertion=assertion)
+    return assertion
+
+
 def _on_commit_announce(signal, assertion: Assertion) -> None:
     transaction.on_commit(lambda: signal.send(sender=Assertion, assertion_id=assertion.pk,
                                               badge_class_id=assertion.badge_class_id))
@@ -259,7 +291,9 @@ def evidence_add(*, item: EvidenceInput, assertion: Assertion | None = None, app
     evidence = Evidence(assertion=assertion, application=application, narrative=item.narrative, url=item.url,
                         name=item.name, genre=item.genre)
     if item.file is not None:
-        evidence.file.save(item.file.name, item.file, save=False)
+        # Whatever door it came through (form, draft, API, script), checked here once more.
+        checked = upload_validate(upload=item.file)
+        evidence.file.save(checked.name, checked, save=False)
     evidence.full_clean()
     evidence.save()
     return evidence

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from badges import selectors
 from badges.models import Assertion, EmailAddress, ImportedBadge, WalletProfile
 from badges.services.accounts import email_address_add
+from badges.services.issuing import assertion_documents_rebuild
+from badges.services.uploads import MAX_BADGE_FILE_BYTES, file_check, unguessable_name
 
 
 @transaction.atomic
@@ -82,11 +84,16 @@ def assertion_set_visibility(*, assertion: Assertion, user: AbstractBaseUser, pu
 def assertion_set_shown_details(
     *, assertion: Assertion, user: AbstractBaseUser, show_evidence: bool, show_narrative: bool
 ) -> Assertion:
+    """The owner chooses what is shown: the page, the hosted documents, and every signed and
+    baked form, rebuilt by a worker without what is hidden."""
     _check_owner(assertion=assertion, user=user)
+    changed = (assertion.show_evidence, assertion.show_narrative) != (show_evidence, show_narrative)
     assertion.show_evidence = show_evidence
     assertion.show_narrative = show_narrative
     assertion.full_clean()
     assertion.save(update_fields=["show_evidence", "show_narrative"])
+    if changed:
+        assertion_documents_rebuild(assertion=assertion)
     return assertion
 
 
@@ -194,10 +201,11 @@ def badge_import(*, user: AbstractBaseUser, data: bytes | str, file_name: str = 
         verified_status=report.status, **fields,
     )
     if source == ImportedBadge.Source.PNG:
-        # Kept to show and to download again; SVG uploads are not served back (script risk).
-        # The name is ours: media is served by extension, and "x.html" would be a page on our origin.
+        # Kept to show and to download again; SVG uploads are not kept (their badge element
+        # would not survive sanitising). Checked like every stored file, under a name of ours.
+        png, extension = file_check(data, accept=frozenset({"png"}), max_bytes=MAX_BADGE_FILE_BYTES)
         stem = slugify(PurePath(file_name or "badge").stem)[:60] or "badge"
-        imported.baked_file.save(f"{stem}.png", ContentFile(data), save=False)
+        imported.baked_file.save(unguessable_name(stem, extension), ContentFile(png), save=False)
     imported.full_clean()
     imported.save()
     return imported

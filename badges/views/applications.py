@@ -127,14 +127,23 @@ def self_issue(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return redirect(assertion.get_absolute_url())
 
 
-def _application_by_token(token: str) -> Application:
-    return get_object_or_404(Application.objects.select_related("badge_class__issuer"), access_token=token)
+# Applications whose link was opened in this browser session (badgehub.media lets
+# an applicant without an account open the files they attached).
+OPENED_APPLICATIONS = "applications_opened"
+
+
+def _application_by_token(request: HttpRequest, token: str) -> Application:
+    application = get_object_or_404(Application.objects.select_related("badge_class__issuer"), access_token=token)
+    opened = request.session.get(OPENED_APPLICATIONS, [])
+    if application.pk not in opened:
+        request.session[OPENED_APPLICATIONS] = [*opened[-49:], application.pk]
+    return application
 
 
 @require_http_methods(["GET", "POST"])
 def application_edit(request: HttpRequest, token: str) -> HttpResponse:
     """The applicant's own page (the token is the key): answer, add evidence, save or submit."""
-    application = _application_by_token(token)
+    application = _application_by_token(request, token)
     editable = application.status in (Application.Status.DRAFT, Application.Status.MORE_EVIDENCE)
     questions = application.badge_class.question_list
     form = ApplicationForm(request.POST or None, request.FILES or None, questions=questions,

@@ -6,7 +6,6 @@ from badges import documents, selectors
 from badges.models import Assertion, BadgeClass
 from badges.views import hosted
 from badges.views.wallet import badge_page_context
-from issuers.models import Membership
 
 
 @require_GET
@@ -30,13 +29,7 @@ def get_assertion_for_viewer(*, request: HttpRequest, public_id) -> Assertion:
     assertion = get_object_or_404(
         Assertion.objects.select_related("badge_class__issuer", "recipient_user"), public_id=public_id
     )
-    if assertion.visibility == Assertion.Visibility.PUBLIC:
-        return assertion
-    user = request.user
-    if user.is_authenticated and (
-        selectors.user_owns_assertion(user=user, assertion=assertion)
-        or Membership.objects.filter(user=user, issuer=assertion.badge_class.issuer_id).exists()
-    ):
+    if selectors.user_may_view_assertion(user=request.user, assertion=assertion):
         return assertion
     raise Http404
 

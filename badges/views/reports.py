@@ -1,4 +1,3 @@
-import csv
 from datetime import date, timedelta
 
 from django.contrib.auth.decorators import login_required
@@ -9,6 +8,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from badgehub import csv_safe
 from badges.reports import activity_report
 from issuers.models import Issuer, Membership
 
@@ -45,7 +45,7 @@ def _csv(report) -> HttpResponse:
     filename = f"bilan-{report.start:%Y%m%d}-{report.end:%Y%m%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # Excel opens UTF-8 with accents correctly
-    writer = csv.writer(response, delimiter=";")
+    writer = csv_safe.writer(response, delimiter=";")
     writer.writerow([_("Badge"), _("Badges délivrés"), _("Bénéficiaires")])
     for row in report.by_badge:
         writer.writerow([row["badge_class__name"], row["count"], row["beneficiaries"]])

@@ -1,6 +1,5 @@
 """The beneficiary's wallet ("passeport"): claim, badges, sharing, public profile, my data."""
 
-import csv
 import io
 import json
 import zipfile
@@ -18,6 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from badgehub import csv_safe
 from badges import selectors
 from badges.forms import ClaimSignupForm, ConfirmForm, ImportForm, ShownDetailsForm, WalletProfileForm
 from badges.models import Assertion, EmailAddress, ImportedBadge, WalletProfile
@@ -160,8 +160,13 @@ def badge_details(request: HttpRequest, public_id) -> HttpResponse:
     assertion = selectors.get_assertion_for_owner(user=request.user, public_id=public_id)
     form = ShownDetailsForm(request.POST)
     form.is_valid()  # two optional checkboxes: always valid
+    before = (assertion.show_evidence, assertion.show_narrative)
     services.assertion_set_shown_details(assertion=assertion, user=request.user, **form.cleaned_data)
-    messages.success(request, _("Vos choix sont enregistrés."))
+    if before != (assertion.show_evidence, assertion.show_narrative):
+        messages.success(request, _("Vos choix sont enregistrés. Les fichiers et les versions signées de votre "
+                                    "badge sont refaits dans un instant."))
+    else:
+        messages.success(request, _("Vos choix sont enregistrés."))
     return redirect("wallet:badge", public_id=assertion.public_id)
 
 
@@ -282,7 +287,7 @@ def wallet_export_zip(user) -> bytes:
     """Baked images, Open Badges documents and a CSV list of every badge in the wallet."""
     buffer = io.BytesIO()
     rows = io.StringIO()
-    writer = csv.writer(rows)
+    writer = csv_safe.writer(rows)
     writer.writerow(["badge", "emetteur", "delivre_le", "expire_le", "statut", "visibilite", "lien", "fichier"])
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for assertion in selectors.wallet_assertions(user=user):
@@ -327,8 +332,8 @@ def wallet_export_zip(user) -> bytes:
 def import_badge(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST if request.method == "POST" else None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data.get("file")
-        data = upload.read() if upload else form.cleaned_data["text"]
+        data = form.cleaned_data.get("file") or form.cleaned_data["text"]
+        upload = request.FILES.get("file")
         try:
             imported = services.badge_import(user=request.user, data=data, file_name=upload.name if upload else "")
         except ValidationError as exc:

@@ -20,7 +20,7 @@ def test_a_photo_named_like_a_pdf_is_kept_as_a_photo():
 
 
 def test_a_pdf_is_recognised_by_its_magic_bytes():
-    clean = upload_validate(upload=SimpleUploadedFile("attestation", b"%PDF-1.7\n%...\n"))
+    clean = upload_validate(upload=SimpleUploadedFile("attestation", b"%PDF-1.7\n%...\n%%EOF\n"))
     assert clean.name.startswith("attestation-") and clean.name.endswith(".pdf")
 
 

@@ -49,3 +49,12 @@ def test_a_malformed_key_encryption_key_is_refused_at_startup():
     result = manage("check", env={**PRODUCTION_ENV, "KEY_ENCRYPTION_KEY": "not-a-key"})
     assert result.returncode != 0
     assert "KEY_ENCRYPTION_KEY" in result.stderr and "Fernet" in result.stderr
+
+
+def test_loaddemo_refuses_production_mode_before_creating_anyone():
+    # A database that does not exist: without the rule nothing could be written anywhere.
+    result = manage("loaddemo", env={**PRODUCTION_ENV,
+                                     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/no_such_badgehub_db"})
+    assert result.returncode != 0
+    assert "loaddemo refuses to run in production" in result.stderr
+    assert "demo-mediatrice-2026" not in result.stdout

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from badgehub.demo import DEMO_PEOPLE, load_demo
 
@@ -8,6 +8,13 @@ class Command(BaseCommand):
     help = "Load the demo catalogue (MedNum BFC, IAE PEPITES, Info Jeunes) and demo people. Idempotent."
 
     def handle(self, *args, **options) -> None:
+        if settings.PRODUCTION:
+            # The demo people have published passwords, one of them a superuser.
+            raise CommandError(
+                "loaddemo refuses to run in production (BADGEHUB_MODE=production): it creates demo accounts "
+                "whose passwords are public, a superuser among them. Create real accounts with "
+                "'manage.py createsuperuser'."
+            )
         result = load_demo()
         self.stdout.write(self.style.SUCCESS("Demo catalogue loaded:"))
         for issuer in result["issuers"]:
