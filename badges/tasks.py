@@ -19,7 +19,7 @@ def send_email(self, email_id: int) -> str:
             return "skipped"
     except Exception as exc:
         # Stays FAILED (visible to issuer staff, with a resend action) if all retries fail.
-        raise self.retry(exc=exc)
+        raise self.retry(exc=exc, countdown=min(600, 30 * 2 ** self.request.retries))
     return "sent"
 
 
@@ -61,7 +61,7 @@ def finalise_assertion(self, assertion_id: int) -> str:
     except Exception as exc:
         logger.exception("Finalising assertion %s failed", assertion_id)
         Assertion.objects.filter(pk=assertion_id).update(bake_error=f"{type(exc).__name__}: {exc}")
-        raise self.retry(exc=exc)
+        raise self.retry(exc=exc, countdown=min(600, 10 * 2 ** self.request.retries))
     return "done"
 
 
@@ -91,7 +91,7 @@ def run_issue_batch(self, batch_id: int) -> int:
         if self.request.retries >= self.max_retries:
             batch_fail(batch_id=batch_id, error=f"{type(exc).__name__}: {exc}")
             raise
-        raise self.retry(exc=exc)
+        raise self.retry(exc=exc, countdown=15 * 2 ** self.request.retries)
     for offset, rows in chunks:
         task_queue(run_issue_batch_chunk, batch_id, offset, rows)
     return len(chunks)
@@ -115,7 +115,7 @@ def run_issue_batch_chunk(self, batch_id: int, offset: int, rows: list[dict]) ->
         if self.request.retries >= self.max_retries:
             batch_fail(batch_id=batch_id, error=f"{type(exc).__name__}: {exc}")
             raise
-        raise self.retry(exc=exc)
+        raise self.retry(exc=exc, countdown=15 * 2 ** self.request.retries)
 
 
 @shared_task(acks_late=True, time_limit=600, soft_time_limit=540)

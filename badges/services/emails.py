@@ -2,6 +2,7 @@
 
 import logging
 import re
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -67,6 +68,14 @@ def emails_send_now(*, emails: list[OutgoingEmail]) -> None:
         task_queue(send_emails, [email.pk for email in failed], countdown=30)
 
 
+def message_id(email: OutgoingEmail) -> str:
+    """The same Message-ID every time this e-mail is sent: if a worker dies between the
+    mail server's acceptance and recording it sent, the copy sent again is the same
+    message, which mail services show once."""
+    domain = urlsplit(settings.SITE_URL).hostname or "badgehub.localhost"
+    return f"<email.{email.pk}.{int(email.created_at.timestamp())}@{domain}>"
+
+
 def _parts(email: OutgoingEmail, *, assertion=None) -> tuple[str, str, str]:
     """(subject, text, HTML) of a recorded e-mail, rendered from its templates."""
     context = {**email.context, "site_url": settings.SITE_URL, "assertion": assertion or email.assertion,
@@ -85,7 +94,8 @@ def _language(email: OutgoingEmail) -> str:
 def _message(email: OutgoingEmail, merges: dict | None = None) -> EmailMultiAlternatives:
     parts = _award_parts(email, merges) if merges is not None and email.template == "award" else None
     subject, text, html = parts or _parts(email)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[email.to])
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[email.to],
+                                     headers={"Message-ID": message_id(email)})
     message.attach_alternative(html, "text/html")
     email.subject = subject
     return message

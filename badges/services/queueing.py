@@ -36,10 +36,9 @@ def task_publish(*, name: str, args: list, countdown: int | None = None, task=No
         try:
             (task or current_app.tasks[name]).apply_async(args=args, countdown=countdown)
             return True
-        except Exception:
+        except Exception as exc:
             _broker_down_until = time.monotonic() + BROKER_PAUSE_S
-            logger.warning("Broker unreachable: task %s kept in the database, queued when it is back", name,
-                           exc_info=True)
+            logger.warning("Broker unreachable (%r): task %s kept in the database, queued when it is back", exc, name)
     try:
         PendingTask.objects.create(name=name, args=args)
     except Exception:
@@ -68,8 +67,8 @@ def pending_tasks_publish(*, limit: int = 1000) -> int:
                 current_app.tasks[row.name].apply_async(args=row.args)
             except KeyError:
                 logger.error("Unknown task %s kept in PendingTask %s: dropped", row.name, row.pk)
-            except Exception:
-                logger.warning("Broker still unreachable: %d task(s) wait", len(rows) - len(done), exc_info=True)
+            except Exception as exc:
+                logger.warning("Broker still unreachable (%r): %d task(s) wait", exc, len(rows) - len(done))
                 break
             else:
                 sent += 1
