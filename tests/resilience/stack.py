@@ -114,9 +114,10 @@ class RedisServer:
 class PostgresCluster:
     """A throw-away cluster: initdb into a temp dir as the postgres user, pg_ctl on a spare port."""
 
-    def __init__(self, base: Path) -> None:
+    def __init__(self) -> None:
         self.port = free_port()
-        self.dir = Path(tempfile.mkdtemp(prefix="pgcluster-", dir=base))
+        # Straight under /tmp: the postgres user cannot enter pytest's (root-only) temp dirs.
+        self.dir = Path(tempfile.mkdtemp(prefix="badgehub-pgcluster-"))
         self.data = self.dir / "data"
         self.sockets = self.dir / "sockets"
         self.sockets.mkdir()
@@ -128,7 +129,10 @@ class PostgresCluster:
         command = [str(a) for a in args]
         if os.geteuid() == 0:
             command = ["runuser", "-u", "postgres", "--", *command]
-        return subprocess.run(command, check=check, capture_output=True, text=True, timeout=120)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        if check and done.returncode:
+            raise AssertionError(f"{' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
+        return done
 
     def url(self, name: str) -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
@@ -143,16 +147,16 @@ class PostgresCluster:
                           f"-p {self.port} -k {self.sockets} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
 
     def restart(self) -> None:
-        self._as_postgres(PG_BIN / "pg_ctl", "-D", self.data, "-m", "fast", "-w", "-t", "60", "restart")
+        self._as_postgres(PG_BIN / "pg_ctl", "-D", self.data, "-l", self.log, "-m", "fast", "-w", "-t", "60", "restart")
 
     def stop(self) -> None:
         if (self.data / "postmaster.pid").exists():
             self._as_postgres(PG_BIN / "pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop", check=False)
 
     def create_database(self, name: str) -> str:
-        with psycopg2.connect(self.url("postgres")) as conn:
-            conn.autocommit = True
-            conn.cursor().execute(f'CREATE DATABASE "{name}"')
+        conn = psycopg2.connect(self.url("postgres"))
+        conn.autocommit = True
+        conn.cursor().execute(f'CREATE DATABASE "{name}"')
         conn.close()
         return self.url(name)
 
@@ -185,7 +189,7 @@ class Stack:
             "PYTHONUNBUFFERED": "1",
         }
         self.web = Process("web", [GUNICORN, "badgehub.wsgi", "--bind", f"127.0.0.1:{self.web_port}",
-                                   "--workers", "1", "--threads", "4", "--timeout", "60"],
+                                   "--workers", "1", "--threads", "4", "--timeout", "60", "--no-control-socket"],
                            env=self.env, log_dir=work)
         self.workers: list[Process] = []
 
@@ -233,16 +237,19 @@ class Browser:
         self.http = requests.Session()
         self.http.cookies.set("sessionid", session_key, domain="127.0.0.1")
 
+    def url(self, path: str) -> str:
+        return path if path.startswith("http") else self.site_url + path
+
     def get(self, path: str) -> requests.Response:
-        return self.http.get(self.site_url + path, timeout=60)
+        return self.http.get(self.url(path), timeout=60)
 
     def csrf(self, html: str) -> str:
         return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
 
     def post(self, path: str, data: dict, *, files=None, page: str | None = None) -> requests.Response:
         form = self.get(page or path).text
-        return self.http.post(self.site_url + path, data={"csrfmiddlewaretoken": self.csrf(form), **data},
-                              files=files, timeout=60, headers={"Referer": self.site_url + path})
+        return self.http.post(self.url(path), data={"csrfmiddlewaretoken": self.csrf(form), **data},
+                              files=files, timeout=60, headers={"Referer": self.url(path)})
 
 
 def session_for(user) -> str:
