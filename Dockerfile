@@ -1,6 +1,6 @@
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 BADGEHUB_VAR_DIR=/var/lib/badgehub
-RUN apt-get update && apt-get install -y --no-install-recommends gettext fonts-dejavu-core \
+RUN apt-get update && apt-get install -y --no-install-recommends gettext fonts-dejavu-core postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY requirements.txt .

@@ -174,19 +174,45 @@ CACHES = {
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_RESULT_BACKEND = None
+# A message is acknowledged once its task has run: a worker that dies mid-task leaves
+# it to another (reject_on_worker_lost: at once when a pool process dies; after the
+# visibility timeout when the whole worker does, or sooner through the sweeper below).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 4
+# One message reserved per process: a killed worker holds few, and a long batch chunk
+# never keeps other tasks waiting behind it.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
+# The longest task runs at most 600 s (time_limit) and a retry waits at most
+# TASK_MAX_RETRY_DELAY_S: Redis gives a reserved message to another worker only after
+# this, so no running or waiting task is ever delivered twice by the broker itself
+# (tests/foundation/test_settings.py checks every task against it).
+TASK_MAX_RETRY_DELAY_S = 600
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 1800,
+    "socket_connect_timeout": 3,
+    "socket_timeout": 10,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# A request queuing a task while Redis is down waits at most ~0.5 s before the task is
+# kept in the database instead (badges.services.queueing).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0.2,
+                                    "interval_max": 0.2}
 # Celery closes the database connection after every task unless told otherwise: in
 # production a worker process keeps it for this many tasks instead of reconnecting.
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=100 if PRODUCTION else 0)
 # Parallel test processes each get their own queue so one worker never eats
 # another process's tasks (their databases differ).
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="badgehub") + os.environ.get("PYTEST_XDIST_WORKER", "")
+# The sweeper (badges.services.recovery): badges left unsigned, e-mails left pending,
+# batches that stopped moving, and tasks kept while the broker was down are queued
+# again once they have waited this long.
+BADGEHUB_STALLED_AFTER_SECONDS = env.int("BADGEHUB_STALLED_AFTER_SECONDS", default=180)
 CELERY_BEAT_SCHEDULE = {
+    "requeue-stalled-work": {"task": "badges.tasks.requeue_stalled_work",
+                             "schedule": env.float("BADGEHUB_SWEEP_SECONDS", default=60.0)},
     "retry-failed-emails": {"task": "badges.tasks.retry_failed_emails", "schedule": 900.0},
     # Files of partner forms left unconfirmed (services.uploads.draft_files_purge).
     "purge-draft-files": {"task": "badges.tasks.purge_draft_files", "schedule": crontab(hour=4, minute=15)},

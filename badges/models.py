@@ -264,6 +264,13 @@ class Application(models.Model):
         verbose_name = _("demande de badge")
         verbose_name_plural = _("demandes de badge")
         ordering = ["-updated_at"]
+        constraints = [
+            # One open application per person and badge, even when two starts race
+            # (services.applications.application_start finds the open one).
+            models.UniqueConstraint(fields=["badge_class", "applicant_email"],
+                                    condition=Q(status__in=["draft", "more_evidence"]),
+                                    name="one_open_application_per_person_and_badge"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.applicant_name} — {self.badge_class} ({self.get_status_display()})"
@@ -384,6 +391,9 @@ class IssueBatch(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Moves with every committed chunk: a queued or running batch that has not moved for
+    # a few minutes lost its worker, and the sweeper queues it again.
+    progressed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("délivrance groupée")
@@ -392,6 +402,22 @@ class IssueBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.badge_class} — {self.source_name or self.public_id}"
+
+
+class PendingTask(models.Model):
+    """A Celery task that could not be queued (the broker was down) after its
+    transaction committed; ``services.queueing`` queues it when the broker is back."""
+
+    name = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+
+    class Meta:
+        verbose_name = _("tâche en attente")
+        verbose_name_plural = _("tâches en attente")
+
+    def __str__(self) -> str:
+        return f"{self.name}{tuple(self.args)}"
 
 
 class WalletProfile(models.Model):

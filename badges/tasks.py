@@ -9,23 +9,21 @@ from badges.models import Assertion, OutgoingEmail
 logger = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, max_retries=5, retry_backoff=30, retry_backoff_max=3600, acks_late=True,
+@shared_task(bind=True, max_retries=5, retry_backoff=30, retry_backoff_max=600, acks_late=True,
              time_limit=60, soft_time_limit=50)
 def send_email(self, email_id: int) -> str:
-    from badges.services import email_send
+    from badges.services.emails import email_send_once
 
-    email = OutgoingEmail.objects.filter(pk=email_id).first()
-    if email is None or email.status == OutgoingEmail.Status.SENT:
-        return "skipped"
     try:
-        email_send(email=email)
+        if email_send_once(email_id=email_id) is None:
+            return "skipped"
     except Exception as exc:
         # Stays FAILED (visible to issuer staff, with a resend action) if all retries fail.
-        raise self.retry(exc=exc)
+        raise self.retry(exc=exc, countdown=min(600, 30 * 2 ** self.request.retries))
     return "sent"
 
 
-@shared_task(bind=True, max_retries=5, retry_backoff=30, retry_backoff_max=3600, acks_late=True,
+@shared_task(bind=True, max_retries=5, retry_backoff=30, retry_backoff_max=600, acks_late=True,
              time_limit=300, soft_time_limit=270)
 def send_emails(self, email_ids: list[int]) -> int:
     """Send a chunk of e-mails over one connection; retries only those that failed."""
@@ -34,7 +32,7 @@ def send_emails(self, email_ids: list[int]) -> int:
     failed = emails_send(email_ids=email_ids)
     if failed:
         # Each failure is recorded FAILED on its row; the others are sent already.
-        raise self.retry(args=[[email.pk for email in failed]], countdown=min(3600, 30 * 2 ** self.request.retries),
+        raise self.retry(args=[[email.pk for email in failed]], countdown=min(600, 30 * 2 ** self.request.retries),
                          exc=RuntimeError(f"{len(failed)} e-mail(s) not sent: {failed[0].last_error}"))
     return len(email_ids)
 
@@ -63,7 +61,7 @@ def finalise_assertion(self, assertion_id: int) -> str:
     except Exception as exc:
         logger.exception("Finalising assertion %s failed", assertion_id)
         Assertion.objects.filter(pk=assertion_id).update(bake_error=f"{type(exc).__name__}: {exc}")
-        raise self.retry(exc=exc)
+        raise self.retry(exc=exc, countdown=min(600, 10 * 2 ** self.request.retries))
     return "done"
 
 
@@ -84,6 +82,7 @@ def finalise_assertions(self, assertion_ids: list[int]) -> int:
 def run_issue_batch(self, batch_id: int) -> int:
     """Start a confirmed CSV batch: queue a task for each chunk not issued yet."""
     from badges.services.batches import batch_fail, batch_run
+    from badges.services.queueing import task_queue
 
     try:
         chunks = batch_run(batch_id=batch_id)
@@ -92,9 +91,9 @@ def run_issue_batch(self, batch_id: int) -> int:
         if self.request.retries >= self.max_retries:
             batch_fail(batch_id=batch_id, error=f"{type(exc).__name__}: {exc}")
             raise
-        raise self.retry(exc=exc)
+        raise self.retry(exc=exc, countdown=15 * 2 ** self.request.retries)
     for offset, rows in chunks:
-        run_issue_batch_chunk.delay(batch_id, offset, rows)
+        task_queue(run_issue_batch_chunk, batch_id, offset, rows)
     return len(chunks)
 
 
@@ -116,7 +115,7 @@ def run_issue_batch_chunk(self, batch_id: int, offset: int, rows: list[dict]) ->
         if self.request.retries >= self.max_retries:
             batch_fail(batch_id=batch_id, error=f"{type(exc).__name__}: {exc}")
             raise
-        raise self.retry(exc=exc)
+        raise self.retry(exc=exc, countdown=15 * 2 ** self.request.retries)
 
 
 @shared_task(acks_late=True, time_limit=600, soft_time_limit=540)
@@ -125,3 +124,13 @@ def purge_draft_files() -> int:
     from badges.services.uploads import draft_files_purge
 
     return draft_files_purge()
+
+
+@shared_task(acks_late=True, time_limit=300, soft_time_limit=270)
+def requeue_stalled_work() -> dict:
+    """Beat job, every minute: queue again what a dead broker or worker left unfinished."""
+    from dataclasses import asdict
+
+    from badges.services.recovery import stalled_work_requeue
+
+    return asdict(stalled_work_requeue())

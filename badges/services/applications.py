@@ -1,11 +1,12 @@
 """Badges on request: an applicant gathers evidence (draft, resume, submit), a reviewer decides.
 Self-issued badges live here too: a request that needs no reviewer."""
 
+import hashlib
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -54,8 +55,13 @@ def application_start(*, badge_class: BadgeClass, applicant: AbstractBaseUser | 
         applicant_email=email,
         applicant_name=name.strip(),
     )
-    application.full_clean()
-    application.save()
+    application.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:
+        # Started twice at once (a double click): the first one is the application.
+        return open_ones.get(), True
     if application.applicant is None:
         _send_link(application)
     return application, False
@@ -241,10 +247,18 @@ def assertion_self_issue(*, badge_class: BadgeClass, user: AbstractBaseUser, nar
     if not user.is_authenticated:
         raise PermissionDenied
     email = _applicant_email(user)
+    # The n-th self-issue of this badge to this address has one key: requests racing
+    # (a double tap, 20 tabs) all want the same n, and the unique index lets one win;
+    # the others get its badge. Once it is revoked or expired, n + 1 can be asked for.
+    # Counted before looking for a held badge: a racer that committed in between is
+    # then found held, never counted (n + 1 would be a second badge).
+    earlier = Assertion.objects.filter(badge_class=badge_class, recipient_email=email,
+                                       issued_via=Assertion.Via.SELF).count()
     held = Assertion.objects.valid().filter(badge_class=badge_class, recipient_email=email).first()
     if held is not None:
         return held
     return assertion_issue(
+        idempotency_key=f"self:{badge_class.pk}:{hashlib.sha256(email.encode()).hexdigest()}:{earlier}",
         badge_class=badge_class,
         recipient_email=email,
         recipient_name=user.get_full_name() or user.get_username(),

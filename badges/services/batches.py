@@ -10,10 +10,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from badgehub import csv_safe
 from badges import selectors
 from badges.models import Assertion, BadgeClass, IssueBatch
 from badges.services.issuing import EvidenceInput, IssueRow, assertion_issue, assertions_issue_bulk
+from badges.services.queueing import task_queue
 from badges.services.uploads import CheckedFile, upload_validate
 
 MAX_CSV_ROWS = 20_000
@@ -93,8 +95,13 @@ def assertion_issue_many(
     narrative: str = "",
     evidence: EvidenceInput | None = None,
     issued_on: date | None = None,
+    idempotency_token: str = "",
 ) -> list[Assertion]:
-    """Issue the same badge to several people, all or nothing."""
+    """Issue the same badge to several people, all or nothing.
+
+    With an ``idempotency_token`` (one per partner-form draft), the same call made
+    again, even at the same time, returns the badges issued by the first.
+    """
     if not recipients:
         raise ValidationError(_("Indiquez au moins une personne."))
     file_bytes = None
@@ -120,9 +127,17 @@ def assertion_issue_many(
                 narrative=narrative,
                 evidence=items,
                 issued_on=moment,
+                idempotency_key=_form_key(badge_class, idempotency_token, recipient.email),
             )
         )
     return issued
+
+
+def _form_key(badge_class: BadgeClass, token: str, email: str) -> str | None:
+    if not token:
+        return None
+    digest = hashlib.sha256(f"{badge_class.pk}|{token}|{email.strip().lower()}".encode()).hexdigest()
+    return f"form:{digest}"
 
 
 # --- CSV ---------------------------------------------------------------------------------------
@@ -290,7 +305,7 @@ def batch_start(*, batch: IssueBatch, started_by: AbstractBaseUser) -> IssueBatc
     from badges.tasks import run_issue_batch
 
     batch = IssueBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status not in (IssueBatch.Status.CHECKED, IssueBatch.Status.FAILED):
+    if batch.status not in (IssueBatch.Status.CHECKED, IssueBatch.Status.FAILED) and not batch_is_stalled(batch):
         return batch  # a double click, or a reload of the confirmation
     if not batch.rows:
         raise ValidationError(_("Aucune ligne valide à délivrer."))
@@ -299,10 +314,19 @@ def batch_start(*, batch: IssueBatch, started_by: AbstractBaseUser) -> IssueBatc
     # A batch that stopped resumes: its committed chunks are not issued again.
     batch.status = IssueBatch.Status.QUEUED
     batch.total = len(batch.rows)
-    batch.error, batch.finished_at = "", None
-    batch.save(update_fields=["status", "total", "error", "finished_at"])
-    transaction.on_commit(lambda: run_issue_batch.delay(batch.pk))
+    batch.error, batch.finished_at, batch.progressed_at = "", None, timezone.now()
+    batch.save(update_fields=["status", "total", "error", "finished_at", "progressed_at"])
+    task_queue(run_issue_batch, batch.pk)
     return batch
+
+
+def batch_is_stalled(batch: IssueBatch) -> bool:
+    """Queued or running, and no chunk committed for a while: its worker died (or its
+    task was lost with the broker). Starting it again issues only what is missing."""
+    if batch.status not in (IssueBatch.Status.QUEUED, IssueBatch.Status.RUNNING):
+        return False
+    moved = batch.progressed_at or batch.started_at or batch.created_at
+    return (timezone.now() - moved).total_seconds() > settings.BADGEHUB_STALLED_AFTER_SECONDS
 
 
 def _issue_chunk(*, batch: IssueBatch, rows: Iterable[dict]) -> int:
@@ -342,7 +366,9 @@ def batch_run(*, batch_id: int) -> list[tuple[int, list[dict]]]:
     if batch.status in (IssueBatch.Status.DONE, IssueBatch.Status.CHECKED, IssueBatch.Status.FAILED):
         return []
     if batch.status != IssueBatch.Status.RUNNING:
-        IssueBatch.objects.filter(pk=batch.pk).update(status=IssueBatch.Status.RUNNING, started_at=timezone.now())
+        now = timezone.now()
+        IssueBatch.objects.filter(pk=batch.pk).update(status=IssueBatch.Status.RUNNING, started_at=now,
+                                                      progressed_at=now)
     offsets = batch_chunks(batch)
     if not offsets:
         _batch_finish_if_complete(batch_id=batch.pk)
@@ -366,6 +392,10 @@ def batch_chunk_run(*, batch_id: int, offset: int, rows: list[dict]) -> bool:
         return False
     try:
         with transaction.atomic():
+            if not _chunk_lock(batch_id, offset):
+                # The same chunk is being issued by another worker (delivered twice, or
+                # queued again by the sweeper): it commits it, or the sweeper tries again.
+                raise _ChunkAlreadyDone
             skipped = _issue_chunk(batch=batch, rows=rows)
             # Locked last, briefly: the other workers sign their chunks meanwhile.
             locked = IssueBatch.objects.select_for_update().only("chunks_done", "status").get(pk=batch_id)
@@ -373,11 +403,22 @@ def batch_chunk_run(*, batch_id: int, offset: int, rows: list[dict]) -> bool:
                 raise _ChunkAlreadyDone
             IssueBatch.objects.filter(pk=batch_id).update(
                 chunks_done=[*locked.chunks_done, offset], done=F("done") + len(rows), skipped=F("skipped") + skipped,
+                progressed_at=timezone.now(),
             )
     except _ChunkAlreadyDone:
         return False
     _batch_finish_if_complete(batch_id=batch_id)
     return True
+
+
+def _chunk_lock(batch_id: int, offset: int) -> bool:
+    """Take this chunk for the current transaction; False if another transaction has it."""
+    if connection.vendor != "postgresql":
+        return True  # the embedded default runs tasks one at a time
+    with connection.cursor() as cursor:
+        # The two-key form (batch, offset): no other advisory lock of ours uses it.
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s::int4, %s::int4)", [batch_id, offset])
+        return cursor.fetchone()[0]
 
 
 def _batch_finish_if_complete(*, batch_id: int) -> None:

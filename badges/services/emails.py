@@ -2,6 +2,7 @@
 
 import logging
 import re
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -14,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.html import conditional_escape
 
 from badges.models import OutgoingEmail
+from badges.services.queueing import task_queue
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +27,7 @@ def email_queue(*, to: str, template: str, context: dict, issuer=None, assertion
     email = OutgoingEmail(to=to, template=template, context=context, issuer=issuer, assertion=assertion)
     email.full_clean()
     email.save()
-    transaction.on_commit(lambda: send_email.delay(email.pk))
+    task_queue(send_email, email.pk)
     return email
 
 
@@ -46,7 +48,7 @@ def emails_queue(*, emails: list[OutgoingEmail], send_here: bool = False) -> lis
     if ids and send_here:
         transaction.on_commit(lambda: emails_send_now(emails=emails))
     elif ids:
-        transaction.on_commit(lambda: send_emails.delay(ids))
+        task_queue(send_emails, ids)
     return emails
 
 
@@ -55,12 +57,23 @@ def emails_send_now(*, emails: list[OutgoingEmail]) -> None:
     from badges.tasks import send_emails
 
     try:
-        failed = emails_deliver(emails=emails)
+        with transaction.atomic():
+            # Locked while they are sent: a sweeper queuing them again waits, then finds them sent.
+            mine = set(_lock_unsent([email.pk for email in emails]).values_list("pk", flat=True))
+            failed = emails_deliver(emails=[email for email in emails if email.pk in mine])
     except Exception:
         logger.exception("Sending %d e-mail(s) failed; queued for a retry", len(emails))
         failed = emails
     if failed:
-        send_emails.apply_async(args=[[email.pk for email in failed]], countdown=30)
+        task_queue(send_emails, [email.pk for email in failed], countdown=30)
+
+
+def message_id(email: OutgoingEmail) -> str:
+    """The same Message-ID every time this e-mail is sent: if a worker dies between the
+    mail server's acceptance and recording it sent, the copy sent again is the same
+    message, which mail services show once."""
+    domain = urlsplit(settings.SITE_URL).hostname or "badgehub.localhost"
+    return f"<email.{email.pk}.{int(email.created_at.timestamp())}@{domain}>"
 
 
 def _parts(email: OutgoingEmail, *, assertion=None) -> tuple[str, str, str]:
@@ -81,7 +94,8 @@ def _language(email: OutgoingEmail) -> str:
 def _message(email: OutgoingEmail, merges: dict | None = None) -> EmailMultiAlternatives:
     parts = _award_parts(email, merges) if merges is not None and email.template == "award" else None
     subject, text, html = parts or _parts(email)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[email.to])
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[email.to],
+                                     headers={"Message-ID": message_id(email)})
     message.attach_alternative(html, "text/html")
     email.subject = subject
     return message
@@ -164,6 +178,36 @@ def _render_text(name: str, context: dict) -> str:
     return get_template(name).template.render(Context(context, autoescape=False))
 
 
+def _lock_unsent(email_ids: list[int]):
+    """The e-mails of ``email_ids`` not sent yet, locked until the transaction ends.
+
+    Whoever holds the lock sends; a second task given the same e-mails (a task
+    delivered twice, the sweeper) skips them, and once the first commits it reads
+    them as sent: an e-mail goes out once.
+    """
+    return (OutgoingEmail.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk__in=email_ids).exclude(status=OutgoingEmail.Status.SENT))
+
+
+def email_send_once(*, email_id: int) -> OutgoingEmail | None:
+    """Send one recorded e-mail unless it was sent (or is being sent) already.
+
+    Raises on failure, once the failure is recorded, so the task retries.
+    """
+    error = None
+    with transaction.atomic():
+        email = _lock_unsent([email_id]).first()
+        if email is None:
+            return None
+        try:
+            email_send(email=email)  # records FAILED itself before raising
+        except Exception as exc:
+            error = exc
+    if error is not None:
+        raise error
+    return email
+
+
 def email_send(*, email: OutgoingEmail) -> OutgoingEmail:
     """Render and send one recorded e-mail. Raises on failure so the task retries."""
     email.attempts += 1
@@ -185,11 +229,9 @@ def emails_send(*, email_ids: list[int]) -> list[OutgoingEmail]:
     Each e-mail's outcome is recorded on its own row: a failure stays FAILED and
     visible (and retryable) while the others are sent.
     """
-    emails = list(
-        OutgoingEmail.objects.filter(pk__in=email_ids).exclude(status=OutgoingEmail.Status.SENT)
-        .select_related("issuer", "assertion__badge_class__issuer").order_by("pk")
-    )
-    return emails_deliver(emails=emails)
+    with transaction.atomic():
+        emails = list(_lock_unsent(email_ids).select_related("issuer", "assertion__badge_class__issuer").order_by("pk"))
+        return emails_deliver(emails=emails)
 
 
 def emails_deliver(*, emails: list[OutgoingEmail]) -> list[OutgoingEmail]:
@@ -246,7 +288,7 @@ def email_resend(*, email: OutgoingEmail) -> OutgoingEmail:
 
     email.status = OutgoingEmail.Status.PENDING
     email.save(update_fields=["status"])
-    transaction.on_commit(lambda: send_email.delay(email.pk))
+    task_queue(send_email, email.pk)
     return email
 
 

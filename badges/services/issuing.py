@@ -15,6 +15,7 @@ from badges import selectors
 from badges.issuing import assertions_sign, assertions_write_signed
 from badges.models import Assertion, BadgeClass, Evidence, OutgoingEmail
 from badges.services.emails import email_queue, emails_queue
+from badges.services.queueing import task_queue
 from badges.services.uploads import upload_validate
 from badges.signals import assertion_issued, assertion_revoked, assertions_issued
 
@@ -241,14 +242,14 @@ def assertions_finalise_queue(*, assertion_ids: list[int]) -> None:
     """One task signs and bakes the whole chunk once the current transaction commits."""
     from badges.tasks import finalise_assertions
 
-    transaction.on_commit(lambda: finalise_assertions.delay(assertion_ids))
+    task_queue(finalise_assertions, assertion_ids)
 
 
 def assertion_finalise_queue(*, assertion: Assertion) -> None:
     """Sign and bake in a worker once the current transaction commits."""
     from badges.tasks import finalise_assertion
 
-    transaction.on_commit(lambda: finalise_assertion.delay(assertion.pk))
+    task_queue(finalise_assertion, assertion.pk)
 
 
 # What an owner's choice of shown details changes in the signed and baked forms.

@@ -80,6 +80,9 @@ def issue(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 "recipients": data["recipients"], "narrative": data["narrative"], "evidence_url": data["evidence_url"],
                 "issued_on": data["issued_on"].isoformat(),
                 "file_path": draft.get("file_path", ""), "file_name": draft.get("file_name", ""),
+                # One token per draft, kept while it is edited: confirming it twice (a double
+                # click, a retry after an error page) never issues a badge twice.
+                "token": draft.get("token") or uuid.uuid4().hex,
             }
             upload = data["evidence_file"]
             if upload is not None:
@@ -117,10 +120,11 @@ def issue_preview(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         evidence = None
         if draft["evidence_url"] or file is not None:
             evidence = EvidenceInput(url=draft["evidence_url"], file=file, name=draft.get("file_name", ""))
+        token = request.POST.get("idempotency_token") or draft.get("token") or ""
         try:
             issued = services.assertion_issue_many(
                 badge_class=badge_class, recipients=recipients, issued_by=request.user,
-                narrative=draft["narrative"], evidence=evidence, issued_on=issued_on,
+                narrative=draft["narrative"], evidence=evidence, issued_on=issued_on, idempotency_token=token,
             )
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))

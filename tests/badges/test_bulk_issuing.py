@@ -182,7 +182,7 @@ def test_a_chunk_that_cannot_be_signed_is_issued_and_left_to_the_retrying_task(
 
     queued = []
     monkeypatch.setattr(issuing, "sign_documents", broken)
-    monkeypatch.setattr(finalise_assertions, "delay", queued.append)
+    monkeypatch.setattr(finalise_assertions, "apply_async", lambda args, **options: queued.append(*args))
     with django_capture_on_commit_callbacks(execute=True):
         issued, _ = assertions_issue_bulk(badge_class=badge_class, rows=rows(2), issued_by=mediator,
                                           notify=False, finalise_here=True)
