@@ -20,6 +20,14 @@ expect.set_options(timeout=15_000)
 PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 
 
+@pytest.fixture(autouse=True)
+def _quick_password_hashing(settings) -> None:
+    # A sign-in hashes the password with PBKDF2 (a million rounds, on purpose slow); on a
+    # shared, loaded machine that alone can take longer than a click's navigation timeout.
+    # The journeys test pages, not the hasher (tests/badges/test_accounts.py signs in for real).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
@@ -36,7 +44,7 @@ def browser():
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="fr-FR")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(20_000)
     yield page
     context.close()
 
@@ -45,6 +53,6 @@ def page(browser, live_server):
 def phone(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="fr-FR", **PHONE)
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(20_000)
     yield page
     context.close()
