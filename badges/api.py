@@ -68,6 +68,7 @@ class AssertionIssueApi(APIView):
                     recipient_email=values["recipient_email"],
                     recipient_name=values["recipient_name"],
                     issued_by=None,  # recorded as issued by the system
+                    requested_by=request.user,  # who must hold the habilitation the badge requires
                     via=Assertion.Via.AUTOMATIC,
                     narrative=values["narrative"],
                     evidence=[EvidenceInput(url=values["evidence_url"])] if values["evidence_url"] else [],

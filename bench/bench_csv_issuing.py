@@ -2,8 +2,13 @@
 
 Prints the rate of the engine's signing + baking alone (in memory, in 1 and in N
 processes), the check time, the end-to-end rate (every badge issued, signed, baked
-and its e-mail sent), its ratio to the engine alone, the CPU spent per badge, and the
-worker's memory.
+and its award e-mail delivered over SMTP to a local sink), its ratio to the engine
+alone, the CPU spent per badge, and the worker's memory while issuing the first and
+the second half of the rows, with a verdict computed from those two figures.
+
+"Mailed" means: the worker renders each award e-mail and sends it with Django's SMTP
+backend to an aiosmtpd server this script runs on 127.0.0.1, which receives and counts
+it; nothing is relayed further (no DNS, no remote server, no spam filter).
 
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/badgehub_bench REDIS_URL=redis://127.0.0.1:6379/0 \\
      .venv/bin/python bench/bench_csv_issuing.py [--rows 10000] [--concurrency 2]
@@ -46,7 +51,7 @@ def prepare_environment() -> None:
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
     # A queue of our own: no other worker (tests, dev server) eats the bench's tasks.
     os.environ["CELERY_QUEUE"] = f"bench-{os.getpid()}"
-    os.environ["EMAIL_URL"] = "dummymail://"
+    os.environ["EMAIL_URL"] = f"smtp://127.0.0.1:{SINK.port}"
     # As in production: with DEBUG on, Django records every query of the worker
     # (slower, and memory grows with the number of rows).
     os.environ["DEBUG"] = "false"
@@ -89,6 +94,39 @@ def tree_rss_kib(root_pid: int) -> tuple[int, int]:
         peak = max(peak, int(values.get("VmHWM", "0 kB").split()[0]))
     return total, peak
 
+
+class SmtpSink:
+    """A local SMTP server (aiosmtpd) that accepts and counts the award e-mails."""
+
+    def __init__(self) -> None:
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.received = 0
+        self.controller = None
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # aiosmtpd handler hook
+        self.received += 1
+        return "250 OK"
+
+    def start(self) -> None:
+        import logging
+
+        from aiosmtpd.controller import Controller
+
+        logging.getLogger("mail.log").setLevel(logging.WARNING)  # one line per SMTP command otherwise
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+
+
+SINK = SmtpSink()
+MEMORY_FLAT = 0.10  # the second half's peak within 10 % of the first half's: flat
 
 _ENGINE_INPUT: list = []  # [assertions, PNG, SVG], set before the engine processes fork
 
@@ -154,6 +192,24 @@ def postgres_cpu_s() -> float:
 
 def main() -> None:
     args = parse_args()
+    SINK.start()
+    try:
+        run_bench(args)
+    finally:
+        SINK.stop()
+
+
+def memory_verdict(first_mib: float, second_mib: float) -> str:
+    """Flat or growing, from the two peaks measured (not assumed)."""
+    change = second_mib / first_mib - 1
+    if abs(change) <= MEMORY_FLAT:
+        return f"flat: {change:+.0%}, within {MEMORY_FLAT:.0%}, so the number of rows does not drive it"
+    if change > 0:
+        return f"growing: {change:+.0%} from the first half to the second, more than {MEMORY_FLAT:.0%}"
+    return f"shrinking: {change:+.0%} from the first half to the second"
+
+
+def run_bench(args: argparse.Namespace) -> None:
     prepare_environment()
     import django
 
@@ -249,11 +305,11 @@ def main() -> None:
             if batch_done_s is not None:
                 finalised = assertions.filter(baked_at__isnull=False).count()
                 sent = emails.filter(status=OutgoingEmail.Status.SENT).count()
-                if finalised >= batch.total and sent >= batch.total:
+                if finalised >= batch.total and sent >= batch.total and SINK.received >= batch.total:
                     break
             time.sleep(0.5)
         else:
-            raise SystemExit(f"timed out: batch {batch.done}/{batch.total}")
+            raise SystemExit(f"timed out: batch {batch.done}/{batch.total}, e-mails received {SINK.received}")
         end_to_end_s = time.perf_counter() - start
         worker_cpu = worker_cpu_s(worker.pid) - worker_cpu_start
         postgres_cpu = postgres_cpu_s() - postgres_cpu_start
@@ -268,8 +324,10 @@ def main() -> None:
     failed = assertions.exclude(bake_error="").count()
     print(f"batch task: {batch.total} assertions issued in {batch_done_s:.1f} s "
           f"= {batch.total / batch_done_s:.1f} rows/s (skipped {batch.skipped})")
-    print(f"end to end (issued + signed OB 2.0/3.0 + baked PNG/SVG + award e-mail sent): {end_to_end_s:.1f} s "
-          f"= {batch.total / end_to_end_s:.1f} badges/s; bake errors: {failed}")
+    print(f"end to end (issued + signed OB 2.0/3.0 + baked PNG/SVG + award e-mail delivered over SMTP): "
+          f"{end_to_end_s:.1f} s = {batch.total / end_to_end_s:.1f} badges/s; bake errors: {failed}")
+    print(f"award e-mails: {SINK.received} received by the local SMTP sink (aiosmtpd on 127.0.0.1:{SINK.port}), "
+          f"for {batch.total} badges; not relayed any further")
     print(f"end to end vs the engine alone in {args.concurrency} processes: "
           f"{batch.total / end_to_end_s / parallel_rate:.0%} (target: at least 50%)")
     print(f"CPU per badge: worker {worker_cpu / batch.total * 1000:.2f} ms + PostgreSQL "
@@ -279,8 +337,11 @@ def main() -> None:
     first = [s[2] for s in samples if s[1] < batch.total // 2]
     second = [s[2] for s in samples if s[1] >= batch.total // 2]
     if first and second:
-        print(f"worker memory, peak while issuing the first half of the rows: {max(first) / 1024:.0f} MiB, "
-              f"the second half: {max(second) / 1024:.0f} MiB (flat: the number of rows does not drive it)")
+        first_mib, second_mib = max(first) / 1024, max(second) / 1024
+        print(f"worker memory, peak while issuing the first half of the rows: {first_mib:.0f} MiB, "
+              f"the second half: {second_mib:.0f} MiB ({memory_verdict(first_mib, second_mib)})")
+    else:
+        print("worker memory: too few samples to compare the two halves (the batch was done in one sample)")
 
 if __name__ == "__main__":
     main()

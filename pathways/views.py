@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -38,8 +38,8 @@ def step_confirm(request: HttpRequest, issuer_id, enrolment_id: int, step_id: in
     try:
         assertion = time_based_step_confirm(enrolment=enrolment, step=step, confirmed_by=request.user,
                                             comment=request.POST.get("comment", ""))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:
         messages.success(request, _("Badge « %(badge)s » délivré à %(name)s.") % {
             "badge": step.badge_class.name, "name": assertion.recipient_name or assertion.recipient_email})

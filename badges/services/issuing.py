@@ -35,7 +35,8 @@ def _expiry(badge_class: BadgeClass, issued_on: datetime) -> datetime | None:
     return issued_on + timedelta(days=badge_class.validity_days)
 
 
-def _check_may_issue(*, badge_class: BadgeClass, issued_by: AbstractBaseUser | None, via: str) -> None:
+def _check_may_issue(*, badge_class: BadgeClass, issued_by: AbstractBaseUser | None, via: str,
+                     requested_by: AbstractBaseUser | None = None) -> None:
     if badge_class.archived:
         raise ValidationError(_("Ce badge est archivé : il ne peut plus être délivré."))
     allowed = {
@@ -47,7 +48,12 @@ def _check_may_issue(*, badge_class: BadgeClass, issued_by: AbstractBaseUser | N
     }
     if not allowed[via]:
         raise ValidationError(_("Ce badge ne peut pas être obtenu de cette façon."))
-    if via == Assertion.Via.MEDIATOR and not selectors.user_can_issue(user=issued_by, badge_class=badge_class):
+    # A person who issues (a mediator), confirms a criterion (a time-based step) or asks
+    # for an automatic issue (an API caller) must hold the habilitation the badge
+    # requires; only criteria met without anyone (a key badge) need nobody's.
+    person = issued_by if via == Assertion.Via.MEDIATOR else issued_by or requested_by
+    needs_person = via == Assertion.Via.MEDIATOR or (via == Assertion.Via.AUTOMATIC and person is not None)
+    if needs_person and not selectors.user_can_issue(user=person, badge_class=badge_class):
         raise PermissionDenied(_("Vous n'êtes pas habilité à délivrer ce badge."))
 
 
@@ -64,17 +70,20 @@ def assertion_issue(
     issued_on: datetime | None = None,
     idempotency_key: str | None = None,
     notify: bool = True,
+    requested_by: AbstractBaseUser | None = None,
 ) -> Assertion:
     """Issue one badge. Signing, baking and the award e-mail follow in workers.
 
     With an ``idempotency_key`` a second call returns the first assertion
     instead of issuing twice (CSV rows, automatic issuing, retried requests).
+    ``requested_by``: who asked for an automatic issue recorded as the system's
+    (the API's caller); they must be allowed to issue the badge.
     """
     if idempotency_key:
         existing = Assertion.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing
-    _check_may_issue(badge_class=badge_class, issued_by=issued_by, via=via)
+    _check_may_issue(badge_class=badge_class, issued_by=issued_by, via=via, requested_by=requested_by)
     issued_on = issued_on or timezone.now()
     assertion = Assertion(
         badge_class=badge_class,

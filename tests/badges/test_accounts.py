@@ -57,6 +57,10 @@ def test_sign_in_with_a_password_and_an_email_address(client, beneficiary):
     response = client.post(reverse("accounts:login"), {"username": "sam@example.org",
                                                        "password": "correct-horse-battery"})
     assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(beneficiary.pk)
+    client.logout()
+    client.post(reverse("accounts:login"), {"username": "sam@example.org", "password": "wrong-horse"})
+    assert "_auth_user_id" not in client.session
 
 
 @pytest.mark.django_db

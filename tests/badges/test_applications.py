@@ -169,7 +169,13 @@ def test_a_peer_named_as_reviewer_of_the_badge_can_review_it(client, requestable
     application = Application.objects.get()
     submit(client, application)
     client.force_login(peer)
-    assert client.get(reverse("partner:review", kwargs={"public_id": application.public_id})).status_code == 200
+    review_url = reverse("partner:review", kwargs={"public_id": application.public_id})
+    page = client.get(review_url).content.decode()
+    assert "Sam Martin" in page and "https://example.org/capture" in page
+    client.post(review_url, {"decision": "accept", "comment": "Bravo"})
+    application.refresh_from_db()
+    assert application.status == Application.Status.ACCEPTED and application.reviewer == peer
+    assert Assertion.objects.get().recipient_email == "sam@example.org"
 
 
 def test_a_mediator_of_another_issuer_cannot_see_or_decide(client, requestable, outsider, mediator):

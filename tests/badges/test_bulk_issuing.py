@@ -59,7 +59,26 @@ def test_pathways_hear_of_every_badge_of_a_chunk(badge_class, mediator, django_c
     assert sorted(heard) == sorted(a.pk for a in issued)
 
 
-def test_a_mediator_without_habilitation_issues_nothing_in_bulk(badge_class, outsider):
+def test_a_mediator_without_habilitation_issues_nothing_in_bulk(badge_class, mediator, issuer):
+    """A mediator of the issuer, on a badge that requires the habilitation they do not hold (any longer)."""
+    from django.core.exceptions import PermissionDenied
+
+    from badges.services import assertion_revoke
+    from tests.factories import BadgeClassFactory
+
+    acteur = BadgeClassFactory(issuer=issuer, name="Acteur de la médiation numérique", issued_by_staff_only=True)
+    gated = BadgeClassFactory(issuer=issuer, required_badge=acteur)
+    with pytest.raises(PermissionDenied):
+        assertions_issue_bulk(badge_class=gated, rows=rows(2), issued_by=mediator)
+    habilitation = Assertion.objects.create(badge_class=acteur, recipient_email=mediator.email)
+    assert len(assertions_issue_bulk(badge_class=gated, rows=rows(1), issued_by=mediator)[0]) == 1
+    assertion_revoke(assertion=habilitation, reason="A quitté le réseau")
+    with pytest.raises(PermissionDenied):
+        assertions_issue_bulk(badge_class=gated, rows=rows(3)[1:], issued_by=mediator)
+    assert Assertion.objects.filter(badge_class=gated).count() == 1
+
+
+def test_a_mediator_of_another_issuer_issues_nothing_in_bulk(badge_class, outsider):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):

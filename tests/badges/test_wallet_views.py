@@ -293,4 +293,7 @@ def test_the_owner_sees_the_private_page_of_a_badge_sent_to_a_verified_address_b
         client, beneficiary, badge_class):
     unclaimed = AssertionFactory(badge_class=badge_class, recipient_email="sam@example.org")
     client.force_login(beneficiary)
-    assert client.get(unclaimed.get_absolute_url()).status_code == 200
+    response = client.get(unclaimed.get_absolute_url())
+    assert response.status_code == 200 and "Je sais utiliser un ordinateur" in response.content.decode()
+    client.logout()
+    assert client.get(unclaimed.get_absolute_url()).status_code == 404, "still private to anyone else"

@@ -5,6 +5,7 @@ import os
 import shutil
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.accessibility import accessibility_violations  # noqa: F401  (autouse fixture)
 
@@ -15,7 +16,18 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
+# Browser tests wait on what the page shows, never on time; a shared, loaded machine can take
+# a while to show it, so an expectation waits up to 15 s before failing.
+expect.set_options(timeout=15_000)
 PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+
+
+@pytest.fixture(autouse=True)
+def _quick_password_hashing(settings) -> None:
+    # A sign-in hashes the password with PBKDF2 (a million rounds, on purpose slow); on a
+    # shared, loaded machine that alone can take longer than a click's navigation timeout.
+    # The journeys test pages, not the hasher (tests/badges/test_accounts.py signs in for real).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="session")
@@ -34,7 +46,7 @@ def browser():
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="fr-FR")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(20_000)
     yield page
     context.close()
 
@@ -43,6 +55,6 @@ def page(browser, live_server):
 def phone(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="fr-FR", **PHONE)
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(20_000)
     yield page
     context.close()

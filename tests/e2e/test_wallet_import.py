@@ -6,6 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from badges.documents import ob2_assertion_document
 from badges.issuing import assertion_finalise
@@ -64,23 +65,23 @@ def test_a_beneficiary_imports_a_badge_baked_by_openbadges_bakery_on_a_phone(pho
     phone.get_by_label("Adresse e-mail ou identifiant").fill("sam@example.org")
     phone.get_by_label("Mot de passe").fill("correct-horse-battery")
     phone.get_by_role("button", name="Se connecter").click()
-    phone.wait_for_load_state()
+    phone.wait_for_url("**/passeport/")  # signed in: a beneficiary lands on the wallet
 
     phone.goto("/passeport/importer/")
     audit(phone)
     phone.get_by_label("Image du badge (PNG ou SVG)").set_input_files(str(baked))
     phone.get_by_role("button", name="Vérifier et ajouter").click()
 
-    assert phone.get_by_text("Le badge est vérifié et ajouté à votre passeport.").is_visible()
-    assert phone.get_by_text("Délivré sur une autre plateforme").is_visible()
-    assert phone.get_by_text("Ce badge est valide.").is_visible()
+    expect(phone.get_by_text("Le badge est vérifié et ajouté à votre passeport.")).to_be_visible()
+    expect(phone.get_by_text("Délivré sur une autre plateforme")).to_be_visible()
+    expect(phone.get_by_text("Ce badge est valide.")).to_be_visible()
     audit(phone)
     imported = ImportedBadge.objects.get(user=beneficiary)
     assert imported.document_id == document["id"]
     assert imported.verified_status == "valid" and imported.version == "ob2" and imported.source == "png"
 
     phone.goto("/passeport/")
-    assert phone.get_by_role("heading", name="Badges d'autres plateformes").is_visible()
+    expect(phone.get_by_role("heading", name="Badges d'autres plateformes")).to_be_visible()
     imported_card = phone.locator(f"a[href='/passeport/importes/{imported.public_id}/']")
-    assert imported_card.is_visible()
-    assert "Je sais utiliser un ordinateur" in imported_card.inner_text()
+    expect(imported_card).to_be_visible()
+    expect(imported_card).to_contain_text("Je sais utiliser un ordinateur")

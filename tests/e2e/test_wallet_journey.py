@@ -2,6 +2,7 @@
 public, open the public link in a fresh browser, download the baked PNG and check it verifies."""
 
 import pytest
+from playwright.sync_api import expect
 
 from badges.issuing import assertion_finalise
 from badges.models import Assertion
@@ -50,16 +51,16 @@ def baked_award(badge_class, settings, live_server):
 
 def test_a_newcomer_claims_shares_and_downloads_a_badge_on_a_phone(phone, browser, live_server, baked_award):
     phone.goto(f"/badges/claim/{baked_award.claim_token}/")
-    assert phone.locator("h1").inner_text() == "Je sais utiliser un ordinateur"
+    expect(phone.locator("h1")).to_have_text("Je sais utiliser un ordinateur")
     audit(phone)
     phone.get_by_label("Votre nom").fill("Léa Martin")
     phone.get_by_label("Choisissez un mot de passe").fill("un-long-mot-de-passe")
     phone.get_by_role("button", name="Ajouter à mon passeport").click()
 
-    assert phone.get_by_text("Votre compte est créé et le badge est dans votre passeport.").is_visible()
+    expect(phone.get_by_text("Votre compte est créé et le badge est dans votre passeport.")).to_be_visible()
     audit(phone)
     phone.get_by_role("button", name="Rendre public").click()
-    assert phone.get_by_text("Votre badge est public").is_visible()
+    expect(phone.get_by_text("Votre badge est public")).to_be_visible()
     baked_award.refresh_from_db()
     assert baked_award.visibility == Assertion.Visibility.PUBLIC
 
@@ -69,7 +70,7 @@ def test_a_newcomer_claims_shares_and_downloads_a_badge_on_a_phone(phone, browse
     try:
         recruiter = stranger.new_page()
         recruiter.goto(public_link)
-        assert recruiter.get_by_text("Ce badge est valide.").is_visible()
+        expect(recruiter.get_by_text("Ce badge est valide.")).to_be_visible()
         assert "Léa" in recruiter.content()
         audit(recruiter)
     finally:
@@ -85,8 +86,8 @@ def test_a_newcomer_claims_shares_and_downloads_a_badge_on_a_phone(phone, browse
     assert report.recipient_match is True
 
     phone.goto("/passeport/")
+    expect(phone.get_by_role("link", name="Je sais utiliser un ordinateur")).to_be_visible()
     audit(phone)
-    assert phone.get_by_role("link", name="Je sais utiliser un ordinateur").is_visible()
 
 
 def test_the_account_and_wallet_pages_pass_the_audit_on_a_phone(phone, beneficiary, held_public):
@@ -97,7 +98,7 @@ def test_the_account_and_wallet_pages_pass_the_audit_on_a_phone(phone, beneficia
     phone.get_by_label("Adresse e-mail ou identifiant").fill("sam@example.org")
     phone.get_by_label("Mot de passe").fill("correct-horse-battery")
     phone.get_by_role("button", name="Se connecter").click()
-    phone.wait_for_load_state()
+    phone.wait_for_url("**/passeport/")  # signed in: a beneficiary lands on the wallet
     for path in ("/passeport/", f"/passeport/badges/{held_public.public_id}/",
                  f"/passeport/badges/{held_public.public_id}/imprimer/", "/passeport/ma-page/",
                  "/passeport/mes-donnees/", "/passeport/importer/", "/compte/adresses/",
@@ -109,9 +110,10 @@ def test_the_account_and_wallet_pages_pass_the_audit_on_a_phone(phone, beneficia
     phone.get_by_label("Ma page est publique").check()
     phone.get_by_label("Adresse de ma page").fill("sam-martin")
     phone.get_by_role("button", name="Enregistrer").click()
+    expect(phone.get_by_role("status")).to_contain_text("Votre page est enregistrée.")
     phone.goto("/passeport/p/sam-martin/")
+    expect(phone.get_by_role("link", name="Je sais utiliser un ordinateur")).to_be_visible()
     audit(phone)
-    assert phone.get_by_role("link", name="Je sais utiliser un ordinateur").is_visible()
 
 
 @pytest.fixture

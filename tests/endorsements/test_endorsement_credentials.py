@@ -180,10 +180,13 @@ def test_the_data_migration_gives_existing_endorsers_a_key_and_signs_what_they_p
     migration.forwards(apps, None)
     published.refresh_from_db()
     assert endorser.keys.count() == 1
-    assert verify_endorsement(published.ob3_credential, fetch=safe_fetch).ok
-    migration.forwards(apps, None)  # idempotent
+    signed = published.ob3_credential
+    assert verify_endorsement(signed, fetch=safe_fetch).ok
+    assert signed["credentialSubject"]["endorsementComment"] == "Déjà publiée."
+    migration.forwards(apps, None)  # idempotent: no second key, the credential is not signed again
     assert endorser.keys.count() == 1
-    assert json.dumps(published.ob3_credential)
+    published.refresh_from_db()
+    assert published.ob3_credential == signed
 
 
 def test_a_chunk_embeds_the_endorsements_without_a_query_per_badge(endorsement, badge_class, mediator, owner,

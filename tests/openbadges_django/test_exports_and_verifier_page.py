@@ -51,7 +51,14 @@ def test_the_owner_downloads_the_baked_png_and_others_get_404_while_it_is_privat
 def test_a_public_badge_can_be_downloaded_by_anyone(client, assertion):
     assertion.visibility = Assertion.Visibility.PUBLIC
     assertion.save()
-    assert client.get(f"/badges/assertions/{assertion.public_id}/download/ob3-jwt").status_code == 200
+    response = client.get(f"/badges/assertions/{assertion.public_id}/download/ob3-jwt")
+    assert response.status_code == 200
+    assert response.content.decode().strip() == assertion.ob3_jwt
+    report = verify_badge(response.content.decode(), expected_email="sam@example.org")
+    assert report.status == "valid" and report.version == "ob3"
+    assertion.visibility = Assertion.Visibility.PRIVATE
+    assertion.save()
+    assert client.get(f"/badges/assertions/{assertion.public_id}/download/ob3-jwt").status_code == 404
 
 
 def test_the_verifier_page_says_a_baked_badge_is_valid_in_plain_french(client, assertion):

@@ -1,0 +1,172 @@
+"""Mutation testing of the code that protects people (run by scripts/mutation; slow, not in CI).
+
+Each target is one module (optionally some of its functions) and the test subset that
+should catch a change in it. mutmut (3.x) mutates a copy of the repository under
+var/mutation/<target>/mutants/ — the worktree is never modified — runs the subset once
+to learn which tests reach which function, then runs, for every mutant, only those tests.
+At the end the surviving mutants are printed with their diff, and the score of each target
+(killed / mutants that some test reaches) is written to var/mutation/scores.txt.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "var" / "mutation"
+MUTMUT = ROOT / ".venv" / "bin" / "mutmut"
+
+BADGES_TESTS = ["tests/badges/test_habilitation.py", "tests/badges/test_partner_issue.py",
+                "tests/badges/test_batches.py", "tests/badges/test_csv_rows.py", "tests/badges/test_bulk_issuing.py"]
+
+# name -> (module to mutate, mutant-name filter or None, tests that should catch it)
+TARGETS: dict[str, tuple[str, str | None, list[str]]] = {
+    "badges.selectors": ("badges/selectors.py", None, [
+        *BADGES_TESTS, "tests/badges/test_claim.py", "tests/badges/test_applications.py",
+        "tests/badges/test_application_reviewer_emails.py", "tests/badges/test_wallet_views.py",
+        "tests/badges/test_wallet_queries.py", "tests/badges/test_api.py", "tests/security/test_outsider_access.py",
+        "tests/security/test_anonymous_access.py"]),
+    "badges.services.issuing": ("badges/services/issuing.py", None, [
+        *BADGES_TESTS, "tests/badges/test_api.py", "tests/badges/test_staff_pages.py",
+        "tests/pathways/test_key_badges.py", "tests/pathways/test_time_based_steps.py"]),
+    "badges.services.batches": ("badges/services/batches.py", None, [*BADGES_TESTS]),
+    "badges.services.applications": ("badges/services/applications.py", None, [
+        "tests/badges/test_applications.py", "tests/badges/test_application_reviewer_emails.py",
+        "tests/badges/test_application_evidence_removal.py", "tests/badges/test_self_declared_label.py",
+        "tests/badges/test_habilitation.py"]),
+    "badges.services.wallet": ("badges/services/wallet.py", None, [
+        "tests/badges/test_claim.py", "tests/badges/test_claim_races.py", "tests/badges/test_wallet_views.py",
+        "tests/badges/test_wallet_public_pages.py", "tests/badges/test_wallet_import.py",
+        "tests/badges/test_wallet_imported_sharing.py"]),
+    "badges.views.access": ("badges/views/*.py", "badges.views.*.x_get_*", [
+        "tests/security/test_outsider_access.py", "tests/security/test_anonymous_access.py",
+        "tests/badges/test_wallet_views.py", "tests/badges/test_wallet_public_pages.py",
+        "tests/badges/test_wallet_imported_sharing.py", "tests/badges/test_activity_report.py"]),
+    "issuers.selectors": ("issuers/selectors.py", None, [
+        "tests/badges/test_staff_pages.py", "tests/badges/test_activity_report.py",
+        "tests/security/test_outsider_access.py", "tests/pathways/test_time_based_steps.py"]),
+    "issuers.services": ("issuers/services.py", None, [
+        "tests/badges/test_staff_pages.py", "tests/openbadges_django/test_signing_and_hosting.py",
+        "tests/security/test_hosted_documents.py"]),
+    "pathways.services": ("pathways/services.py", None, [
+        "tests/pathways/", "tests/badges/test_habilitation.py"]),
+    "endorsements.services": ("endorsements/services.py", None, ["tests/endorsements/"]),
+    # Being changed by another branch (status lists without proof): run once it is merged.
+    "badges.openbadges.verify": ("badges/openbadges/verify.py", None, [
+        "tests/openbadges/test_verify.py", "tests/openbadges_django/"]),
+    "badges.openbadges.proofs": ("badges/openbadges/proofs.py", None, [
+        "tests/openbadges/test_proofs.py", "tests/openbadges/test_verify.py"]),
+}
+FIRST = ["badges.selectors", "badges.services.issuing", "pathways.services", "endorsements.services",
+         "issuers.selectors"]
+
+SETUP_CFG = """[mutmut]
+source_paths =
+    badges
+    issuers
+    pathways
+    endorsements
+    badgehub
+only_mutate =
+    {module}
+also_copy =
+    templates
+    static
+    locale
+    manage.py
+    pytest.ini
+pytest_add_cli_args =
+    -p
+    no:warnings
+    --reuse-db
+    -m
+    not e2e and not interop and not worker
+pytest_add_cli_args_test_selection =
+{tests}
+"""
+
+
+def prepare(name: str, module: str, tests: list[str]) -> Path:
+    """A copy of the repository for this target, with its mutmut configuration."""
+    target = WORK / name
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    subprocess.run(["rsync", "-a", "--exclude", ".venv", "--exclude", "var", "--exclude", "mutants",
+                    "--exclude", "node_modules", "--exclude", ".git", f"{ROOT}/", f"{target}/"], check=True)
+    # The tests read the OB 3.0 schemas as ../shared/ relative to the repository (here: mutants/).
+    shared = ROOT.parent / "shared"
+    if shared.exists():
+        (target / "shared").symlink_to(shared)
+    present = [t for t in tests if (ROOT / t).exists()]
+    (target / "setup.cfg").write_text(SETUP_CFG.format(module=module,
+                                                       tests="\n".join(f"    {t}" for t in present)))
+    return target
+
+
+def results(target: Path) -> dict[str, str]:
+    out = subprocess.run([str(MUTMUT), "results", "--all", "true"], cwd=target, capture_output=True, text=True)
+    found = {}
+    for line in out.stdout.splitlines():
+        match = re.match(r"\s*(\S+): (.+)$", line)
+        if match:
+            found[match[1]] = match[2].strip()
+    return found
+
+
+def run(name: str, children: int) -> str:
+    module, name_filter, tests = TARGETS[name]
+    target = prepare(name, module, tests)
+    print(f"\n=== {name}: mutating {module} against {len(tests)} test paths", flush=True)
+    args = [str(MUTMUT), "run", "--max-children", str(children)]
+    if name_filter:
+        args.append(name_filter)
+    # A database of its own per target: targets may run side by side, and never touch the worktree's.
+    env = {**os.environ, "DATABASE_URL": f"{os.environ['DATABASE_URL']}_mut_{name.replace('.', '_')}"}
+    with open(target / "mutmut.log", "w") as log:
+        subprocess.run(args, cwd=target, stdout=log, stderr=subprocess.STDOUT, env=env)
+    found = results(target)
+    if name_filter:
+        pattern = re.compile(name_filter.replace(".", r"\.").replace("*", ".*"))
+        found = {k: v for k, v in found.items() if pattern.fullmatch(k)}
+    counts: dict[str, int] = {}
+    for status in found.values():
+        counts[status] = counts.get(status, 0) + 1
+    survivors = sorted(k for k, v in found.items() if v == "survived")
+    for mutant in survivors:
+        diff = subprocess.run([str(MUTMUT), "show", mutant], cwd=target, capture_output=True, text=True).stdout
+        print(f"--- survived: {mutant}\n{diff}", flush=True)
+    killed = counts.get("killed", 0) + counts.get("timeout", 0)
+    reached = killed + counts.get("survived", 0) + counts.get("suspicious", 0)
+    score = f"{100 * killed / reached:.0f}%" if reached else "n/a"
+    line = (f"{name}: {score} killed ({killed}/{reached} mutants reached by the tests; "
+            + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + ")")
+    print(line, flush=True)
+    return line
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("targets", nargs="*", help=f"default: {' '.join(FIRST)}; 'all' for every target; "
+                                                   f"known: {' '.join(TARGETS)}")
+    parser.add_argument("--children", type=int, default=int(os.environ.get("MUTATION_CHILDREN", "1")),
+                        help="mutants run at once (default 1: the machine is shared)")
+    args = parser.parse_args()
+    names = list(TARGETS) if args.targets == ["all"] else (args.targets or FIRST)
+    unknown = [n for n in names if n not in TARGETS]
+    if unknown:
+        parser.error(f"unknown target(s): {', '.join(unknown)}")
+    WORK.mkdir(parents=True, exist_ok=True)
+    lines = [run(name, args.children) for name in names]
+    with open(WORK / "scores.txt", "a") as scores:
+        scores.write("\n".join(lines) + "\n")
+    print("\n" + "\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
