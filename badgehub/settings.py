@@ -137,7 +137,10 @@ if TRUSTED_PROXY_COUNT < 0:
 # successful sign-in resets its count. Signing in by e-mail link stays open meanwhile.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username"]  # per client: badges.auth.ClientLoginLimitBackend
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# Per client, axes would lock a whole workshop behind one address after 5 typos: the client's cap
+# is badges.auth.ClientLoginLimitBackend's (throttle.LOGIN_FAILURES_PER_CLIENT), hence this check off.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_USERNAME_CALLABLE = "badges.auth.lockout_username"
 AXES_CLIENT_IP_CALLABLE = "badges.throttle.client_ip"
 AXES_LOCKOUT_CALLABLE = "badges.auth.lockout_response"
@@ -215,6 +218,8 @@ CELERY_BEAT_SCHEDULE = {
     "retry-failed-emails": {"task": "badges.tasks.retry_failed_emails", "schedule": 900.0},
     # Files of partner forms left unconfirmed (services.uploads.draft_files_purge).
     "purge-draft-files": {"task": "badges.tasks.purge_draft_files", "schedule": crontab(hour=4, minute=15)},
+    # The public verifier's jobs expire after an hour (services.verifier.verification_jobs_purge).
+    "purge-verification-jobs": {"task": "badges.tasks.purge_verification_jobs", "schedule": 900.0},
 }
 
 REST_FRAMEWORK = {

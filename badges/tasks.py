@@ -125,3 +125,19 @@ def purge_draft_files() -> int:
     from badges.services.uploads import draft_files_purge
 
     return draft_files_purge()
+
+
+# No retries: a verifier's visitor is waiting on the page; a failure is shown to them at once.
+# The fetcher's own deadline (badges/verification.py) comes well before these limits.
+@shared_task(acks_late=True, time_limit=90, soft_time_limit=75)
+def run_verification_job(job_id: int) -> str:
+    from badges.services.verifier import verification_job_run
+
+    return verification_job_run(job_id=job_id)
+
+
+@shared_task
+def purge_verification_jobs() -> int:
+    from badges.services.verifier import verification_jobs_purge
+
+    return verification_jobs_purge()
