@@ -50,10 +50,7 @@ class ClientLoginLimitBackend:
             retry_after = throttle.exceeded(throttle.LOGIN_FAILURES_PER_CLIENT, throttle.client_ip(request))
             if retry_after is not None:
                 raise throttle.RateLimited(throttle.LOGIN_FAILURES_PER_CLIENT, retry_after)
-        return None
-
-    def get_user(self, user_id):
-        return None
+        return None  # no get_user(): never the backend a session is signed in with
 
 
 @receiver(user_login_failed)
