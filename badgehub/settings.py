@@ -7,6 +7,7 @@ startup fail fast when a required variable is missing.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "axes",
     "badgehub",
     "issuers",
     "badges",
@@ -79,6 +81,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "badges.middleware.RateLimitMiddleware",
+    # Last: turns a locked account (django-axes) into our 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "badgehub.urls"
@@ -111,6 +116,9 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # Before any password is checked: a locked account (django-axes), a client that failed too often.
+    "axes.backends.AxesStandaloneBackend",
+    "badges.auth.ClientLoginLimitBackend",
     "badges.auth.EmailOrUsernameBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -119,6 +127,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# The client address that abuse limits count by (badges/throttle.py, django-axes): REMOTE_ADDR by
+# default; behind N reverse proxies of ours, the X-Forwarded-For entry our outermost proxy added.
+# Never more than the proxies really in front: the entries further left are the client's own words.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 (no proxy) or the number of proxies in front.")
+# Password guessing: an account is locked after this many failures, for AXES_COOLOFF_TIME; a
+# successful sign-in resets its count. Signing in by e-mail link stays open meanwhile.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# Per client, axes would lock a whole workshop behind one address after 5 typos: the client's cap
+# is badges.auth.ClientLoginLimitBackend's (throttle.LOGIN_FAILURES_PER_CLIENT), hence this check off.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_USERNAME_CALLABLE = "badges.auth.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "badges.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "badges.auth.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:after_login"
 LOGOUT_REDIRECT_URL = "home"
@@ -216,6 +244,8 @@ CELERY_BEAT_SCHEDULE = {
     "retry-failed-emails": {"task": "badges.tasks.retry_failed_emails", "schedule": 900.0},
     # Files of partner forms left unconfirmed (services.uploads.draft_files_purge).
     "purge-draft-files": {"task": "badges.tasks.purge_draft_files", "schedule": crontab(hour=4, minute=15)},
+    # The public verifier's jobs expire after an hour (services.verifier.verification_jobs_purge).
+    "purge-verification-jobs": {"task": "badges.tasks.purge_verification_jobs", "schedule": 900.0},
 }
 
 REST_FRAMEWORK = {

@@ -2,26 +2,58 @@
 One view per operation, explicit input/output serializers; Open Badges JSON is
 never produced here (the public pages serve it)."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import BasicAuthentication, SessionAuthentication
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
+from badges import throttle
 from badges.models import Assertion, BadgeClass
 from badges.services import EvidenceInput, assertion_issue
 from badges.services.batches import issued_on_from_date
 from issuers.models import Membership
 
 
+class LimitedBasicAuthentication(BasicAuthentication):
+    """Basic auth whose locked accounts answer 429, like the sign-in page (django-axes flags
+    the request it was given: here REST framework's own)."""
+
+    def authenticate_credentials(self, userid, password, request=None):
+        try:
+            return super().authenticate_credentials(userid, password, request)
+        except exceptions.AuthenticationFailed:
+            if getattr(request, "axes_locked_out", False):
+                raise exceptions.Throttled(wait=settings.AXES_COOLOFF_TIME.total_seconds()) from None
+            raise
+
+
+class ClientAndAccountThrottle(BaseThrottle):
+    """The API's limits (badges/throttle.py): per account and per client."""
+
+    def allow_request(self, request, view) -> bool:
+        self.retry_after = None
+        if request.user.is_authenticated:
+            self.retry_after = throttle.hit(throttle.API_PER_ACCOUNT, f"user:{request.user.pk}")
+        if self.retry_after is None:
+            self.retry_after = throttle.hit(throttle.API_PER_CLIENT, throttle.client_ip(request))
+        return self.retry_after is None
+
+    def wait(self) -> float | None:
+        return self.retry_after
+
+
 class AssertionIssueApi(APIView):
     """Issue a badge on criteria, idempotently: the same ``idempotency_key`` returns the same assertion."""
 
-    authentication_classes = [SessionAuthentication, BasicAuthentication]
+    authentication_classes = [SessionAuthentication, LimitedBasicAuthentication]
     permission_classes = [IsAuthenticated]
+    throttle_classes = [ClientAndAccountThrottle]
 
     class InputSerializer(serializers.Serializer):
         badge_class = serializers.UUIDField()

@@ -1,5 +1,6 @@
 import secrets
 import uuid
+from datetime import timedelta
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -492,3 +493,44 @@ class ImportedBadge(models.Model):
         if self.is_expired or self.verified_status == "expired":
             return "expired"
         return "valid"
+
+
+class VerificationJob(models.Model):
+    """One use of the public verifier, done by a worker (fetching other servers may be slow).
+
+    Reached only through its unguessable token, by the browser session that asked, until it
+    expires (``TTL``); what was submitted is erased once verified."""
+
+    TTL = timedelta(hours=1)
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("en attente")
+        RUNNING = "running", _("en cours")
+        DONE = "done", _("terminée")
+        FAILED = "failed", _("échouée")
+
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    text = models.TextField(blank=True)
+    file = models.BinaryField(null=True, blank=True)
+    expected_email = models.EmailField(blank=True)
+    report = models.JSONField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("vérification de badge")
+        verbose_name_plural = _("vérifications de badges")
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.created_at + self.TTL <= timezone.now()
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

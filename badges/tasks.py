@@ -134,3 +134,19 @@ def requeue_stalled_work() -> dict:
     from badges.services.recovery import stalled_work_requeue
 
     return asdict(stalled_work_requeue())
+
+
+# No retries: a verifier's visitor is waiting on the page; a failure is shown to them at once.
+# The fetcher's own deadline (badges/verification.py) comes well before these limits.
+@shared_task(acks_late=True, time_limit=90, soft_time_limit=75)
+def run_verification_job(job_id: int) -> str:
+    from badges.services.verifier import verification_job_run
+
+    return verification_job_run(job_id=job_id)
+
+
+@shared_task
+def purge_verification_jobs() -> int:
+    from badges.services.verifier import verification_jobs_purge
+
+    return verification_jobs_purge()

@@ -4,8 +4,10 @@ Documents under our own SITE_URL are resolved in-process (no HTTP round trip to
 ourselves). Anything else is fetched with timeouts, a size cap, no redirects to
 private addresses and no private-network targets (no SSRF)."""
 
+import contextvars
 import ipaddress
 import socket
+import threading
 import time
 from urllib.parse import urljoin, urlsplit
 
@@ -28,6 +30,8 @@ MAX_REDIRECTS = 3
 # at most this many documents fetched, in at most this many seconds, body reads included.
 MAX_FETCHES = 25
 DEADLINE_S = 20.0
+# One document: connecting, headers and body together.
+FETCH_DEADLINE_S = 10.0
 ACCEPT = "application/ld+json, application/json;q=0.9, */*;q=0.1"
 
 
@@ -47,48 +51,104 @@ def _is_public_host(host: str) -> bool:
     return all(_is_public_address(info[4][0]) for info in infos)
 
 
-class _PublicPeerOnly:
+class _Watch:
+    """One deadline over a whole fetch: connecting, the headers and the body.
+
+    Socket timeouts only bound each read, so a server sending one byte a second would hold us
+    for ever; at the deadline a timer shuts the connection down under the reading thread, which
+    then fails at once. The timer holds its own duplicate of each socket (closed when the fetch
+    ends), so it never touches a descriptor that meanwhile went to someone else."""
+
+    def __init__(self, deadline: float):
+        self.expired = False
+        self._stopped = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._cut)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def add(self, sock: socket.socket) -> None:
+        with self._lock:
+            if self._stopped:
+                return
+            self._sockets.append(sock.dup())
+            if self.expired:
+                self._shutdown(self._sockets[-1])
+
+    def _cut(self) -> None:
+        with self._lock:
+            if self._stopped:
+                return
+            self.expired = True
+            for sock in self._sockets:
+                self._shutdown(sock)
+
+    @staticmethod
+    def _shutdown(sock: socket.socket) -> None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def stop(self) -> None:
+        self._timer.cancel()
+        with self._lock:
+            self._stopped = True
+            for sock in self._sockets:
+                sock.close()
+            self._sockets.clear()
+
+
+_watch: contextvars.ContextVar[_Watch | None] = contextvars.ContextVar("verifier_fetch_watch", default=None)
+
+
+class _GuardedConnection:
     """Checks the address actually connected to, before a byte is sent: the name may
     resolve to a public address when checked and to a private one when connecting
-    (DNS rebinding)."""
+    (DNS rebinding). And puts the connection under the fetch's deadline."""
 
     def _new_conn(self):
         sock = super()._new_conn()
-        peer = sock.getpeername()[0]
-        if not _is_public_address(peer):
-            sock.close()
-            raise FetchRefused(f"Adresse d'un réseau privé refusée : {peer}")
+        if not settings.BADGEHUB_VERIFIER_ALLOW_PRIVATE:
+            peer = sock.getpeername()[0]
+            if not _is_public_address(peer):
+                sock.close()
+                raise FetchRefused(f"Adresse d'un réseau privé refusée : {peer}")
+        watch = _watch.get()
+        if watch is not None:
+            watch.add(sock)
         return sock
 
 
-class _PublicHTTPConnection(_PublicPeerOnly, HTTPConnection):
+class _GuardedHTTPConnection(_GuardedConnection, HTTPConnection):
     pass
 
 
-class _PublicHTTPSConnection(_PublicPeerOnly, HTTPSConnection):
+class _GuardedHTTPSConnection(_GuardedConnection, HTTPSConnection):
     pass
 
 
-class _PublicHTTPConnectionPool(HTTPConnectionPool):
-    ConnectionCls = _PublicHTTPConnection
+class _GuardedHTTPConnectionPool(HTTPConnectionPool):
+    ConnectionCls = _GuardedHTTPConnection
 
 
-class _PublicHTTPSConnectionPool(HTTPSConnectionPool):
-    ConnectionCls = _PublicHTTPSConnection
+class _GuardedHTTPSConnectionPool(HTTPSConnectionPool):
+    ConnectionCls = _GuardedHTTPSConnection
 
 
-class _PublicOnlyAdapter(HTTPAdapter):
+class _GuardedAdapter(HTTPAdapter):
     def init_poolmanager(self, *args, **kwargs) -> None:
         super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {"http": _PublicHTTPConnectionPool,
-                                                   "https": _PublicHTTPSConnectionPool}
+        self.poolmanager.pool_classes_by_scheme = {"http": _GuardedHTTPConnectionPool,
+                                                   "https": _GuardedHTTPSConnectionPool}
 
 
 def _session() -> requests.Session:
     session = requests.Session()
-    if not settings.BADGEHUB_VERIFIER_ALLOW_PRIVATE:
-        session.mount("http://", _PublicOnlyAdapter())
-        session.mount("https://", _PublicOnlyAdapter())
+    session.trust_env = False  # no proxy from the environment: the peer checked is the server itself
+    session.mount("http://", _GuardedAdapter())
+    session.mount("https://", _GuardedAdapter())
     return session
 
 
@@ -111,42 +171,72 @@ def _fetch_local(url: str) -> tuple[int, str, bytes]:
     return response.status_code, response.get("Content-Type", ""), response.content
 
 
-def _fetch_remote(url: str, *, deadline: float | None = None) -> tuple[int, str, bytes]:
+def _fetch_remote(url: str, *, deadline: float) -> tuple[int, str, bytes]:
     for _hop in range(MAX_REDIRECTS + 1):
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise FetchRefused(f"Adresse non prise en charge : {url}")
         if not settings.BADGEHUB_VERIFIER_ALLOW_PRIVATE and not _is_public_host(parts.hostname):
             raise FetchRefused(f"Adresse d'un réseau privé refusée : {parts.hostname}")
-        with _session() as session, session.get(url, headers={"Accept": ACCEPT}, timeout=TIMEOUT, stream=True,
-                                                  allow_redirects=False) as response:
-            if response.is_redirect:
-                url = urljoin(url, response.headers.get("Location", ""))
-                continue
-            body = b""
-            # read1: what has arrived, not a full 64 KB block (read() would wait for it, drop by drop).
-            while chunk := response.raw.read1(64 * 1024, decode_content=True):
-                body += chunk
-                if len(body) > MAX_BYTES:
-                    raise FetchRefused("Document trop volumineux")
-                if deadline is not None and time.monotonic() > deadline:  # a server sending drop by drop
-                    raise FetchRefused(_TOO_LONG)
-            return response.status_code, response.headers.get("Content-Type", ""), body
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise FetchRefused(_TOO_LONG)
+        status, content_type, body, location = _fetch_once(url, deadline=deadline, remaining=remaining)
+        if location is None:
+            return status, content_type, body
+        url = urljoin(url, location)
     raise FetchRefused("Trop de redirections")
+
+
+def _fetch_once(url: str, *, deadline: float, remaining: float) -> tuple[int, str, bytes, str | None]:
+    watch = _Watch(deadline)
+    token = _watch.set(watch)
+    try:
+        with _session() as session:
+            response = session.get(url, headers={"Accept": ACCEPT}, stream=True, allow_redirects=False,
+                                   timeout=(min(TIMEOUT[0], remaining), min(TIMEOUT[1], remaining)))
+            try:
+                if response.is_redirect:
+                    return response.status_code, "", b"", response.headers.get("Location", "")
+                body = b""
+                # read1: what has arrived, not a full 64 KB block (read() would wait for it, drop by drop).
+                while chunk := response.raw.read1(64 * 1024, decode_content=True):
+                    body += chunk
+                    if len(body) > MAX_BYTES:
+                        raise FetchRefused("Document trop volumineux")
+                    if time.monotonic() > deadline:
+                        raise FetchRefused(_TOO_LONG)
+                if watch.expired:  # cut mid-body: what was read is not the document
+                    raise FetchRefused(_TOO_LONG)
+                return response.status_code, response.headers.get("Content-Type", ""), body, None
+            finally:
+                watch.stop()  # before the connection is closed
+                response.close()
+    except FetchRefused:
+        raise
+    except Exception as exc:
+        if watch.expired:
+            raise FetchRefused(_TOO_LONG) from exc
+        raise
+    finally:
+        watch.stop()
+        _watch.reset(token)
 
 
 _TOO_LONG = "La vérification prend trop de temps"
 
 
 def safe_fetch(url: str, *, deadline: float | None = None) -> tuple[int, str, bytes]:
+    """One document, within ``deadline`` (time.monotonic()) and at most FETCH_DEADLINE_S in any case."""
     if url.startswith(settings.SITE_URL + "/"):
         return _fetch_local(url)
-    return _fetch_remote(url, deadline=deadline)
+    own = time.monotonic() + FETCH_DEADLINE_S
+    return _fetch_remote(url, deadline=own if deadline is None else min(deadline, own))
 
 
-def budgeted_fetch(*, max_fetches: int = MAX_FETCHES, seconds: float = DEADLINE_S):
+def budgeted_fetch(*, max_fetches: int = MAX_FETCHES, seconds: float | None = None):
     """A ``safe_fetch`` for one verification: a badge cannot make us fetch without end."""
-    deadline = time.monotonic() + seconds
+    deadline = time.monotonic() + (DEADLINE_S if seconds is None else seconds)
     count = 0
 
     def fetch(url: str) -> tuple[int, str, bytes]:

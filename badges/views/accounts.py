@@ -39,6 +39,8 @@ def add_errors(form, error: ValidationError) -> None:
 def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        throttle.check(throttle.SIGNUP_PER_CLIENT, throttle.client_ip(request))
+        throttle.check(throttle.SIGNUP_PER_ADDRESS, form.cleaned_data["email"])
         try:
             user = services.account_create(**form.cleaned_data)
         except ValidationError as error:
@@ -66,11 +68,11 @@ def login_link_request(request: HttpRequest) -> HttpResponse:
     form = EmailForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        if (throttle.allow(scope="login-link-email", key=email, limit=5, window_seconds=900)
-                and throttle.allow(scope="login-link-ip", key=throttle.client_ip(request), limit=30,
-                                   window_seconds=900)):
-            services.login_link_send(email=email, next_url=safe_next(request, ""))
-        # Same answer whether an account exists or not (or the form is being abused).
+        # Counted whether an account exists or not: a 429 says nothing about who has an account.
+        throttle.check(throttle.LOGIN_LINK_PER_CLIENT, throttle.client_ip(request))
+        throttle.check(throttle.LOGIN_LINK_PER_ADDRESS, email)
+        services.login_link_send(email=email, next_url=safe_next(request, ""))
+        # Same answer whether an account exists or not.
         return render(request, "accounts/login_link_sent.html", {"email": form.cleaned_data["email"]})
     return render(request, "accounts/login_link_request.html", {"form": form, "next": safe_next(request, "")})
 
@@ -102,6 +104,8 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
 def email_addresses(request: HttpRequest) -> HttpResponse:
     form = EmailForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        throttle.check(throttle.ADDRESS_ADD_PER_ACCOUNT, f"user:{request.user.pk}")
+        throttle.check(throttle.SIGNUP_PER_ADDRESS, form.cleaned_data["email"])
         try:
             services.email_address_request(user=request.user, email=form.cleaned_data["email"])
         except ValidationError as error:
@@ -130,6 +134,8 @@ def email_address_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def email_address_resend(request: HttpRequest, pk: int) -> HttpResponse:
     address = get_object_or_404(EmailAddress, pk=pk, user=request.user, verified_at__isnull=True)
+    throttle.check(throttle.ADDRESS_ADD_PER_ACCOUNT, f"user:{request.user.pk}")
+    throttle.check(throttle.SIGNUP_PER_ADDRESS, address.email)
     services.email_verification_send(address=address)
     messages.success(request, _("Nous avons renvoyé le lien de vérification."))
     return redirect("accounts:emails")

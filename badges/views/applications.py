@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from badges import selectors, services
+from badges import selectors, services, throttle
 from badges.forms import ApplicationForm, ApplicationStartForm, ReviewForm, SelfIssueForm
 from badges.models import Application, BadgeClass
 from badges.services import EvidenceInput
@@ -61,6 +61,9 @@ def request_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             raise Http404
         if request.user.is_authenticated or form.is_valid():
             data = form.cleaned_data if not request.user.is_authenticated else {}
+            if not request.user.is_authenticated:  # an anonymous start e-mails the address typed
+                throttle.check(throttle.APPLICATION_START_PER_CLIENT, throttle.client_ip(request))
+                throttle.check(throttle.APPLICATION_START_PER_ADDRESS, data["email"])
             try:
                 application, resumed = services.application_start(
                     badge_class=badge_class, applicant=request.user, name=data.get("name", ""),

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from badgehub import csv_safe
-from badges import selectors
+from badges import selectors, throttle
 from badges.forms import ClaimSignupForm, ConfirmForm, ImportForm, ShownDetailsForm, WalletProfileForm
 from badges.models import Assertion, EmailAddress, ImportedBadge, WalletProfile
 from badges.services import accounts as account_services
@@ -40,6 +40,8 @@ def file_stem(assertion: Assertion) -> str:
 
 @require_http_methods(["GET", "POST"])
 def claim(request: HttpRequest, token: str) -> HttpResponse:
+    # Per client, before the token is looked up: claim links cannot be tried in bulk.
+    throttle.check(throttle.CLAIM_PER_CLIENT, throttle.client_ip(request))
     assertion = get_object_or_404(Assertion.objects.select_related("badge_class__issuer"), claim_token=token)
     user = request.user
     if assertion.claimed_at or assertion.declined_at:
@@ -334,6 +336,8 @@ def import_badge(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data.get("file") or form.cleaned_data["text"]
         upload = request.FILES.get("file")
+        # Importing verifies, and verifying may fetch other servers: the verifier's limit.
+        throttle.check(throttle.VERIFIER_PER_CLIENT, f"user:{request.user.pk}")
         try:
             imported = services.badge_import(user=request.user, data=data, file_name=upload.name if upload else "")
         except ValidationError as exc:

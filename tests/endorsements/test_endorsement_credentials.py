@@ -18,6 +18,7 @@ from endorsements import documents, services
 from endorsements.models import Endorsement, EndorserKey
 from issuers.keystore import decrypt_private_key
 from tests.endorsements.conftest import STATEMENT, endorsements_of
+from tests.helpers import verify_on_page
 
 pytestmark = pytest.mark.django_db
 
@@ -234,7 +235,7 @@ def test_the_verifier_page_shows_who_endorses_the_badge(client, endorsement, iss
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = SimpleUploadedFile("badge.svg", issue().baked_svg.read(), content_type="image/svg+xml")
-    page = client.post("/badges/verifier/", {"file": upload}).content.decode()
+    page = verify_on_page(client, {"file": upload})
     assert "Ce badge est authentique et valide." in page
     assert "Recommandé par Région Bourgogne-Franche-Comté — signature vérifiée" in page
 
@@ -244,7 +245,7 @@ def test_the_verifier_page_warns_of_an_endorsement_it_cannot_check_but_keeps_the
     altered = copy.deepcopy(endorsement.ob3_credential)
     altered["credentialSubject"]["endorsementComment"] = "Autre chose."
     Endorsement.objects.filter(pk=endorsement.pk).update(ob3_credential=altered)
-    page = client.post("/badges/verifier/", {"text": json.dumps(issue().ob3_credential)}).content.decode()
+    page = verify_on_page(client, {"text": json.dumps(issue().ob3_credential)})
     assert "Ce badge est authentique et valide." in page
     assert "⚠ Recommandé par Région Bourgogne-Franche-Comté — signature non vérifiée" in page
 

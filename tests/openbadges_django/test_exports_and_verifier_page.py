@@ -7,6 +7,7 @@ from badges.models import Assertion
 from badges.openbadges import bake
 from badges.services import assertion_issue
 from badges.verification import verify_badge
+from tests.helpers import verify_on_page
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +64,7 @@ def test_a_public_badge_can_be_downloaded_by_anyone(client, assertion):
 
 def test_the_verifier_page_says_a_baked_badge_is_valid_in_plain_french(client, assertion):
     upload = SimpleUploadedFile("badge.png", assertion.baked_png.read(), content_type="image/png")
-    page = client.post("/badges/verifier/", {"file": upload, "email": "sam@example.org"}).content.decode()
+    page = verify_on_page(client, {"file": upload, "email": "sam@example.org"})
     assert "Ce badge est authentique et valide." in page
     assert "Il appartient bien à l'adresse e-mail indiquée." in page
 
@@ -78,5 +79,5 @@ def test_the_verifier_page_refuses_a_file_that_is_not_a_badge_image_and_keeps_th
 def test_the_verifier_page_reports_a_tampered_jwt_as_not_verifiable(client, assertion):
     header, payload, signature = assertion.ob3_jwt.split(".")
     tampered = f"{header}.{payload}.{signature[:-4]}AAAA"
-    page = client.post("/badges/verifier/", {"text": tampered}).content.decode()
+    page = verify_on_page(client, {"text": tampered})
     assert "Ce badge n'a pas pu être vérifié" in page

@@ -1,12 +1,14 @@
 """The public verifier fetches URLs given by anyone: it must never reach our private network."""
 
 import http.server
+import socket
 import threading
+import time
 
 import pytest
-from django.urls import reverse
 
 from badges import verification
+from tests.helpers import verify_on_page
 
 pytestmark = pytest.mark.django_db
 
@@ -36,9 +38,9 @@ def internal_service():
 
 def test_the_verifier_refuses_a_loopback_url(client, internal_service):
     base, hits = internal_service
-    response = client.post(reverse("badges:verify"), {"text": f"{base}/admin/keys"})
-    assert response.status_code == 200
-    assert "internal" not in response.content.decode()
+    page = verify_on_page(client, {"text": f"{base}/admin/keys"})
+    assert "Ce badge n'a pas pu être vérifié" in page
+    assert "internal" not in page
     assert hits == []
 
 
@@ -107,8 +109,6 @@ def test_one_verification_fetches_a_bounded_number_of_documents(settings, intern
 
 
 def test_a_server_sending_drop_by_drop_is_cut_at_the_verification_deadline(settings, slow_service):
-    import time
-
     settings.BADGEHUB_VERIFIER_ALLOW_PRIVATE = True
     fetch = verification.budgeted_fetch(seconds=1.5)
     started = time.monotonic()
@@ -117,3 +117,72 @@ def test_a_server_sending_drop_by_drop_is_cut_at_the_verification_deadline(setti
     assert time.monotonic() - started < 5
     with pytest.raises(verification.FetchRefused, match="trop de temps"):
         fetch(f"{slow_service}/key.json")  # the budget is spent: not even a connection
+
+
+@pytest.fixture
+def slow_headers_service():
+    """A raw socket server that answers its status line and headers one byte per second, for ever."""
+    stop = threading.Event()
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.2)
+    connections = []
+
+    def drip(conn: socket.socket) -> None:
+        with conn:
+            conn.recv(65536)
+            for byte in b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + b"X-Slow: " + b"a" * 10**6:
+                if stop.wait(1.0):
+                    return
+                try:
+                    conn.sendall(bytes([byte]))
+                except OSError:
+                    return
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _address = listener.accept()
+            except TimeoutError:
+                continue
+            connections.append(conn)
+            threading.Thread(target=drip, args=(conn,), daemon=True).start()
+
+    server = threading.Thread(target=serve, daemon=True)
+    server.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}", connections
+    stop.set()
+    server.join()
+    listener.close()
+
+
+def test_a_server_sending_its_headers_one_byte_per_second_is_cut_at_the_deadline(settings, slow_headers_service):
+    base, connections = slow_headers_service
+    settings.BADGEHUB_VERIFIER_ALLOW_PRIVATE = True
+    fetch = verification.budgeted_fetch(seconds=2)
+    started = time.monotonic()
+    with pytest.raises(verification.FetchRefused, match="trop de temps"):
+        fetch(f"{base}/badge.json")
+    assert time.monotonic() - started < 3.5  # not 5 s per byte read, nor for ever
+    assert connections  # it really connected and waited on the headers
+
+
+def test_every_fetch_has_its_own_deadline_even_outside_a_verification(monkeypatch, settings, slow_headers_service):
+    base, _connections = slow_headers_service
+    settings.BADGEHUB_VERIFIER_ALLOW_PRIVATE = True
+    monkeypatch.setattr(verification, "FETCH_DEADLINE_S", 1.5)
+    started = time.monotonic()
+    with pytest.raises(verification.FetchRefused, match="trop de temps"):
+        verification.safe_fetch(f"{base}/badge.json")
+    assert time.monotonic() - started < 3
+
+
+def test_the_verifier_page_reports_a_slow_server_in_french_within_the_deadline(monkeypatch, settings, client,
+                                                                              slow_headers_service):
+    base, _connections = slow_headers_service
+    settings.BADGEHUB_VERIFIER_ALLOW_PRIVATE = True
+    monkeypatch.setattr(verification, "DEADLINE_S", 2.0)
+    started = time.monotonic()
+    page = verify_on_page(client, {"text": f"{base}/assertion.json"})
+    assert time.monotonic() - started < 4
+    assert "Ce badge n'a pas pu être vérifié" in page
+    assert "La vérification prend trop de temps" in page
