@@ -29,7 +29,8 @@ def verify_page(request: HttpRequest) -> HttpResponse:
             request.session[SESSION_KEY] = [job.token, *request.session.get(SESSION_KEY, [])][:20]
             return redirect("badges:verify_result", token=job.token)
     else:
-        form = VerifyForm()
+        # "Vérifier ce badge" on a public badge page hands over its address.
+        form = VerifyForm(initial={"text": request.GET.get("url", "")[:2000]})
     return render(request, "badges/verify.html", {"form": form})
 
 

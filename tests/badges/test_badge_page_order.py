@@ -53,3 +53,9 @@ def test_a_revoked_public_badge_offers_no_files_to_take_away(client, held):
     page = client.get(reverse("badges:assertion_detail", kwargs={"public_id": held.public_id})).content.decode()
     assert "Ce badge a été révoqué" in page
     assert "Vérifier ce badge" not in page
+
+
+def test_the_verifier_opens_with_the_address_of_the_badge_to_verify(client, held):
+    url = documents.assertion_url(held)
+    page = client.get(reverse("badges:verify"), {"url": url}).content.decode()
+    assert f">{url}</textarea>" in page
