@@ -5,6 +5,7 @@ The ``csp_violations`` fixture (conftest) fails any browser test on a violation.
 import pytest
 from playwright.sync_api import expect
 
+from audit.models import AuditEvent
 from badges.models import Assertion
 from issuers.models import Membership
 from tests.factories import AssertionFactory, UserFactory
@@ -90,6 +91,9 @@ def test_the_network_admin_edits_an_issuer_with_its_inlines_and_autocomplete(pag
     page.locator("input[name=_continue]").click()
     expect(page.locator(".messagelist")).to_contain_text("modifié")
     assert Membership.objects.filter(issuer=issuer, user__username="camille-new", role="mediator").exists()
+    # The inline goes through the service: the role given is in the issuer's audit log.
+    assert AuditEvent.objects.filter(issuer=issuer, action=AuditEvent.Action.MEMBERSHIP_ADDED,
+                                     actor__username="network-admin", details__role="mediator").exists()
 
     # A badge class change form: autocompletes, fieldsets, the alignment inline.
     page.goto("/admin/badges/badgeclass/add/")
