@@ -15,6 +15,7 @@ urlpatterns = [
     path("ob/", include("badges.ob_urls")),
     path("compte/", include("badges.accounts_urls")),
     path("partenaire/", include("badges.partner_urls")),
+    path("partenaire/", include("audit.urls")),
     path("api/", include("badges.api_urls")),
     path("passeport/", include("badges.wallet_urls")),
     path("pathways/", include("pathways.urls")),

@@ -4,10 +4,6 @@ from django.utils.translation import gettext_lazy as _
 from badgehub.uploads import LOGO, CheckedUploadsForm
 from endorsements import services
 from endorsements.models import Endorsement, EndorsementInvitation, Endorser, EndorserKey
-from endorsements.services import endorsement_sign
-
-# What the signed EndorsementCredential says: changing one of these signs it again.
-SIGNED_FIELDS = {"endorser", "statement", "created_at", "badge_class", "issuer", "assertion"}
 
 
 class EndorserKeyInline(admin.TabularInline):
@@ -57,13 +53,14 @@ class EndorserKeyAdmin(admin.ModelAdmin):
     def rotate(self, request, queryset) -> None:
         endorsers = {key.endorser for key in queryset.filter(retired_at__isnull=True).select_related("endorser")}
         for endorser in endorsers:
-            services.endorser_key_rotate(endorser=endorser)
+            services.endorser_key_rotate(endorser=endorser, by=request.user)
         self.message_user(request, _("Nouvelles clés créées ; les anciennes restent publiées."), messages.SUCCESS)
 
     @admin.action(description=_("Déclarer compromise (les recommandations signées après aujourd'hui échouent)"))
     def mark_compromised(self, request, queryset) -> None:
         for key in queryset.filter(revoked_at__isnull=True):
-            services.endorser_key_revoke(key=key, reason=str(_("Déclarée compromise depuis l'administration")))
+            services.endorser_key_revoke(key=key, reason=str(_("Déclarée compromise depuis l'administration")),
+                                         by=request.user)
         self.message_user(request, _("Clés déclarées compromises et remplacées."), messages.WARNING)
 
 
@@ -88,5 +85,5 @@ class EndorsementAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
-        if obj.withdrawn_at is None and (obj.ob3_credential is None or SIGNED_FIELDS & set(form.changed_data)):
-            endorsement_sign(endorsement=obj)
+        services.endorsement_admin_saved(endorsement=obj, by=request.user, created=not change,
+                                         changed_fields=set(form.changed_data))

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.models import AuditEvent
+from audit.services import audit_record, audit_record_for_issuers
 from badges.models import Assertion, BadgeClass
 from badges.services.emails import email_queue
 from endorsements import documents
@@ -64,6 +66,17 @@ def endorsement_invite(
     return invitation
 
 
+def endorsement_issuer(endorsement: Endorsement) -> Issuer | None:
+    return target_issuer(badge_class=endorsement.badge_class, issuer=endorsement.issuer,
+                         assertion=endorsement.assertion)
+
+
+def _endorsement_audit(*, action: str, endorsement: Endorsement, actor: AbstractBaseUser | None) -> None:
+    audit_record(action=action, actor=actor, issuer=endorsement_issuer(endorsement), object_type="endorsement",
+                 object_id=endorsement.public_id, object_label=str(endorsement)[:400],
+                 details={"endorser": str(endorsement.endorser.public_id), "statement": endorsement.statement})
+
+
 def invitation_check_open(*, invitation: EndorsementInvitation) -> None:
     if invitation.accepted_at is not None:
         raise ValidationError(_("Cette invitation a déjà été utilisée."))
@@ -90,22 +103,34 @@ def endorser_active_key(*, endorser: Endorser) -> EndorserKey:
 
 
 @transaction.atomic
-def endorser_key_rotate(*, endorser: Endorser) -> EndorserKey:
+def endorser_key_rotate(*, endorser: Endorser, by: AbstractBaseUser | None = None) -> EndorserKey:
     """Retire the endorser's key for a new one and sign its published endorsements again
     with it, so that badges signed from now on embed fresh copies. Badges signed before
     keep their copies: the old key stays listed in the profile and still verifies them."""
     endorser = Endorser.objects.select_for_update().get(pk=endorser.pk)  # one rotation at a time
+    previous = list(endorser.keys.filter(retired_at__isnull=True))
     key = endorser_key_create(endorser=endorser)
     now = timezone.now()
-    published = endorser.endorsements.published().select_related("endorser", "badge_class", "issuer", "assertion")
+    published = list(endorser.endorsements.published().select_related(
+        "endorser", "badge_class__issuer", "issuer", "assertion__badge_class__issuer"))
     for endorsement in published:
         endorsement.ob3_credential = documents.signed_endorsement_credential(endorsement, key, now)
         endorsement.save(update_fields=["ob3_credential"])
+    # Recorded for each issuer whose badges carry this endorser's endorsements.
+    audit_record_for_issuers(
+        issuers=[endorsement_issuer(endorsement) for endorsement in published],
+        action=AuditEvent.Action.ENDORSER_KEY_ROTATED, actor=by, object_type="endorser_key",
+        object_id=previous[0].public_id if previous else key.public_id, object_label=endorser.name,
+        count=len(published),
+        details={"endorser": str(endorser.public_id), "new_key": str(key.public_id),
+                 "retired_keys": [str(old.public_id) for old in previous], "endorsements_signed_again": len(published)},
+    )
     return key
 
 
 @transaction.atomic
-def endorser_key_revoke(*, key: EndorserKey, reason: str, revoked_at=None) -> EndorserKey:
+def endorser_key_revoke(*, key: EndorserKey, reason: str, revoked_at=None,
+                        by: AbstractBaseUser | None = None) -> EndorserKey:
     """Mark a key compromised: what it signs from ``revoked_at`` on no longer verifies.
     The endorser gets a fresh key at once and its published endorsements are signed
     again with it, so the badges signed afterwards carry endorsements that verify."""
@@ -115,7 +140,15 @@ def endorser_key_revoke(*, key: EndorserKey, reason: str, revoked_at=None) -> En
     key.retired_at = key.retired_at or key.revoked_at
     key.full_clean()
     key.save(update_fields=["revoked_at", "revocation_reason", "retired_at"])
-    endorser_key_rotate(endorser=key.endorser)
+    endorser_key_rotate(endorser=key.endorser, by=by)
+    endorsements = key.endorser.endorsements.published().select_related(
+        "badge_class__issuer", "issuer", "assertion__badge_class__issuer")
+    audit_record_for_issuers(
+        issuers=[endorsement_issuer(endorsement) for endorsement in endorsements],
+        action=AuditEvent.Action.ENDORSER_KEY_COMPROMISED, actor=by, object_type="endorser_key",
+        object_id=key.public_id, object_label=key.endorser.name,
+        details={"endorser": str(key.endorser.public_id), "reason": reason, "revoked_at": key.revoked_at.isoformat()},
+    )
     return key
 
 
@@ -126,6 +159,24 @@ def endorsement_sign(*, endorsement: Endorsement) -> Endorsement:
     key = endorser_active_key(endorser=endorsement.endorser)
     endorsement.ob3_credential = documents.signed_endorsement_credential(endorsement, key, timezone.now())
     endorsement.save(update_fields=["ob3_credential"])
+    return endorsement
+
+
+# What the signed EndorsementCredential says: changing one of these signs it again.
+SIGNED_FIELDS = {"endorser", "statement", "created_at", "badge_class", "issuer", "assertion"}
+
+
+@transaction.atomic
+def endorsement_admin_saved(*, endorsement: Endorsement, by: AbstractBaseUser, created: bool,
+                            changed_fields: set[str]) -> Endorsement:
+    """What follows a network admin's edit of an endorsement in the Django admin: it is
+    signed (again) while published, and publishing or withdrawing it there is recorded."""
+    if endorsement.withdrawn_at is None and (endorsement.ob3_credential is None or SIGNED_FIELDS & changed_fields):
+        endorsement_sign(endorsement=endorsement)
+    if "withdrawn_at" in changed_fields or created:
+        action = (AuditEvent.Action.ENDORSEMENT_WITHDRAWN if endorsement.withdrawn_at
+                  else AuditEvent.Action.ENDORSEMENT_PUBLISHED)
+        _endorsement_audit(action=action, endorsement=endorsement, actor=by)
     return endorsement
 
 
@@ -165,6 +216,7 @@ def endorsement_accept(*, invitation: EndorsementInvitation, user: AbstractBaseU
     invitation.accepted_at = timezone.now()
     invitation.endorser = endorser
     invitation.save(update_fields=["accepted_at", "endorser"])
+    _endorsement_audit(action=AuditEvent.Action.ENDORSEMENT_PUBLISHED, endorsement=endorsement, actor=user)
     return endorsement
 
 
@@ -177,4 +229,5 @@ def endorsement_withdraw(*, endorsement: Endorsement, user: AbstractBaseUser) ->
     if endorsement.withdrawn_at is None:
         endorsement.withdrawn_at = timezone.now()
         endorsement.save(update_fields=["withdrawn_at"])
+        _endorsement_audit(action=AuditEvent.Action.ENDORSEMENT_WITHDRAWN, endorsement=endorsement, actor=user)
     return endorsement

@@ -14,6 +14,18 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+def membership_save(request, membership: Membership) -> None:
+    """Role changes made in the admin go through the service, which records them."""
+    if membership.pk is not None:
+        # A person moved to another issuer or user in the form: the old role ends.
+        stored = Membership.objects.get(pk=membership.pk)
+        if (stored.issuer_id, stored.user_id) != (membership.issuer_id, membership.user_id):
+            services.membership_remove(membership=stored, by=request.user)
+    saved = services.membership_set(issuer=membership.issuer, user=membership.user, role=membership.role,
+                                    by=request.user)
+    membership.pk = saved.pk
+
+
 class SigningKeyInline(admin.TabularInline):
     model = SigningKey
     extra = 0
@@ -48,6 +60,15 @@ class IssuerAdmin(admin.ModelAdmin):
         # Every issuer signs with an Ed25519 and an RSA key from its creation on.
         services.issuer_ensure_keys(issuer=obj)
 
+    def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        for membership in formset.save(commit=False):
+            membership_save(request, membership)
+        for membership in formset.deleted_objects:
+            services.membership_remove(membership=membership, by=request.user)
+        formset.save_m2m()
+
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
@@ -55,6 +76,16 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role", "issuer"]
     search_fields = ["user__username", "user__email", "issuer__name"]
     autocomplete_fields = ["user", "issuer"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        membership_save(request, obj)
+
+    def delete_model(self, request, obj) -> None:
+        services.membership_remove(membership=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for membership in queryset.select_related("user", "issuer"):
+            services.membership_remove(membership=membership, by=request.user)
 
 
 @admin.register(SigningKey)
@@ -75,11 +106,12 @@ class SigningKeyAdmin(admin.ModelAdmin):
     @admin.action(description=_("Remplacer par une nouvelle clé (rotation)"))
     def rotate(self, request, queryset) -> None:
         for key in queryset.filter(retired_at__isnull=True):
-            services.signing_key_create(issuer=key.issuer, algorithm=key.algorithm)
+            services.signing_key_create(issuer=key.issuer, algorithm=key.algorithm, by=request.user)
         self.message_user(request, _("Nouvelles clés créées ; les anciennes restent publiées."), messages.SUCCESS)
 
     @admin.action(description=_("Déclarer compromise (les badges signés après aujourd'hui échouent)"))
     def mark_compromised(self, request, queryset) -> None:
         for key in queryset.filter(revoked_at__isnull=True):
-            services.signing_key_revoke(key=key, reason=str(_("Déclarée compromise depuis l'administration")))
+            services.signing_key_revoke(key=key, reason=str(_("Déclarée compromise depuis l'administration")),
+                                        by=request.user)
         self.message_user(request, _("Clés déclarées compromises et remplacées."), messages.WARNING)

@@ -19,6 +19,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.models import AuditEvent
+from audit.services import audit_record
 from badgehub import csv_safe
 from badges import selectors
 from badges.models import Assertion, BadgeClass, IssueBatch
@@ -316,6 +318,11 @@ def batch_start(*, batch: IssueBatch, started_by: AbstractBaseUser) -> IssueBatc
     batch.total = len(batch.rows)
     batch.error, batch.finished_at, batch.progressed_at = "", None, timezone.now()
     batch.save(update_fields=["status", "total", "error", "finished_at", "progressed_at"])
+    audit_record(action=AuditEvent.Action.BATCH_STARTED, actor=started_by, issuer=batch.badge_class.issuer,
+                 object_type="issue_batch", object_id=batch.public_id,
+                 object_label=f"{batch.badge_class.name} — {batch.source_name}".rstrip(" —"), count=batch.total,
+                 details={"badge_class": str(batch.badge_class.public_id), "rejected": len(batch.rejected),
+                          "already_done": batch.done})
     task_queue(run_issue_batch, batch.pk)
     return batch
 
@@ -344,7 +351,8 @@ def _issue_chunk(*, batch: IssueBatch, rows: Iterable[dict]) -> int:
                                                 issued_on=row["issued_on"]),
         ))
     _issued, skipped = assertions_issue_bulk(badge_class=batch.badge_class, rows=items, issued_by=batch.created_by,
-                                             via=Assertion.Via.MEDIATOR, finalise_here=True)
+                                             via=Assertion.Via.MEDIATOR, finalise_here=True,
+                                             audit_details={"batch": str(batch.public_id)})
     return skipped
 
 

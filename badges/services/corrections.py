@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit.models import AuditEvent
+from audit.services import audit_record
 from badges.models import Assertion, Evidence
 from badges.services.issuing import assertion_issue, assertion_revoke
 
@@ -39,4 +41,11 @@ def assertion_correct(*, assertion: Assertion, corrected_by: AbstractBaseUser, r
         reason=_("Remplacé par un badge corrigé (%(url)s).") % {"url": corrected.get_absolute_url()},
         revoked_by=corrected_by,
     )
+    changed = {field: {"before": str(getattr(assertion, field)), "after": str(getattr(corrected, field))}
+               for field in ("recipient_email", "recipient_name", "narrative", "issued_on")
+               if getattr(assertion, field) != getattr(corrected, field)}
+    audit_record(action=AuditEvent.Action.ASSERTION_CORRECTED, actor=corrected_by,
+                 issuer=assertion.badge_class.issuer, object_type="assertion", object_id=assertion.public_id,
+                 object_label=f"{assertion.badge_class.name} → {corrected.recipient_name or corrected.recipient_email}",
+                 details={"replaced_by": str(corrected.public_id), "changed": changed})
     return corrected

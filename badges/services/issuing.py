@@ -11,6 +11,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.models import AuditEvent
+from audit.services import audit_record
 from badges import selectors
 from badges.issuing import assertions_sign, assertions_write_signed
 from badges.models import Assertion, BadgeClass, Evidence, OutgoingEmail
@@ -119,6 +121,10 @@ def assertion_issue(
             issuer=badge_class.issuer,
             assertion=assertion,
         )
+    audit_record(action=AuditEvent.Action.ASSERTION_ISSUED, actor=issued_by, issuer=badge_class.issuer,
+                 object_type="assertion", object_id=assertion.public_id, object_label=_label(assertion),
+                 details={"via": via, "badge_class": str(badge_class.public_id),
+                          "recipient_email": assertion.recipient_email})
     _on_commit_announce(assertion_issued, assertion)
     assertion_finalise_queue(assertion=assertion)
     return assertion
@@ -145,6 +151,7 @@ def assertions_issue_bulk(
     via: str = Assertion.Via.MEDIATOR,
     notify: bool = True,
     finalise_here: bool = False,
+    audit_details: dict | None = None,
 ) -> tuple[list[Assertion], int]:
     """Issue one badge to many people in a few queries; returns (issued, skipped).
 
@@ -156,6 +163,10 @@ def assertions_issue_bulk(
     ``finalise_here``: the caller is a worker; it signs and bakes the chunk in
     this transaction and sends its e-mails once it commits, instead of queuing
     two more tasks that would reload everything.
+
+    The audit log gets one event for the chunk (with its count and the ids of
+    its first and last badges, plus ``audit_details``), not one per badge: a
+    10,000-row file adds a row per chunk.
     """
     _check_may_issue(badge_class=badge_class, issued_by=issued_by, via=via)
     keys = [row.idempotency_key for row in rows if row.idempotency_key]
@@ -223,6 +234,12 @@ def assertions_issue_bulk(
             for a in assertions
         ], send_here=finalise_here)
     ids = [a.pk for a in assertions]
+    audit_record(action=AuditEvent.Action.ASSERTIONS_ISSUED, actor=issued_by, issuer=badge_class.issuer,
+                 object_type="badge_class", object_id=badge_class.public_id, object_label=badge_class.name,
+                 count=len(assertions),
+                 details={"via": via, "first_assertion": str(assertions[0].public_id),
+                          "last_assertion": str(assertions[-1].public_id), "skipped": len(rows) - len(pending),
+                          **(audit_details or {})})
     transaction.on_commit(lambda: assertions_issued.send(sender=Assertion, assertion_ids=ids,
                                                          badge_class_id=badge_class.pk))
     if not finalise_here:
@@ -292,6 +309,10 @@ def assertion_documents_rebuild(*, assertion: Assertion) -> Assertion:
     return assertion
 
 
+def _label(assertion: Assertion) -> str:
+    return f"{assertion.badge_class.name} → {assertion.recipient_name or assertion.recipient_email}"
+
+
 def _on_commit_announce(signal, assertion: Assertion) -> None:
     transaction.on_commit(lambda: signal.send(sender=Assertion, assertion_id=assertion.pk,
                                               badge_class_id=assertion.badge_class_id))
@@ -327,5 +348,8 @@ def assertion_revoke(*, assertion: Assertion, reason: str, revoked_by: AbstractB
         issuer=assertion.badge_class.issuer,
         assertion=assertion,
     )
+    audit_record(action=AuditEvent.Action.ASSERTION_REVOKED, actor=revoked_by, issuer=assertion.badge_class.issuer,
+                 object_type="assertion", object_id=assertion.public_id, object_label=_label(assertion),
+                 details={"reason": assertion.revocation_reason, "recipient_email": assertion.recipient_email})
     _on_commit_announce(assertion_revoked, assertion)
     return assertion

@@ -42,6 +42,49 @@ def browser():
         browser.close()
 
 
+# Reports every Content-Security-Policy violation of a page to the test (the listener is
+# installed by the browser before any script of the page runs, so the policy allows it).
+REPORT_VIOLATIONS = """document.addEventListener("securitypolicyviolation", (e) => {
+  const where = `${e.sourceFile}:${e.lineNumber}`;
+  window.__cspViolation(`${e.effectiveDirective} blocked ${e.blockedURI || "inline code"} in ${where}`);
+});"""
+
+
+def watch_csp(context, violations: list[str]) -> None:
+    context.expose_binding("__cspViolation", lambda source, text: violations.append(f"{source['page'].url}: {text}"))
+    context.add_init_script(REPORT_VIOLATIONS)
+
+    def on_console(message) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+    context.on("console", on_console)
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(request):
+    """Every browser test fails on a Content-Security-Policy violation, in any of its
+    browser contexts: the policy must never block something a journey needs."""
+    violations: list[str] = []
+    if "browser" not in request.fixturenames:
+        yield violations
+        return
+    browser = request.getfixturevalue("browser")
+    new_context = browser.new_context
+
+    def watched_new_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        watch_csp(context, violations)
+        return context
+
+    browser.new_context = watched_new_context
+    try:
+        yield violations
+    finally:
+        del browser.new_context
+    assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="fr-FR")

@@ -80,6 +80,8 @@ def private_kwargs(world, issuer, beneficiary) -> dict[str, dict]:
         "endorsements:invitations": {"issuer_id": issuer_id},
         "endorsements:invitation_new": {"issuer_id": issuer_id},
         "endorsements:withdraw": {"public_id": world.endorsement.public_id},
+        "audit:issuer_log": {"issuer_id": issuer_id},
+        "audit:issuer_log_csv": {"issuer_id": issuer_id},
     }
 
 
