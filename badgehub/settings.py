@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "badges",
     "pathways",
     "endorsements",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,9 @@
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from badges import services
+from badges.coop import Thematique
 from badges.models import Alignment, Application, Assertion, BadgeClass, EmailAddress, Evidence, OutgoingEmail
 
 
@@ -10,8 +12,20 @@ class AlignmentInline(admin.TabularInline):
     extra = 0
 
 
+class BadgeClassAdminForm(forms.ModelForm):
+    coop_thematiques = forms.MultipleChoiceField(
+        label=_("thématiques (Coop de la médiation numérique)"), choices=Thematique.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = BadgeClass
+        fields = ["coop_thematiques", "coop_autonomie"]
+
+
 @admin.register(BadgeClass)
 class BadgeClassAdmin(admin.ModelAdmin):
+    form = BadgeClassAdminForm
     list_display = ["name", "issuer", "issuable_by_mediator", "requestable", "self_issuable", "automatic", "archived"]
     list_filter = ["issuer", "archived", "requestable", "self_issuable", "automatic"]
     search_fields = ["name", "description", "issuer__name"]
@@ -25,6 +39,7 @@ class BadgeClassAdmin(admin.ModelAdmin):
         (_("Modes d'obtention"), {"fields": ["issuable_by_mediator", "requestable", "self_issuable", "automatic",
                                              "issued_by_staff_only", "required_badge", "reviewers"]}),
         (_("Validité"), {"fields": ["validity_days", "archived", "created_at"]}),
+        (_("Coop de la médiation numérique"), {"fields": ["coop_thematiques", "coop_autonomie"]}),
     ]
 
 

@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from issuers import services
-from issuers.models import Issuer, Membership, SigningKey
+from issuers.models import Issuer, Membership, Network, SigningKey
 
 
 class MembershipInline(admin.TabularInline):
@@ -26,15 +26,15 @@ class SigningKeyInline(admin.TabularInline):
 
 @admin.register(Issuer)
 class IssuerAdmin(admin.ModelAdmin):
-    list_display = ["name", "territory", "email", "created_at", "activity_report"]
-    search_fields = ["name", "territory", "email"]
-    list_filter = ["territory"]
+    list_display = ["name", "territory", "departement", "email", "created_at", "activity_report"]
+    search_fields = ["name", "territory", "email", "commune_insee"]
+    list_filter = ["territory", "departement"]
     readonly_fields = ["public_id", "created_at"]
     inlines = [MembershipInline, SigningKeyInline]
 
     @admin.display(description=_("bilan d'activité"))
     def activity_report(self, obj: Issuer) -> str:
-        return format_html('<a href="{}">{}</a>', reverse("badges:activity_report", args=[obj.public_id]),
+        return format_html('<a href="{}">{}</a>', reverse("reports:issuer", args=[obj.public_id]),
                            _("Bilan"))
 
     def save_model(self, request, obj, form, change) -> None:
@@ -77,3 +77,15 @@ class SigningKeyAdmin(admin.ModelAdmin):
         for key in queryset.filter(revoked_at__isnull=True):
             services.signing_key_revoke(key=key, reason=str(_("Déclarée compromise depuis l'administration")))
         self.message_user(request, _("Clés déclarées compromises et remplacées."), messages.WARNING)
+
+
+@admin.register(Network)
+class NetworkAdmin(admin.ModelAdmin):
+    list_display = ["name", "created_at", "activity_report"]
+    search_fields = ["name", "issuers__name"]
+    readonly_fields = ["public_id", "created_at"]
+    filter_horizontal = ["issuers", "admins"]
+
+    @admin.display(description=_("bilan d'activité"))
+    def activity_report(self, obj: Network) -> str:
+        return format_html('<a href="{}">{}</a>', reverse("reports:network", args=[obj.public_id]), _("Bilan"))
