@@ -6,6 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from badges.coop import Autonomie, Thematique
 from badges.models import Application, Assertion, BadgeClass
@@ -13,7 +14,6 @@ from endorsements.models import Endorsement, Endorser
 from issuers.models import Issuer, Membership, Network
 from issuers.services import membership_set
 from pathways.models import Enrolment, Pathway, PathwayStep
-from tests.factories import BadgeClassFactory, IssuerFactory, UserFactory
 
 PARIS = ZoneInfo("Europe/Paris")
 PERIOD = {"du": "2026-01-01", "au": "2026-06-30"}
@@ -41,6 +41,21 @@ class Activity:
 def _give(badge, email, day, by=None, via=Assertion.Via.MEDIATOR, **extra) -> Assertion:
     return Assertion.objects.create(badge_class=badge, recipient_email=email, issued_on=day, issued_by=by,
                                     issued_via=via, **extra)
+
+
+# Plain rows, no signing keys, password hashes nor badge images: the reports read none
+# of them, and the fixture stays fast.
+def IssuerFactory(**fields) -> Issuer:  # noqa: N802
+    return Issuer.objects.create(email="contact@example.org", **fields)
+
+
+def UserFactory(**fields):  # noqa: N802
+    return get_user_model().objects.create(email=f"{fields['username']}@example.org", **fields)
+
+
+def BadgeClassFactory(**fields) -> BadgeClass:  # noqa: N802
+    return BadgeClass.objects.create(description="Une compétence observée.", criteria_narrative="Observée.",
+                                     image="badges/test.png", **fields)
 
 
 @pytest.fixture
