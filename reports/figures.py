@@ -7,9 +7,10 @@ midnight), never a cast of each row to a local date."""
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db import connection
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
 from django.db.models import Aggregate, Count, Exists, F, FloatField, Func, OuterRef, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Collate
 from django.utils import timezone
 
 from badges.coop import Autonomie, Thematique
@@ -103,7 +104,7 @@ def _people(prefix: str = "") -> dict:
 
 
 def _months(filters: Filters, rows: list[dict]) -> list[dict]:
-    counted = {timezone.localtime(row["month"]).date().replace(day=1): row for row in rows}
+    counted = {row["month"].date().replace(day=1): row for row in rows}
     months, month = [], filters.start.replace(day=1)
     while month <= filters.end:
         row = counted.get(month, {})
@@ -122,43 +123,31 @@ def report_build(*, scope: Scope, filters: Filters) -> Report:
     base = assertions_in_scope(scope, filters, pathway_badges)
     period = base.filter(issued_on__gte=start, issued_on__lt=end)
 
-    totals = period.aggregate(
-        issued=Count("pk"),
-        beneficiaries=Count("recipient_email", distinct=True),
-        claimed=Count("pk", filter=Q(claimed_at__isnull=False)),
-        public=Count("pk", filter=Q(visibility=Assertion.Visibility.PUBLIC)),
-        revoked=Count("pk", filter=Q(revoked=True)),
-    )
+    breakdowns = _breakdowns(period, scope)
+    totals = breakdowns["totals"][0] if breakdowns["totals"] else {
+        "count": 0, "beneficiaries": 0, "claimed": 0, "public": 0, "revoked": 0}
+    totals = {"issued": totals["count"], "beneficiaries": totals["beneficiaries"], "claimed": totals["claimed"],
+              "public": totals["public"], "revoked": totals["revoked"]}
     # Returning: people who already held a badge of the same scope before the period.
     earlier = base.filter(recipient_email=OuterRef("recipient_email"), issued_on__lt=start)
     totals["returning"] = period.filter(Exists(earlier)).aggregate(
-        n=Count("recipient_email", distinct=True))["n"]
+        n=Count(Collate("recipient_email", "C"), distinct=True))["n"]
     totals["new"] = totals["beneficiaries"] - totals["returning"]
     totals["claim_rate"] = _rate(totals["claimed"], totals["issued"])
     totals["public_rate"] = _rate(totals["public"], totals["issued"])
 
-    months = _months(filters, list(
-        period.annotate(month=TruncMonth("issued_on")).values("month").annotate(**_people()).order_by("month")))
-    by_badge = list(period.values("badge_class__name", "badge_class__issuer__name").annotate(**_people())
-                    .order_by("-count", "badge_class__name"))
+    months = _months(filters, breakdowns["months"])
+    by_badge = sorted(breakdowns["badges"], key=lambda row: (-row["count"], row["badge_class__name"]))
     labels = dict(Assertion.Via.choices)
-    by_way = [{"way": str(labels.get(row["issued_via"], row["issued_via"])), **row}
-              for row in period.values("issued_via").annotate(**_people()).order_by("-count", "issued_via")]
-    by_mediator = [
+    by_way = sorted(({"way": str(labels.get(row["issued_via"], row["issued_via"])), **row}
+                     for row in breakdowns["ways"]), key=lambda row: (-row["count"], row["issued_via"]))
+    by_mediator = sorted((
         {**row, "name": " ".join(filter(None, [row["issued_by__first_name"], row["issued_by__last_name"]]))
-         or row["issued_by__username"] or ""}
-        for row in period.values("issued_by", "issued_by__first_name", "issued_by__last_name",
-                                 "issued_by__username", "badge_class__issuer__name")
-        .annotate(**_people()).order_by("-count", "issued_by__username")
-    ]
-    by_issuer = list(period.values("badge_class__issuer__name", "badge_class__issuer__commune_insee",
-                                   "badge_class__issuer__departement")
-                     .annotate(**_people(), claimed=Count("pk", filter=Q(claimed_at__isnull=False)),
-                               public=Count("pk", filter=Q(visibility=Assertion.Visibility.PUBLIC)))
-                     .order_by("badge_class__issuer__name"))
-    by_departement = list(period.exclude(badge_class__issuer__departement="")
-                          .values("badge_class__issuer__departement").annotate(**_people())
-                          .order_by("badge_class__issuer__departement"))
+         or row["issued_by__username"] or ""} for row in breakdowns["mediators"]),
+        key=lambda row: (-row["count"], row["issued_by__username"] or ""))
+    by_issuer = sorted(breakdowns["issuers"], key=lambda row: row["badge_class__issuer__name"])
+    by_departement = sorted((row for row in breakdowns["departements"] if row["badge_class__issuer__departement"]),
+                            key=lambda row: row["badge_class__issuer__departement"])
 
     report = Report(
         scope=scope, filters=filters, totals=totals, months=months, by_badge=by_badge, by_way=by_way,
@@ -166,7 +155,8 @@ def report_build(*, scope: Scope, filters: Filters) -> Report:
         applications=_applications(scope, filters, pathway_badges, start, end),
         endorsements=_endorsements(scope, filters, pathway_badges, start, end),
     )
-    report.by_thematique, report.by_autonomie = _coop(period)
+    report.by_thematique = _thematiques(period)
+    report.by_autonomie = _autonomie(breakdowns["autonomie"])
     if scope.mediator is None:
         report.pathways, report.steps = _pathways(scope, filters, start, end)
         report.time_steps = _time_steps(scope, filters, start, end)
@@ -217,28 +207,114 @@ def _endorsements(scope, filters, pathway_badges, start, end) -> dict:
     )
 
 
-def _coop(period: QuerySet) -> tuple[list[dict], list[dict]]:
-    """Badges and people by Coop thématique (a badge may carry several) and by autonomy level."""
-    sql, params = period.values("pk").query.sql_with_params()
-    a, b = Assertion._meta.db_table, BadgeClass._meta.db_table
+# The columns the breakdowns read, from one scan of the period's badges: ids and short
+# codes only (names are looked up afterwards), so that the sorts stay narrow.
+COLUMNS = {
+    "badge": "badge_class_id", "issuer": "badge_class__issuer_id", "departement": "badge_class__issuer__departement",
+    "autonomie": "badge_class__coop_autonomie", "by": "issued_by_id", "via": "issued_via", "on": "issued_on",
+    "email": "recipient_email", "claimed": "claimed_at", "visibility": "visibility", "revoked": "revoked",
+    "thematiques": "badge_class__coop_thematiques",
+}
+SQL_NAMES = {alias: f"c_{alias}" for alias in COLUMNS}
+# Each breakdown is one grouping set of a single query (GROUPING SETS): one scan for all.
+GROUPINGS = {
+    "totals": [],
+    "months": ["month"],
+    "badges": ["badge"],
+    "ways": ["via"],
+    "mediators": ["by", "issuer"],
+    "issuers": ["issuer"],
+    "departements": ["departement"],
+    "autonomie": ["autonomie"],
+}
+KEYS = ["month", "badge", "via", "by", "issuer", "departement", "autonomie"]
+# Distinct people are counted on the bytes of the address: the same result as the
+# database's collation for equality, and a much cheaper sort.
+PEOPLE = 'COUNT(DISTINCT "c_email" COLLATE "C")'
+
+
+def _period_sql(period: QuerySet) -> tuple[str, list]:
+    """The period's badges with the columns above (as c_badge, c_issuer…), as SQL to select from."""
+    qs = period.order_by().annotate(**{SQL_NAMES[alias]: F(path) for alias, path in COLUMNS.items()})
+    sql, params = qs.values(*SQL_NAMES.values()).query.sql_with_params()
+    return sql, list(params)
+
+
+def _breakdowns(period: QuerySet, scope: Scope) -> dict[str, list[dict]]:
+    sql, params = _period_sql(period)
+    quoted = {alias: f'"{name}"' for alias, name in SQL_NAMES.items()}
+    quoted["month"] = "r_month"
+    grouping = ", ".join(quoted[key] for key in KEYS)
+    sets = ", ".join("(" + ", ".join(quoted[a] for a in keys) + ")" for keys in GROUPINGS.values())
+    query = (
+        f"SELECT GROUPING({grouping}), {grouping}, COUNT(*), {PEOPLE}, "
+        f"COUNT(*) FILTER (WHERE c_claimed IS NOT NULL), COUNT(*) FILTER (WHERE c_visibility = 'public'), "
+        f"COUNT(*) FILTER (WHERE c_revoked) "
+        f"FROM (SELECT *, date_trunc('month', c_on AT TIME ZONE %s) AS r_month FROM ({sql}) AS p) AS r "
+        f"GROUP BY GROUPING SETS ({sets})"
+    )
+    masks = {sum(1 << (len(KEYS) - 1 - i) for i, key in enumerate(KEYS) if key not in keys): name
+             for name, keys in GROUPINGS.items()}
+    result: dict[str, list[dict]] = {name: [] for name in GROUPINGS}
+    tz = timezone.get_current_timezone()
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Several sorts of the period's rows (distinct people per group): keep them in memory.
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute(query, [timezone.get_current_timezone_name(), *params])
+        for mask, *values in cursor.fetchall():
+            row = dict(zip(KEYS, values[:len(KEYS)], strict=True))
+            count, people, claimed, public, revoked = (int(value) for value in values[len(KEYS):])
+            name = masks[mask]
+            out = {key: row[key] for key in GROUPINGS[name]}
+            if name == "months":
+                out["month"] = out["month"].replace(tzinfo=tz)
+            result[name].append({**out, "count": count, "beneficiaries": people, "claimed": claimed,
+                                 "public": public, "revoked": revoked})
+    # Names, from two small lookups (the issuers are already in the scope).
+    issuers = {issuer.pk: issuer for issuer in scope.issuers}
+    badges = BadgeClass.objects.in_bulk({row["badge"] for row in result["badges"]})
+    users = get_user_model().objects.in_bulk({row["by"] for row in result["mediators"] if row["by"]})
+    for row in result["badges"]:
+        badge = badges[row["badge"]]
+        row.update(badge_class__name=badge.name, badge_class__issuer__name=issuers[badge.issuer_id].name)
+    for row in result["mediators"] + result["issuers"]:
+        issuer = issuers[row["issuer"]]
+        row.update(badge_class__issuer__name=issuer.name, badge_class__issuer__commune_insee=issuer.commune_insee,
+                   badge_class__issuer__departement=issuer.departement)
+    for row in result["mediators"]:
+        user = users.get(row["by"])
+        row.update(issued_by=row["by"], issued_by__first_name=user.first_name if user else "",
+                   issued_by__last_name=user.last_name if user else "",
+                   issued_by__username=user.username if user else "")
+    for row in result["ways"]:
+        row["issued_via"] = row["via"]
+    for row in result["departements"]:
+        row["badge_class__issuer__departement"] = row["departement"]
+    for row in result["autonomie"]:
+        row["badge_class__coop_autonomie"] = row["autonomie"]
+    return result
+
+
+def _thematiques(period: QuerySet) -> list[dict]:
+    """Badges and people by Coop thématique (a badge may carry several)."""
+    sql, params = _period_sql(period)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT t.code, COUNT(*), COUNT(DISTINCT a.recipient_email) FROM {a} a "
-            f"JOIN {b} b ON b.id = a.badge_class_id CROSS JOIN LATERAL unnest(b.coop_thematiques) AS t(code) "
-            f"WHERE a.id IN ({sql}) GROUP BY t.code ORDER BY COUNT(*) DESC, t.code", params)
+            f"SELECT t.code, COUNT(*), {PEOPLE} FROM ({sql}) AS p "
+            f"CROSS JOIN LATERAL unnest(p.c_thematiques) AS t(code) "
+            f"GROUP BY t.code ORDER BY COUNT(*) DESC, t.code", params)
         labels = dict(Thematique.choices)
-        by_thematique = [{"code": code, "label": str(labels.get(code, code)), "count": count,
-                          "beneficiaries": people} for code, count, people in cursor.fetchall()]
+        return [{"code": code, "label": str(labels.get(code, code)), "count": count, "beneficiaries": people}
+                for code, count, people in cursor.fetchall()]
+
+
+def _autonomie(rows: list[dict]) -> list[dict]:
     labels = dict(Autonomie.choices)
-    by_autonomie = [
-        {"code": row["badge_class__coop_autonomie"], "count": row["count"], "beneficiaries": row["beneficiaries"],
-         "label": str(labels.get(row["badge_class__coop_autonomie"], ""))}
-        for row in period.exclude(badge_class__coop_autonomie="").values("badge_class__coop_autonomie")
-        .annotate(**_people()).order_by("badge_class__coop_autonomie")
-    ]
     order = list(labels)
-    by_autonomie.sort(key=lambda row: order.index(row["code"]) if row["code"] in order else len(order))
-    return by_thematique, by_autonomie
+    return sorted(({"code": row["badge_class__coop_autonomie"], "count": row["count"],
+                    "beneficiaries": row["beneficiaries"], "label": str(labels[row["badge_class__coop_autonomie"]])}
+                   for row in rows if row["badge_class__coop_autonomie"] in labels),
+                  key=lambda row: order.index(row["code"]))
 
 
 def _pathways(scope, filters, start, end) -> tuple[list[dict], list[dict]]:
@@ -258,7 +334,8 @@ def _pathways(scope, filters, start, end) -> tuple[list[dict], list[dict]]:
              badge_class__assertions__revoked=False)
     steps = list(PathwayStep.objects.filter(pathway__in=[row["pk"] for row in rows])
                  .values("pathway__name", "order", "badge_class__name", "min_delay_days")
-                 .annotate(reached=Count("badge_class__assertions__recipient_email", distinct=True, filter=held))
+                 .annotate(reached=Count(Collate("badge_class__assertions__recipient_email", "C"), distinct=True,
+                                         filter=held))
                  .order_by("pathway__issuer__name", "pathway__position", "pathway__name", "order"))
     return rows, steps
 
@@ -306,16 +383,14 @@ def coop_rows(*, scope: Scope, filters: Filters) -> list[dict]:
     start, end = period_bounds(filters)
     pathway_badges = _pathway_badge_ids(filters.pathway) if filters.pathway else None
     period = assertions_in_scope(scope, filters, pathway_badges).filter(issued_on__gte=start, issued_on__lt=end)
-    sql, params = period.values("pk").query.sql_with_params()
-    a, b = Assertion._meta.db_table, BadgeClass._meta.db_table
-    i = Issuer._meta.db_table
+    sql, params = _period_sql(period)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT (date_trunc('month', a.issued_on AT TIME ZONE %s))::date, i.commune_insee, i.departement, "
-            f"COALESCE(t.code, ''), b.coop_autonomie, COUNT(*), COUNT(DISTINCT a.recipient_email) "
-            f"FROM {a} a JOIN {b} b ON b.id = a.badge_class_id JOIN {i} i ON i.id = b.issuer_id "
-            f"LEFT JOIN LATERAL unnest(b.coop_thematiques) AS t(code) ON TRUE "
-            f"WHERE a.id IN ({sql}) GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 4, 5",
+            f"SELECT (date_trunc('month', p.c_on AT TIME ZONE %s))::date, i.commune_insee, p.c_departement, "
+            f"COALESCE(t.code, ''), p.c_autonomie, COUNT(*), {PEOPLE} "
+            f"FROM ({sql}) AS p JOIN {Issuer._meta.db_table} i ON i.id = p.c_issuer "
+            f"LEFT JOIN LATERAL unnest(p.c_thematiques) AS t(code) ON TRUE "
+            f"GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 4, 5",
             [timezone.get_current_timezone_name(), *params])
         return [{"date": month, "lieu_code_insee": commune, "structure_code_departement": departement,
                  "thematique": thematique, "autonomie": autonomie, "badges_delivres": count, "beneficiaires": people}
