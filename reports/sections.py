@@ -24,6 +24,10 @@ class Section:
     rows: list[list]
     chart: Chart | None = None
     note: str = ""
+
+    @property
+    def chart_is_partial(self) -> bool:
+        return self.chart is not None and self.chart.kind == "hbar" and len(self.rows) > len(self.chart.labels)
     total: list | None = None
     empty: str = field(default="")
 
@@ -116,9 +120,9 @@ def sections_build(report: Report) -> list[Section]:
              _("Durée médiane pour terminer (jours)")],
             [[row["name"], row["issuer__name"], row["enrolled"], row["completed"], _days(row["median_days"])]
              for row in report.pathways],
-            chart=Chart("hbar", [row["name"] for row in report.pathways],
-                        [(_("Inscrits"), [row["enrolled"] for row in report.pathways]),
-                         (_("Terminés"), [row["completed"] for row in report.pathways])])
+            chart=Chart("hbar", [row["name"] for row in report.pathways][:CHART_ROWS],
+                        [(_("Inscrits"), [row["enrolled"] for row in report.pathways][:CHART_ROWS]),
+                         (_("Terminés"), [row["completed"] for row in report.pathways][:CHART_ROWS])])
             if report.pathways else None,
             note=_("Inscrits : entrés dans le parcours pendant la période ; terminés : badge-clé obtenu pendant "
                    "la période."),
@@ -172,5 +176,9 @@ def sections_build(report: Report) -> list[Section]:
     return sections
 
 
+# A bar chart stays readable on a phone: it draws the first rows, the table holds them all.
+CHART_ROWS = 15
+
+
 def _hbar(labels: list[str], values: list, legend: str) -> Chart | None:
-    return Chart("hbar", labels, [(legend, values)]) if labels else None
+    return Chart("hbar", labels[:CHART_ROWS], [(legend, values[:CHART_ROWS])]) if labels else None
