@@ -13,11 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
+from badges.coop import Autonomie, Thematique
 from badges.models import Alignment, Assertion, BadgeClass
 from badges.services import assertion_issue, email_address_add
 from endorsements.models import Endorsement, Endorser
 from endorsements.services import endorsement_sign
-from issuers.models import Issuer, Membership
+from issuers.models import Issuer, Membership, Network
 from issuers.services import issuer_create, membership_set
 from pathways.models import Pathway, PathwayStep
 from pathways.services import enrolment_update
@@ -373,6 +374,56 @@ def _pathway(issuer: Issuer, spec: PathwaySpec, position: int, required: BadgeCl
     return pathway
 
 
+DEMO_NETWORK = "Réseau des Communs de la médiation numérique (démo)"
+# Where each demo structure is (INSEE code of its commune), for the reports' territories.
+DEMO_COMMUNES = {
+    "Réseau OpenJob — Haute-Saône numérique": "70550",  # Vesoul
+    "IAE Nouvelle-Aquitaine — PEPITES": "33063",  # Bordeaux
+    "Info Jeunes — Peer to Peer": "14762",  # Vire Normandie
+}
+_T, _A = Thematique, Autonomie
+# The Coop de la médiation numérique's thématiques and the autonomy level each badge recognises.
+DEMO_COOP = {
+    "Je sais utiliser un ordinateur": ([_T.PRENDRE_EN_MAIN_DU_MATERIEL], _A.AUTONOME),
+    "Je sais utiliser un smartphone ou une tablette": ([_T.PRENDRE_EN_MAIN_DU_MATERIEL], _A.AUTONOME),
+    "Je sais gérer mes fichiers": ([_T.GERE_SES_CONTENUS_NUMERIQUES], _A.AUTONOME),
+    "Je maîtrise les fondamentaux du numérique": (
+        [_T.PRENDRE_EN_MAIN_DU_MATERIEL, _T.GERE_SES_CONTENUS_NUMERIQUES], _A.AUTONOME),
+    "Je sais rédiger un document (traitement de texte)": ([_T.BUREAUTIQUE], _A.PARTIELLEMENT_AUTONOME),
+    "Je sais utiliser un tableur": ([_T.BUREAUTIQUE], _A.PARTIELLEMENT_AUTONOME),
+    "Je sais créer une présentation": ([_T.BUREAUTIQUE], _A.PARTIELLEMENT_AUTONOME),
+    "Je connais les bases de la bureautique": ([_T.BUREAUTIQUE], _A.AUTONOME),
+    "Je sais naviguer sur Internet": ([_T.NAVIGATION_SUR_INTERNET], _A.AUTONOME),
+    "Je sais envoyer et recevoir des mails": ([_T.EMAIL], _A.PARTIELLEMENT_AUTONOME),
+    "Je sais gérer mes mails": ([_T.EMAIL, _T.NAVIGATION_SUR_INTERNET], _A.AUTONOME),
+    "Je sais identifier les sites officiels": ([_T.SECURITE_NUMERIQUE], _A.PARTIELLEMENT_AUTONOME),
+    "Je sais créer et gérer mes comptes en ligne": (
+        [_T.AIDE_AUX_DEMARCHES_ADMINISTRATIVES, _T.SECURITE_NUMERIQUE], _A.PARTIELLEMENT_AUTONOME),
+    "Je sais gérer mes démarches en ligne": ([_T.AIDE_AUX_DEMARCHES_ADMINISTRATIVES], _A.AUTONOME),
+    "Je m'engage pour mon parcours": ([_T.INSERTION_PROFESSIONNELLE], _A.ENTIEREMENT_ACCOMPAGNE),
+    "B.A.BA de l'entreprise": ([_T.INSERTION_PROFESSIONNELLE, _T.TRAVAIL_FORMATION], _A.PARTIELLEMENT_AUTONOME),
+    "Com'un gant": ([_T.INSERTION_PROFESSIONNELLE, _T.TRAVAIL_FORMATION], _A.AUTONOME),
+    "Compétences numériques": ([_T.CULTURE_NUMERIQUE, _T.CREER_AVEC_LE_NUMERIQUE], _A.AUTONOME),
+    "Engagement citoyen": ([_T.ASSOCIATIONS, _T.PAPIERS_ELECTIONS_CITOYENNETE], ""),
+}
+
+
+def _reports_setup(issuers: list[Issuer], coordinator) -> Network:
+    """Communes, the network grouping the demo issuers, and the badges' Coop tags; idempotent."""
+    for issuer in issuers:
+        if not issuer.commune_insee and issuer.name in DEMO_COMMUNES:
+            issuer.commune_insee = DEMO_COMMUNES[issuer.name]
+            issuer.full_clean()  # fills the département from the commune
+            issuer.save(update_fields=["commune_insee", "departement"])
+    network, _created = Network.objects.get_or_create(name=DEMO_NETWORK)
+    network.issuers.add(*issuers)
+    network.admins.add(coordinator)
+    for name, (thematiques, autonomie) in DEMO_COOP.items():
+        BadgeClass.objects.filter(issuer__in=issuers, name=name, coop_thematiques=[]).update(
+            coop_thematiques=[str(code) for code in thematiques], coop_autonomie=str(autonomie))
+    return network
+
+
 DEMO_PEOPLE = {
     # username: (first name, last name, e-mail, password, is network admin)
     "admin": ("Nadia", "Réseau", "admin@demo.badgehub.fr", "demo-admin-2026", True),
@@ -501,4 +552,5 @@ def load_demo() -> dict:
     # Alex entered 40 days ago: the 1–2 month step now waits for the CIP's confirmation.
     enrolment_update(pathway=pepites, email=alex.recipient_email, name=alex.recipient_name, started_on=alex.issued_on)
 
-    return {"issuers": [mednum, iae, youth], "people": people}
+    network = _reports_setup([mednum, iae, youth], people["admin"])
+    return {"issuers": [mednum, iae, youth], "people": people, "network": network}

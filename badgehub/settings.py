@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "pathways",
     "endorsements",
     "audit",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
     path("issuers/", include("issuers.urls")),
+    # Activity reports keep the address they had under /badges/.
+    path("badges/bilans/", include("reports.urls")),
     path("badges/", include("badges.urls")),
     path("ob/", include("badges.ob_urls")),
     path("compte/", include("badges.accounts_urls")),

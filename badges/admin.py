@@ -1,8 +1,10 @@
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from badgehub.uploads import BADGE_IMAGE, EVIDENCE, CheckedUploadsForm
 from badges import services
+from badges.coop import Thematique
 from badges.models import Alignment, Application, Assertion, BadgeClass, EmailAddress, Evidence, OutgoingEmail
 
 
@@ -13,6 +15,10 @@ class AlignmentInline(admin.TabularInline):
 
 class BadgeClassForm(CheckedUploadsForm):
     checked_uploads = {"image": BADGE_IMAGE}
+    coop_thematiques = forms.MultipleChoiceField(
+        label=_("thématiques (Coop de la médiation numérique)"), choices=Thematique.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
 
 class EvidenceForm(CheckedUploadsForm):
@@ -35,6 +41,7 @@ class BadgeClassAdmin(admin.ModelAdmin):
         (_("Modes d'obtention"), {"fields": ["issuable_by_mediator", "requestable", "self_issuable", "automatic",
                                              "issued_by_staff_only", "required_badge", "reviewers"]}),
         (_("Validité"), {"fields": ["validity_days", "archived", "created_at"]}),
+        (_("Coop de la médiation numérique"), {"fields": ["coop_thematiques", "coop_autonomie"]}),
     ]
 
 

@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from badges.coop import Autonomie, Thematique
 from issuers.models import Issuer, SigningKey
 
 
@@ -72,6 +74,14 @@ class BadgeClass(models.Model):
     )
     reviewers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="reviewed_badge_classes", verbose_name=_("évaluateurs")
+    )
+    # The Coop de la médiation numérique's vocabulary (badges.coop), for the activity reports.
+    coop_thematiques = ArrayField(
+        models.CharField(max_length=50, choices=Thematique.choices), default=list, blank=True,
+        verbose_name=_("thématiques (Coop de la médiation numérique)"),
+    )
+    coop_autonomie = models.CharField(
+        _("niveau d'autonomie reconnu (Coop)"), max_length=30, choices=Autonomie.choices, blank=True
     )
     archived = models.BooleanField(_("archivé"), default=False)
     created_at = models.DateTimeField(_("créé le"), default=timezone.now, editable=False)
@@ -199,7 +209,11 @@ class Assertion(models.Model):
         verbose_name = _("badge délivré")
         verbose_name_plural = _("badges délivrés")
         ordering = ["-issued_on"]
-        indexes = [models.Index(fields=["badge_class", "recipient_email"])]
+        indexes = [
+            models.Index(fields=["badge_class", "recipient_email"]),
+            # The activity reports filter a period as a range on issued_on.
+            models.Index(fields=["badge_class", "issued_on"], name="assertion_class_issued_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.badge_class} → {self.recipient_name or self.recipient_email}"
@@ -272,6 +286,7 @@ class Application(models.Model):
                                     condition=Q(status__in=["draft", "more_evidence"]),
                                     name="one_open_application_per_person_and_badge"),
         ]
+        indexes = [models.Index(fields=["badge_class", "submitted_at"], name="application_class_sent_idx")]
 
     def __str__(self) -> str:
         return f"{self.applicant_name} — {self.badge_class} ({self.get_status_display()})"

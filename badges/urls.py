@@ -1,6 +1,6 @@
 from django.urls import path
 
-from badges.views import downloads, public, reports, verifier, wallet
+from badges.views import downloads, public, verifier, wallet
 
 app_name = "badges"
 urlpatterns = [
@@ -8,7 +8,6 @@ urlpatterns = [
     path("assertions/<uuid:public_id>/", public.assertion_detail, name="assertion_detail"),
     path("verifier/", verifier.verify_page, name="verify"),
     path("verifier/<str:token>/", verifier.verify_result, name="verify_result"),
-    path("bilans/<uuid:public_id>/", reports.activity, name="activity_report"),
     path("assertions/<uuid:public_id>/download/<str:fmt>", downloads.assertion_download, name="assertion_download"),
     path("claim/<str:token>/", wallet.claim, name="claim"),
 ]

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from badgehub.uploads import LOGO, CheckedUploadsForm
 from issuers import services
-from issuers.models import Issuer, Membership, SigningKey
+from issuers.models import Issuer, Membership, Network, SigningKey
 
 
 class MembershipInline(admin.TabularInline):
@@ -44,15 +44,15 @@ class IssuerForm(CheckedUploadsForm):
 @admin.register(Issuer)
 class IssuerAdmin(admin.ModelAdmin):
     form = IssuerForm
-    list_display = ["name", "territory", "email", "created_at", "activity_report"]
-    search_fields = ["name", "territory", "email"]
-    list_filter = ["territory"]
+    list_display = ["name", "territory", "departement", "email", "created_at", "activity_report"]
+    search_fields = ["name", "territory", "email", "commune_insee"]
+    list_filter = ["territory", "departement"]
     readonly_fields = ["public_id", "created_at"]
     inlines = [MembershipInline, SigningKeyInline]
 
     @admin.display(description=_("bilan d'activité"))
     def activity_report(self, obj: Issuer) -> str:
-        return format_html('<a href="{}">{}</a>', reverse("badges:activity_report", args=[obj.public_id]),
+        return format_html('<a href="{}">{}</a>', reverse("reports:issuer", args=[obj.public_id]),
                            _("Bilan"))
 
     def save_model(self, request, obj, form, change) -> None:
@@ -115,3 +115,15 @@ class SigningKeyAdmin(admin.ModelAdmin):
             services.signing_key_revoke(key=key, reason=str(_("Déclarée compromise depuis l'administration")),
                                         by=request.user)
         self.message_user(request, _("Clés déclarées compromises et remplacées."), messages.WARNING)
+
+
+@admin.register(Network)
+class NetworkAdmin(admin.ModelAdmin):
+    list_display = ["name", "created_at", "activity_report"]
+    search_fields = ["name", "issuers__name"]
+    readonly_fields = ["public_id", "created_at"]
+    filter_horizontal = ["issuers", "admins"]
+
+    @admin.display(description=_("bilan d'activité"))
+    def activity_report(self, obj: Network) -> str:
+        return format_html('<a href="{}">{}</a>', reverse("reports:network", args=[obj.public_id]), _("Bilan"))

@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +33,17 @@ class Issuer(models.Model):
         blank=True,
         help_text=_("Partenaires qui ont conçu les badges avec l'émetteur."),
     )
+    # Where the structure is: the activity reports count badges by commune and département.
+    commune_insee = models.CharField(
+        _("code INSEE de la commune"), max_length=5, blank=True,
+        validators=[RegexValidator(r"^(\d{5}|2[AB]\d{3})$", _("Un code INSEE a 5 caractères, par ex. 70550."))],
+        help_text=_("Commune de la structure (code officiel géographique), par ex. 70550 pour Vesoul."),
+    )
+    departement = models.CharField(
+        _("département"), max_length=3, blank=True,
+        validators=[RegexValidator(r"^(\d{2}|2[AB]|97\d)$", _("Un code de département : 70, 2A, 974…"))],
+        help_text=_("Déduit du code INSEE s'il est vide."),
+    )
     created_at = models.DateTimeField(_("créé le"), default=timezone.now, editable=False)
 
     objects = IssuerQuerySet.as_manager()
@@ -46,6 +58,15 @@ class Issuer(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("issuers:detail", kwargs={"public_id": self.public_id})
+
+    def clean(self) -> None:
+        if self.commune_insee and not self.departement:
+            self.departement = departement_of(self.commune_insee)
+
+
+def departement_of(commune_insee: str) -> str:
+    """The département of a commune's INSEE code: 70550 → 70, 2A004 → 2A, 97411 → 974."""
+    return commune_insee[:3] if commune_insee.startswith("97") else commune_insee[:2]
 
 
 class Membership(models.Model):
@@ -110,3 +131,23 @@ class SigningKey(models.Model):
     @property
     def is_active(self) -> bool:
         return self.retired_at is None and self.revoked_at is None
+
+
+class Network(models.Model):
+    """A group of issuers (a trust network) whose coordinators read every member's
+    activity report, side by side and summed. Built in the Django admin."""
+
+    public_id = models.UUIDField(_("identifiant public"), default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("nom"), max_length=200, unique=True)
+    issuers = models.ManyToManyField(Issuer, related_name="networks", verbose_name=_("émetteurs"), blank=True)
+    admins = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="administered_networks", blank=True,
+                                    verbose_name=_("administrateurs du réseau"))
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("réseau")
+        verbose_name_plural = _("réseaux")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

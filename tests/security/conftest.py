@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from badges.models import Application, Assertion, ImportedBadge, IssueBatch, OutgoingEmail
 from badges.services import EvidenceInput, assertion_issue, batch_create
 from endorsements.models import Endorsement, Endorser
+from issuers.models import Network
 from pathways.models import Enrolment, Pathway, PathwayStep
 
 
@@ -24,6 +25,7 @@ class World:
     pathway: Pathway
     endorser: Endorser
     endorsement: Endorsement
+    network: Network
 
 
 @pytest.fixture
@@ -51,7 +53,10 @@ def world(issuer, badge_class, owner, mediator, beneficiary) -> World:
     endorser = Endorser.objects.create(name="Région")
     endorsement = Endorsement.objects.create(endorser=endorser, badge_class=badge_class,
                                              statement="Nous apprécions ce badge.")
+    network = Network.objects.create(name="Réseau du territoire")
+    network.issuers.add(issuer)
     return World(
+        network=network,
         assertion=assertion, email=OutgoingEmail.objects.filter(assertion=assertion).first(), batch=batch,
         application=application, imported=imported, enrolment=enrolment, step=step, pathway=pathway,
         endorser=endorser, endorsement=endorsement,

@@ -36,7 +36,8 @@ def private_kwargs(world, issuer, beneficiary) -> dict[str, dict]:
     return {
         "badges:assertion_detail": {"public_id": assertion.public_id},
         "badges:assertion_download": {"public_id": assertion.public_id, "fmt": "png"},
-        "badges:activity_report": {"public_id": issuer_id},
+        "reports:issuer": {"public_id": issuer_id},
+        "reports:network": {"public_id": world.network.public_id},
         "accounts:after_login": {},
         "accounts:emails": {},
         "accounts:email_remove": {"pk": beneficiary.email_addresses.first().pk},

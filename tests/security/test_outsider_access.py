@@ -26,9 +26,11 @@ def test_an_outsider_gets_404_on_every_view_of_our_objects(client, world, issuer
         if name in OWN_PAGES:
             continue
         url = reverse(name, kwargs=kwargs)
+        # The activity reports answer a French 403 page (issue 14), the other views 404.
+        refused = (403, 405) if name.startswith("reports:") else (404, 405)
         for method in ("get", "post"):
             status = getattr(client, method)(url).status_code
-            if status not in (404, 405):
+            if status not in refused:
                 let_in.append((name, method, status))
     assert let_in == []
     world.assertion.refresh_from_db()
@@ -61,7 +63,7 @@ def test_a_mediator_cannot_revoke_correct_or_resend_even_in_their_own_issuer(cli
                        {"recipient_email": "new@example.org", "issued_on": "2026-01-01"}).status_code == 404
     assert client.post(reverse("partner:email_resend", kwargs={
         "issuer_id": issuer.public_id, "email_id": world.email.pk})).status_code == 404
-    assert client.get(reverse("badges:activity_report", kwargs={"public_id": issuer.public_id})).status_code == 404
+    # The activity report shows a mediator only their own activity (tests/reports/test_report_access.py).
     world.assertion.refresh_from_db()
     assert not world.assertion.revoked
 

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 
 from badgehub.demo import DEMO_PEOPLE, load_demo
 
@@ -20,6 +21,9 @@ class Command(BaseCommand):
         for issuer in result["issuers"]:
             self.stdout.write(f"  {issuer.name}: {issuer.badge_classes.count()} badges, "
                               f"{issuer.pathways.count()} pathways")
+        network = result["network"]
+        self.stdout.write(f"  {network.name}: activity report at "
+                          f"{settings.SITE_URL}{reverse('reports:network', args=[network.public_id])}")
         self.stdout.write("Demo logins (username or e-mail / password):")
         for username, (_first, _last, email, password, admin) in DEMO_PEOPLE.items():
             role = " (network admin, /admin/)" if admin else ""

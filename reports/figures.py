@@ -1,0 +1,401 @@
+"""Every figure of an activity report, from aggregate SQL: the number of queries does
+not grow with the number of badges (a dozen queries, whatever the period).
+
+A period is a range on the indexed ``issued_on`` column (local midnight to local
+midnight), never a cast of each row to a local date."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.db.models import Aggregate, Count, Exists, F, FloatField, Func, OuterRef, Q, QuerySet
+from django.db.models.functions import Collate
+from django.utils import timezone
+
+from badges.coop import Autonomie, Thematique
+from badges.models import Application, Assertion, BadgeClass
+from endorsements.models import Endorsement
+from issuers.models import Issuer
+from pathways.models import Enrolment, Pathway, PathwayStep
+from reports.access import Scope
+from reports.filters import Filters
+
+# A time-based step whose delay passed this long ago without confirmation is late.
+LATE_AFTER_DAYS = 30
+
+
+class Median(Aggregate):
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+class Days(Func):
+    """An interval in days (a float), from two timestamps."""
+
+    template = "EXTRACT(EPOCH FROM (%(expressions)s)) / 86400.0"
+    arg_joiner = " - "
+    output_field = FloatField()
+
+
+@dataclass
+class Report:
+    scope: Scope
+    filters: Filters
+    totals: dict
+    months: list[dict]
+    by_badge: list[dict]
+    by_way: list[dict]
+    by_mediator: list[dict]
+    by_issuer: list[dict]
+    by_departement: list[dict]
+    applications: dict
+    endorsements: dict
+    pathways: list[dict] = field(default_factory=list)
+    steps: list[dict] = field(default_factory=list)
+    time_steps: list[dict] = field(default_factory=list)
+    by_thematique: list[dict] = field(default_factory=list)
+    by_autonomie: list[dict] = field(default_factory=list)
+
+    @property
+    def own_activity_only(self) -> bool:
+        return self.scope.mediator is not None
+
+
+def period_bounds(filters: Filters) -> tuple[datetime, datetime]:
+    """[local midnight of the first day, local midnight after the last day)."""
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.combine(filters.start, time.min), tz)
+    end = timezone.make_aware(datetime.combine(filters.end + timedelta(days=1), time.min), tz)
+    return start, end
+
+
+def _issuer_ids(scope: Scope, filters: Filters) -> list[int]:
+    issuers = [filters.issuer] if filters.issuer else scope.issuers
+    return [
+        issuer.pk for issuer in issuers
+        if (not filters.departement or issuer.departement == filters.departement)
+        and (not filters.commune or issuer.commune_insee == filters.commune)
+    ]
+
+
+def _pathway_badge_ids(pathway: Pathway) -> list[int]:
+    ids = list(PathwayStep.objects.filter(pathway=pathway).values_list("badge_class_id", flat=True))
+    return ids + ([pathway.key_badge_id] if pathway.key_badge_id else [])
+
+
+def assertions_in_scope(scope: Scope, filters: Filters, pathway_badges: list[int] | None) -> QuerySet:
+    """The badges the report counts, every filter applied but the period."""
+    qs = Assertion.objects.filter(badge_class__issuer__in=_issuer_ids(scope, filters))
+    if filters.badge:
+        qs = qs.filter(badge_class=filters.badge)
+    if pathway_badges is not None:
+        qs = qs.filter(badge_class__in=pathway_badges)
+    if filters.via:
+        qs = qs.filter(issued_via=filters.via)
+    if filters.mediator:
+        qs = qs.filter(issued_by=filters.mediator)
+    return qs
+
+
+def _people(prefix: str = "") -> dict:
+    return {"count": Count("pk"), "beneficiaries": Count(f"{prefix}recipient_email", distinct=True)}
+
+
+def _months(filters: Filters, rows: list[dict]) -> list[dict]:
+    counted = {row["month"].date().replace(day=1): row for row in rows}
+    months, month = [], filters.start.replace(day=1)
+    while month <= filters.end:
+        row = counted.get(month, {})
+        months.append({"month": month, "count": row.get("count", 0), "beneficiaries": row.get("beneficiaries", 0)})
+        month = (month + timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _rate(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+def report_build(*, scope: Scope, filters: Filters) -> Report:
+    start, end = period_bounds(filters)
+    pathway_badges = _pathway_badge_ids(filters.pathway) if filters.pathway else None
+    base = assertions_in_scope(scope, filters, pathway_badges)
+    period = base.filter(issued_on__gte=start, issued_on__lt=end)
+
+    breakdowns = _breakdowns(period, scope)
+    totals = breakdowns["totals"][0] if breakdowns["totals"] else {
+        "count": 0, "beneficiaries": 0, "claimed": 0, "public": 0, "revoked": 0}
+    totals = {"issued": totals["count"], "beneficiaries": totals["beneficiaries"], "claimed": totals["claimed"],
+              "public": totals["public"], "revoked": totals["revoked"]}
+    # Returning: people who already held a badge of the same scope before the period.
+    earlier = base.filter(recipient_email=OuterRef("recipient_email"), issued_on__lt=start)
+    totals["returning"] = period.filter(Exists(earlier)).aggregate(
+        n=Count(Collate("recipient_email", "C"), distinct=True))["n"]
+    totals["new"] = totals["beneficiaries"] - totals["returning"]
+    totals["claim_rate"] = _rate(totals["claimed"], totals["issued"])
+    totals["public_rate"] = _rate(totals["public"], totals["issued"])
+
+    months = _months(filters, breakdowns["months"])
+    by_badge = sorted(breakdowns["badges"], key=lambda row: (-row["count"], row["badge_class__name"]))
+    labels = dict(Assertion.Via.choices)
+    by_way = sorted(({"way": str(labels.get(row["issued_via"], row["issued_via"])), **row}
+                     for row in breakdowns["ways"]), key=lambda row: (-row["count"], row["issued_via"]))
+    by_mediator = sorted((
+        {**row, "name": " ".join(filter(None, [row["issued_by__first_name"], row["issued_by__last_name"]]))
+         or row["issued_by__username"] or ""} for row in breakdowns["mediators"]),
+        key=lambda row: (-row["count"], row["issued_by__username"] or ""))
+    by_issuer = sorted(breakdowns["issuers"], key=lambda row: row["badge_class__issuer__name"])
+    by_departement = sorted((row for row in breakdowns["departements"] if row["badge_class__issuer__departement"]),
+                            key=lambda row: row["badge_class__issuer__departement"])
+
+    report = Report(
+        scope=scope, filters=filters, totals=totals, months=months, by_badge=by_badge, by_way=by_way,
+        by_mediator=by_mediator, by_issuer=by_issuer, by_departement=by_departement,
+        applications=_applications(scope, filters, pathway_badges, start, end),
+        endorsements=_endorsements(scope, filters, pathway_badges, start, end),
+    )
+    report.by_thematique = _thematiques(period)
+    report.by_autonomie = _autonomie(breakdowns["autonomie"])
+    if scope.mediator is None:
+        report.pathways, report.steps = _pathways(scope, filters, start, end)
+        report.time_steps = _time_steps(scope, filters, start, end)
+    return report
+
+
+def _applications(scope, filters, pathway_badges, start, end) -> dict:
+    qs = Application.objects.filter(badge_class__issuer__in=_issuer_ids(scope, filters),
+                                    submitted_at__gte=start, submitted_at__lt=end)
+    if filters.badge:
+        qs = qs.filter(badge_class=filters.badge)
+    if pathway_badges is not None:
+        qs = qs.filter(badge_class__in=pathway_badges)
+    if filters.via and filters.via != Assertion.Via.APPLICATION:
+        qs = qs.none()
+    if filters.mediator:
+        qs = qs.filter(reviewer=filters.mediator)
+    status = Application.Status
+    result = qs.aggregate(
+        submitted=Count("pk"),
+        accepted=Count("pk", filter=Q(status=status.ACCEPTED)),
+        refused=Count("pk", filter=Q(status=status.REFUSED)),
+        more_evidence=Count("pk", filter=Q(status=status.MORE_EVIDENCE)),
+        pending=Count("pk", filter=Q(status=status.SUBMITTED)),
+        median_days=Median(Days(F("decided_at"), F("submitted_at")), filter=Q(decided_at__isnull=False)),
+    )
+    result["median_days"] = round(result["median_days"], 1) if result["median_days"] is not None else None
+    return result
+
+
+def _endorsements(scope, filters, pathway_badges, start, end) -> dict:
+    ids = _issuer_ids(scope, filters)
+    qs = Endorsement.objects.published().filter(created_at__gte=start, created_at__lt=end)
+    badge_targets = Q(badge_class__issuer__in=ids) | Q(assertion__badge_class__issuer__in=ids)
+    if filters.badge or pathway_badges is not None:
+        badges = [filters.badge.pk] if filters.badge else pathway_badges
+        qs = qs.filter(Q(badge_class__in=badges) | Q(assertion__badge_class__in=badges))
+    else:
+        qs = qs.filter(badge_targets | Q(issuer__in=ids))
+    if filters.mediator:
+        qs = qs.filter(assertion__issued_by=filters.mediator)
+    return qs.aggregate(
+        total=Count("pk"),
+        badges=Count("pk", filter=Q(badge_class__isnull=False)),
+        issuers=Count("pk", filter=Q(issuer__isnull=False)),
+        assertions=Count("pk", filter=Q(assertion__isnull=False)),
+        endorsers=Count("endorser", distinct=True),
+    )
+
+
+# The columns the breakdowns read, from one scan of the period's badges: ids and short
+# codes only (names are looked up afterwards), so that the sorts stay narrow.
+COLUMNS = {
+    "badge": "badge_class_id", "issuer": "badge_class__issuer_id", "departement": "badge_class__issuer__departement",
+    "autonomie": "badge_class__coop_autonomie", "by": "issued_by_id", "via": "issued_via", "on": "issued_on",
+    "email": "recipient_email", "claimed": "claimed_at", "visibility": "visibility", "revoked": "revoked",
+    "thematiques": "badge_class__coop_thematiques",
+}
+SQL_NAMES = {alias: f"c_{alias}" for alias in COLUMNS}
+# Each breakdown is one grouping set of a single query (GROUPING SETS): one scan for all.
+GROUPINGS = {
+    "totals": [],
+    "months": ["month"],
+    "badges": ["badge"],
+    "ways": ["via"],
+    "mediators": ["by", "issuer"],
+    "issuers": ["issuer"],
+    "departements": ["departement"],
+    "autonomie": ["autonomie"],
+}
+KEYS = ["month", "badge", "via", "by", "issuer", "departement", "autonomie"]
+# Distinct people are counted on the bytes of the address: the same result as the
+# database's collation for equality, and a much cheaper sort.
+PEOPLE = 'COUNT(DISTINCT "c_email" COLLATE "C")'
+
+
+def _period_sql(period: QuerySet) -> tuple[str, list]:
+    """The period's badges with the columns above (as c_badge, c_issuer…), as SQL to select from."""
+    qs = period.order_by().annotate(**{SQL_NAMES[alias]: F(path) for alias, path in COLUMNS.items()})
+    sql, params = qs.values(*SQL_NAMES.values()).query.sql_with_params()
+    return sql, list(params)
+
+
+def _breakdowns(period: QuerySet, scope: Scope) -> dict[str, list[dict]]:
+    sql, params = _period_sql(period)
+    quoted = {alias: f'"{name}"' for alias, name in SQL_NAMES.items()}
+    quoted["month"] = "r_month"
+    grouping = ", ".join(quoted[key] for key in KEYS)
+    sets = ", ".join("(" + ", ".join(quoted[a] for a in keys) + ")" for keys in GROUPINGS.values())
+    query = (
+        f"SELECT GROUPING({grouping}), {grouping}, COUNT(*), {PEOPLE}, "
+        f"COUNT(*) FILTER (WHERE c_claimed IS NOT NULL), COUNT(*) FILTER (WHERE c_visibility = 'public'), "
+        f"COUNT(*) FILTER (WHERE c_revoked) "
+        f"FROM (SELECT *, date_trunc('month', c_on AT TIME ZONE %s) AS r_month FROM ({sql}) AS p) AS r "
+        f"GROUP BY GROUPING SETS ({sets})"
+    )
+    masks = {sum(1 << (len(KEYS) - 1 - i) for i, key in enumerate(KEYS) if key not in keys): name
+             for name, keys in GROUPINGS.items()}
+    result: dict[str, list[dict]] = {name: [] for name in GROUPINGS}
+    tz = timezone.get_current_timezone()
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Several sorts of the period's rows (distinct people per group): keep them in memory.
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute(query, [timezone.get_current_timezone_name(), *params])
+        for mask, *values in cursor.fetchall():
+            row = dict(zip(KEYS, values[:len(KEYS)], strict=True))
+            count, people, claimed, public, revoked = (int(value) for value in values[len(KEYS):])
+            name = masks[mask]
+            out = {key: row[key] for key in GROUPINGS[name]}
+            if name == "months":
+                out["month"] = out["month"].replace(tzinfo=tz)
+            result[name].append({**out, "count": count, "beneficiaries": people, "claimed": claimed,
+                                 "public": public, "revoked": revoked})
+    # Names, from two small lookups (the issuers are already in the scope).
+    issuers = {issuer.pk: issuer for issuer in scope.issuers}
+    badges = BadgeClass.objects.in_bulk({row["badge"] for row in result["badges"]})
+    users = get_user_model().objects.in_bulk({row["by"] for row in result["mediators"] if row["by"]})
+    for row in result["badges"]:
+        badge = badges[row["badge"]]
+        row.update(badge_class__name=badge.name, badge_class__issuer__name=issuers[badge.issuer_id].name)
+    for row in result["mediators"] + result["issuers"]:
+        issuer = issuers[row["issuer"]]
+        row.update(badge_class__issuer__name=issuer.name, badge_class__issuer__commune_insee=issuer.commune_insee,
+                   badge_class__issuer__departement=issuer.departement)
+    for row in result["mediators"]:
+        user = users.get(row["by"])
+        row.update(issued_by=row["by"], issued_by__first_name=user.first_name if user else "",
+                   issued_by__last_name=user.last_name if user else "",
+                   issued_by__username=user.username if user else "")
+    for row in result["ways"]:
+        row["issued_via"] = row["via"]
+    for row in result["departements"]:
+        row["badge_class__issuer__departement"] = row["departement"]
+    for row in result["autonomie"]:
+        row["badge_class__coop_autonomie"] = row["autonomie"]
+    return result
+
+
+def _thematiques(period: QuerySet) -> list[dict]:
+    """Badges and people by Coop thématique (a badge may carry several)."""
+    sql, params = _period_sql(period)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT t.code, COUNT(*), {PEOPLE} FROM ({sql}) AS p "
+            f"CROSS JOIN LATERAL unnest(p.c_thematiques) AS t(code) "
+            f"GROUP BY t.code ORDER BY COUNT(*) DESC, t.code", params)
+        labels = dict(Thematique.choices)
+        return [{"code": code, "label": str(labels.get(code, code)), "count": count, "beneficiaries": people}
+                for code, count, people in cursor.fetchall()]
+
+
+def _autonomie(rows: list[dict]) -> list[dict]:
+    labels = dict(Autonomie.choices)
+    order = list(labels)
+    return sorted(({"code": row["badge_class__coop_autonomie"], "count": row["count"],
+                    "beneficiaries": row["beneficiaries"], "label": str(labels[row["badge_class__coop_autonomie"]])}
+                   for row in rows if row["badge_class__coop_autonomie"] in labels),
+                  key=lambda row: order.index(row["code"]))
+
+
+def _pathways(scope, filters, start, end) -> tuple[list[dict], list[dict]]:
+    pathways = Pathway.objects.filter(issuer__in=_issuer_ids(scope, filters))
+    if filters.pathway:
+        pathways = pathways.filter(pk=filters.pathway.pk)
+    started = Q(enrolments__started_on__gte=start, enrolments__started_on__lt=end)
+    completed = Q(enrolments__completed_at__gte=start, enrolments__completed_at__lt=end)
+    rows = list(pathways.values("pk", "name", "issuer__name", "key_badge__name").annotate(
+        enrolled=Count("enrolments", filter=started),
+        completed=Count("enrolments", filter=completed),
+        median_days=Median(Days(F("enrolments__completed_at"), F("enrolments__started_on")), filter=completed),
+    ).order_by("issuer__name", "position", "name"))
+    for row in rows:
+        row["median_days"] = round(row["median_days"], 1) if row["median_days"] is not None else None
+    held = Q(badge_class__assertions__issued_on__gte=start, badge_class__assertions__issued_on__lt=end,
+             badge_class__assertions__revoked=False)
+    steps = list(PathwayStep.objects.filter(pathway__in=[row["pk"] for row in rows])
+                 .values("pathway__name", "order", "badge_class__name", "min_delay_days")
+                 .annotate(reached=Count(Collate("badge_class__assertions__recipient_email", "C"), distinct=True,
+                                         filter=held))
+                 .order_by("pathway__issuer__name", "pathway__position", "pathway__name", "order"))
+    return rows, steps
+
+
+def _time_steps(scope, filters, start, end) -> list[dict]:
+    """Time-based steps (IAE): for each, the people whose delay fell due in the period
+    (and has passed), those confirmed (step badge held) and those late (due for more
+    than LATE_AFTER_DAYS days, not confirmed). One query."""
+    pathways = Pathway.objects.filter(issuer__in=_issuer_ids(scope, filters))
+    if filters.pathway:
+        pathways = pathways.filter(pk=filters.pathway.pk)
+    ids = list(pathways.values_list("pk", flat=True))
+    if not ids:
+        return []
+    now = timezone.now()
+    s, p, e = PathwayStep._meta.db_table, Pathway._meta.db_table, Enrolment._meta.db_table
+    b, a = BadgeClass._meta.db_table, Assertion._meta.db_table
+    due = "(e.started_on + s.min_delay_days * INTERVAL '1 day')"
+    sql = f"""
+        SELECT p.name, b.name, s.min_delay_days, COUNT(*),
+               COUNT(*) FILTER (WHERE held.ok),
+               COUNT(*) FILTER (WHERE NOT held.ok AND {due} < %(late_before)s)
+        FROM {s} s
+        JOIN {p} p ON p.id = s.pathway_id
+        JOIN {b} b ON b.id = s.badge_class_id
+        JOIN {e} e ON e.pathway_id = s.pathway_id
+        CROSS JOIN LATERAL (SELECT EXISTS (
+            SELECT 1 FROM {a} a WHERE a.badge_class_id = s.badge_class_id
+            AND a.recipient_email = e.recipient_email AND NOT a.revoked) AS ok) held
+        WHERE s.min_delay_days > 0 AND s.pathway_id = ANY(%(pathways)s)
+          AND {due} >= %(start)s AND {due} < LEAST(%(end)s, %(now)s)
+        GROUP BY p.name, p.position, s."order", b.name, s.min_delay_days
+        ORDER BY p.position, p.name, s."order"
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"pathways": ids, "start": start, "end": end, "now": now,
+                             "late_before": now - timedelta(days=LATE_AFTER_DAYS)})
+        return [{"pathway": pathway, "badge": badge, "delay": delay, "due": due_count, "confirmed": confirmed,
+                 "late": late} for pathway, badge, delay, due_count, confirmed, late in cursor.fetchall()]
+
+
+def coop_rows(*, scope: Scope, filters: Filters) -> list[dict]:
+    """The anonymised figures for the Coop: badges and distinct people per month,
+    commune, département, thématique and autonomy level. No name, no e-mail."""
+    start, end = period_bounds(filters)
+    pathway_badges = _pathway_badge_ids(filters.pathway) if filters.pathway else None
+    period = assertions_in_scope(scope, filters, pathway_badges).filter(issued_on__gte=start, issued_on__lt=end)
+    sql, params = _period_sql(period)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (date_trunc('month', p.c_on AT TIME ZONE %s))::date, i.commune_insee, p.c_departement, "
+            f"COALESCE(t.code, ''), p.c_autonomie, COUNT(*), {PEOPLE} "
+            f"FROM ({sql}) AS p JOIN {Issuer._meta.db_table} i ON i.id = p.c_issuer "
+            f"LEFT JOIN LATERAL unnest(p.c_thematiques) AS t(code) ON TRUE "
+            f"GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 4, 5",
+            [timezone.get_current_timezone_name(), *params])
+        return [{"date": month, "lieu_code_insee": commune, "structure_code_departement": departement,
+                 "thematique": thematique, "autonomie": autonomie, "badges_delivres": count, "beneficiaires": people}
+                for month, commune, departement, thematique, autonomie, count, people in cursor.fetchall()]
+
+
+def month_label(month: date) -> str:
+    return f"{month:%m/%Y}"

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("<uuid:public_id>/", views.issuer_report, name="issuer"),
+    path("reseau/<uuid:public_id>/", views.network_report, name="network"),
+]

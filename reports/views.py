@@ -1,0 +1,61 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from reports import exports
+from reports.access import Scope, scope_for_issuer, scope_for_network
+from reports.charts import chart_svg
+from reports.figures import coop_rows, report_build
+from reports.filters import ReportFilterForm
+from reports.sections import sections_build
+
+
+def _forbidden(request: HttpRequest) -> HttpResponse:
+    return render(request, "reports/forbidden.html", status=403)
+
+
+@login_required
+@require_GET
+def issuer_report(request: HttpRequest, public_id) -> HttpResponse:
+    try:
+        scope = scope_for_issuer(user=request.user, public_id=public_id)
+    except PermissionDenied:
+        return _forbidden(request)
+    return _report(request, scope)
+
+
+@login_required
+@require_GET
+def network_report(request: HttpRequest, public_id) -> HttpResponse:
+    try:
+        scope = scope_for_network(user=request.user, public_id=public_id)
+    except PermissionDenied:
+        return _forbidden(request)
+    return _report(request, scope)
+
+
+def _report(request: HttpRequest, scope: Scope) -> HttpResponse:
+    form = ReportFilterForm(request.GET or None, scope=scope)
+    if form.is_bound:
+        form.is_valid()  # a wrong field is shown with its message; the others still apply
+    filters = form.filters()
+    kind = request.GET.get("format", "")
+    if kind == "coop":
+        return exports.coop_csv(scope, filters, coop_rows(scope=scope, filters=filters))
+    report = report_build(scope=scope, filters=filters)
+    sections = sections_build(report)
+    if kind == "csv":
+        return exports.report_csv(report, sections)
+    if kind == "xlsx":
+        return exports.report_xlsx(report, sections)
+    charts = {section.key: chart_svg(section.chart, section.title) for section in sections
+              if section.chart is not None and section.rows}
+    networks = request.user.administered_networks.all() if scope.kind == "issuer" else []
+    return render(request, "reports/report.html", {
+        "scope": scope, "report": report, "form": form, "filters": filters.describe(),
+        "sections": [(section, charts.get(section.key)) for section in sections],
+        "query": form.query_string(), "networks": networks,
+    })
+

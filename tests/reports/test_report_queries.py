@@ -1,0 +1,38 @@
+"""Every figure comes from aggregate SQL: the number of queries does not grow with the
+number of badges, and the period is a range on the indexed column."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from badges.models import Assertion
+from tests.reports.conftest import PERIOD, at, network_url
+
+pytestmark = pytest.mark.django_db
+
+
+def queries_for(client, url, **params) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, {**PERIOD, **params}).status_code == 200
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def test_more_badges_cost_no_more_queries(client, activity):
+    client.force_login(activity.people["network_admin"])
+    url = network_url(activity.network)
+    before = {fmt: len(queries_for(client, url, format=fmt)) for fmt in ("", "xlsx")}
+    Assertion.objects.bulk_create(
+        Assertion(badge_class=activity.computer, recipient_email=f"p{n}@example.org", issued_on=at("2026-03-02"),
+                  claim_token=f"bulk-{n}", issued_by=activity.people["mediator"])
+        for n in range(300)
+    )
+    after = {fmt: len(queries_for(client, url, format=fmt)) for fmt in ("", "xlsx")}
+    assert after == before
+    assert before[""] <= 30
+
+
+def test_the_period_is_a_range_on_issued_on_not_a_cast_of_each_row(client, activity):
+    client.force_login(activity.people["network_admin"])
+    for query in queries_for(client, network_url(activity.network)):
+        where = query.split(" WHERE ", 1)[1] if " WHERE " in query else ""
+        assert "AT TIME ZONE" not in where and "::date" not in where, query
