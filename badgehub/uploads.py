@@ -148,14 +148,18 @@ def _read_upload(upload: File, limit: int) -> bytes:
 class CheckedFile(ContentFile):
     """Content that passed ``file_check``, under a name of ours: services store it as it is."""
 
+    @property
+    def extension(self) -> str:
+        return PurePath(self.name).suffix.lstrip(".")
+
 
 def upload_validate(*, upload: File, accept: frozenset[str] = EVIDENCE, max_bytes: int | None = None) -> CheckedFile:
     """A safe copy of an uploaded file, named by us, or ValidationError.
 
     ``accept``: EVIDENCE (photos, PDF, SVG), BADGE_IMAGE (PNG, SVG), LOGO (images).
-    A file checked already (a CheckedFile) is returned as it is.
+    A file checked already for what this door accepts (a CheckedFile) is returned as it is.
     """
-    if isinstance(upload, CheckedFile):
+    if isinstance(upload, CheckedFile) and upload.extension in accept:
         return upload
     limit = max_bytes or settings.BADGEHUB_MAX_UPLOAD_BYTES
     data, extension = file_check(_read_upload(upload, limit), accept=accept, max_bytes=limit)
