@@ -29,16 +29,20 @@ def task_queue(task, *args, countdown: int | None = None) -> None:
     transaction.on_commit(lambda: task_publish(name=name, args=arguments, countdown=countdown, task=task))
 
 
-def task_publish(*, name: str, args: list, countdown: int | None = None, task=None) -> bool:
-    """Send one task to the broker now; True if it was sent, False if it was kept for later."""
-    global _broker_down_until
-    if time.monotonic() >= _broker_down_until:
+def task_publish(*, name: str, args: list, countdown: int | None = None, task=None, keep: bool = True) -> bool:
+    """Send one task to the broker now; True if it was sent.
+
+    If the broker is unreachable the task is kept in ``PendingTask`` (``keep``), or
+    dropped: the sweeper's own tasks are found again from the database's state.
+    """
+    if broker_available():
         try:
             (task or current_app.tasks[name]).apply_async(args=args, countdown=countdown)
             return True
         except Exception as exc:
-            _broker_down_until = time.monotonic() + BROKER_PAUSE_S
-            logger.warning("Broker unreachable (%r): task %s kept in the database, queued when it is back", exc, name)
+            _broker_down(exc)
+    if not keep:
+        return False
     try:
         PendingTask.objects.create(name=name, args=args)
     except Exception:
@@ -50,6 +54,12 @@ def task_publish(*, name: str, args: list, countdown: int | None = None, task=No
 
 def broker_available() -> bool:
     return time.monotonic() >= _broker_down_until
+
+
+def _broker_down(exc: Exception) -> None:
+    global _broker_down_until
+    _broker_down_until = time.monotonic() + BROKER_PAUSE_S
+    logger.warning("Broker unreachable (%r): tasks are kept in the database until it is back", exc)
 
 
 def pending_tasks_publish(*, limit: int = 1000) -> int:
@@ -68,7 +78,7 @@ def pending_tasks_publish(*, limit: int = 1000) -> int:
             except KeyError:
                 logger.error("Unknown task %s kept in PendingTask %s: dropped", row.name, row.pk)
             except Exception as exc:
-                logger.warning("Broker still unreachable (%r): %d task(s) wait", exc, len(rows) - len(done))
+                _broker_down(exc)
                 break
             else:
                 sent += 1

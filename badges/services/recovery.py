@@ -49,22 +49,25 @@ def stalled_work_requeue(*, now=None) -> Requeued:
                    .exclude(issued_via=Assertion.Via.IMPORT).order_by("pk").values_list("pk", flat=True)
                    [:MAX_PER_ROUND])
     for start in range(0, len(unbaked), CHUNK_SIZE):
-        task_publish(name=finalise_assertions.name, args=[unbaked[start:start + CHUNK_SIZE]])
+        if not task_publish(name=finalise_assertions.name, args=[unbaked[start:start + CHUNK_SIZE]], keep=False):
+            return result  # the broker went away: the next round finds them again
     result.assertions = len(unbaked)
 
     pending = list(OutgoingEmail.objects.filter(status=OutgoingEmail.Status.PENDING, created_at__lt=before)
                    .order_by("pk").values_list("pk", flat=True)[:MAX_PER_ROUND])
     for start in range(0, len(pending), CHUNK_SIZE):
-        task_publish(name=send_emails.name, args=[pending[start:start + CHUNK_SIZE]])
+        if not task_publish(name=send_emails.name, args=[pending[start:start + CHUNK_SIZE]], keep=False):
+            return result
     result.emails = len(pending)
 
     for batch in IssueBatch.objects.filter(status__in=[IssueBatch.Status.QUEUED, IssueBatch.Status.RUNNING]).defer(
             "rows", "rejected"):
         if not batch_is_stalled(batch):
             continue
+        if not task_publish(name=run_issue_batch.name, args=[batch.pk], keep=False):
+            return result
         # Counts as progress: the batch is queued again once per stall period, not every round.
         IssueBatch.objects.filter(pk=batch.pk).update(progressed_at=now)
-        task_publish(name=run_issue_batch.name, args=[batch.pk])
         result.batches += 1
     if result.assertions or result.emails or result.batches or result.tasks:
         logger.warning("Sweeper queued again: %s", result)
