@@ -8,6 +8,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from badges.models import VerificationJob
 from tests.security.conftest import url_patterns
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +38,8 @@ def private_kwargs(world, issuer, beneficiary) -> dict[str, dict]:
         "badges:assertion_detail": {"public_id": assertion.public_id},
         "badges:assertion_download": {"public_id": assertion.public_id, "fmt": "png"},
         "badges:activity_report": {"public_id": issuer_id},
+        # A verifier's result: its token is real, but it belongs to another browser's session.
+        "badges:verify_result": {"token": VerificationJob.objects.create(text="{}").token},
         "accounts:after_login": {},
         "accounts:emails": {},
         "accounts:email_remove": {"pk": beneficiary.email_addresses.first().pk},
