@@ -8,6 +8,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from badges.models import VerificationJob
 from tests.security.conftest import url_patterns
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,8 @@ def private_kwargs(world, issuer, beneficiary) -> dict[str, dict]:
         "badges:assertion_download": {"public_id": assertion.public_id, "fmt": "png"},
         "reports:issuer": {"public_id": issuer_id},
         "reports:network": {"public_id": world.network.public_id},
+        # A verifier's result: its token is real, but it belongs to another browser's session.
+        "badges:verify_result": {"token": VerificationJob.objects.create(text="{}").token},
         "accounts:after_login": {},
         "accounts:emails": {},
         "accounts:email_remove": {"pk": beneficiary.email_addresses.first().pk},
