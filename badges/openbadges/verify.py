@@ -692,7 +692,9 @@ def _verify_jwt_proof(token: str, issuer_id: str, ctx: _Ob3Context) -> _ProofOut
         return key.public_key, key.controller
 
     result = proofs.verify_vc_jwt(token, resolve)
-    outcome = _ProofOutcome(result.verified, "", result.error, result.kid, resolved.get("key"))
+    # did:key is resolved by the engine itself, from the DID.
+    key = resolved.get("key") or (ResolvedKey(result.kid, None, result.controller) if result.controller else None)
+    outcome = _ProofOutcome(result.verified, "", result.error, result.kid, key)
     if not result.verified:
         outcome.kind = "key" if "KeyProblem" in result.error else "signature"
         outcome.error = result.error.removeprefix("KeyProblem: ")
@@ -739,7 +741,7 @@ def _verify_ob3(
 
     if token:
         outcome = _verify_jwt_proof(token, issuer_id, ctx)
-        kind = f"VC-JWT {outcome.key and type(outcome.key.public_key).__name__.startswith('Ed') and 'EdDSA' or 'RS256'}"
+        kind = f"VC-JWT {jwt.get_unverified_header(token).get('alg')}"
     else:
         outcome = _verify_data_integrity(credential, ctx)
         kind = "eddsa-rdfc-2022"
