@@ -16,6 +16,7 @@ from badges import issuing
 from badges.exports import export_assertion
 from badges.issuing import assertion_finalise
 from badges.models import Assertion
+from badges.openbadges import bake
 from badges.services import assertion_issue, assertion_revoke
 from issuers.models import SigningKey
 from issuers.services import signing_key_create, signing_key_revoke
@@ -110,7 +111,8 @@ def _tampered_jws(jws: str) -> str:
 
 # 1EdTech's validator accepts hosted badges answered 410 and ignores signing keys'
 # "revoked" date, so only the states it can judge are asked of it.
-OB2_STATES = ("valid", "tampered", "expired", "rotated-key")
+OB2_STATES = ("valid", "tampered", "expired", pytest.param("rotated-key", marks=pytest.mark.xfail(
+    strict=True, reason="issue 9 item 5 (branch wt-docs): after a rotation the Profile must list one publicKey")))
 OB2_FORMS = ("ob2", "ob2-signed", "png-ob2", "svg-ob2")
 
 
@@ -123,8 +125,9 @@ def test_1edtech_validator_judges_every_ob2_form_as_expected(state, fmt, site, b
         if fmt == "ob2":
             pytest.skip("a hosted badge is fetched from its issuer: there is no copy to tamper with")
         jws = _tampered_jws(assertion.ob2_jws)
+        # Without a verify URL in the SVG: the validator must judge the embedded JWS, not the hosted copy.
         content = {"ob2-signed": jws.encode(), "png-ob2": issuing.baked_png(assertion, jws, version="ob2"),
-                   "svg-ob2": issuing.baked_svg(assertion, jws, version="ob2")}[fmt]
+                   "svg-ob2": bake.bake_svg(issuing.svg_image_of(assertion.badge_class), jws, version="ob2")}[fmt]
         path = tmp_path / f"tampered.{fmt}"
         path.write_bytes(content)
     else:

@@ -190,3 +190,29 @@ def test_did_documents_of_other_servers_are_cached_ours_never(settings):
         cached(settings.SITE_URL + "/ob/issuers/x/did.json")
     assert asked == ["https://other.example/.well-known/did.json", settings.SITE_URL + "/ob/issuers/x/did.json",
                      settings.SITE_URL + "/ob/issuers/x/did.json"]
+
+
+def test_an_issuer_endorsement_made_before_did_web_still_verifies_in_new_badges(badge_class, owner, endorser_user):
+    from endorsements import documents as endorsement_documents
+    from endorsements import services as endorsement_services
+    from endorsements.models import Endorsement
+
+    issuer = badge_class.issuer
+    invitation = endorsement_services.endorsement_invite(
+        invited_by=owner, organisation_name="Région", email="contact@region.example", issuer=issuer)
+    endorser = endorsement_services.endorser_create(user=endorser_user, name="Région", email="contact@region.example")
+    endorsement = endorsement_services.endorsement_accept(invitation=invitation, user=endorser_user,
+                                                          endorser=endorser, statement="Un réseau sérieux.")
+    assert endorsement.ob3_credential["credentialSubject"]["id"] == documents.issuer_did(issuer)
+    # The copy signed before did:web named the issuer by its https Profile.
+    legacy = endorsement_documents.endorsement_credential(endorsement)
+    legacy["credentialSubject"]["id"] = documents.ob3_issuer_url(issuer)
+    key = endorser.keys.get()
+    signed = proofs.add_data_integrity_proof(legacy, private_key_for(key),
+                                             endorsement_documents.endorser_key_method_id(key), timezone.now())
+    Endorsement.objects.filter(pk=endorsement.pk).update(ob3_credential=signed)
+    issued = assertion_issue(badge_class=badge_class, recipient_email="sam@example.org", issued_by=owner)
+    report = verify_badge(issuing.assertion_finalise(assertion=issued).ob3_credential)
+    assert report.status == "valid"
+    [check] = [c for c in report.checks if c.code == "endorsement"]
+    assert check.ok, check.detail
