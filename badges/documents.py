@@ -2,6 +2,7 @@
 public URL a badge document refers to. All ids start with settings.SITE_URL:
 changing it after issuing breaks every badge already handed out."""
 
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from badges.models import Assertion, BadgeClass
+from badges.openbadges import did as ob_did
 from badges.openbadges import keys as ob_keys
 from badges.openbadges import ob2, ob3
 from badges.openbadges.data import (
@@ -20,7 +22,7 @@ from badges.openbadges.data import (
     RevokedAssertion,
     StatusEntryData,
 )
-from badges.openbadges.util import iso_datetime
+from badges.openbadges.util import iso_datetime_precise
 from issuers.models import Issuer, SigningKey
 
 
@@ -81,6 +83,41 @@ def status_list_url(issuer: Issuer, number: int) -> str:
     return absolute(reverse("ob:status_list", kwargs={"public_id": issuer.public_id, "number": number}))
 
 
+# --- did:web ------------------------------------------------------------------
+# An OB 3.0 issuer is did:web:<host>:ob:issuers:<uuid>: the DID names the same path
+# as its https Profile, so its DID document is that URL + /did.json.
+
+
+def issuer_did(issuer: Issuer) -> str:
+    return ob_did.did_web_for_url(ob3_issuer_url(issuer))
+
+
+def did_document_url(issuer: Issuer) -> str:
+    return _url("ob:issuer_did", issuer.public_id)
+
+
+def method_id(did: str, key) -> str:
+    """The DID URL of a key (an issuer's SigningKey or an endorser's key): <DID>#<key uuid>."""
+    return f"{did}#{key.public_id}"
+
+
+def signing_key_method_id(key: SigningKey) -> str:
+    return method_id(issuer_did(key.issuer), key)
+
+
+def key_methods(did: str, keys) -> list[ob_did.MethodData]:
+    return [ob_did.MethodData(method_id(did, k), k.public_key_pem,
+                              iso_datetime_precise(k.revoked_at) if k.revoked_at else "")
+            for k in sorted(keys, key=lambda k: k.created_at)]
+
+
+def issuer_did_document(issuer: Issuer) -> dict[str, Any]:
+    """Every key the issuer ever had, Ed25519 (Data Integrity, VC-JWT EdDSA) and RSA (VC-JWT RS256)."""
+    did = issuer_did(issuer)
+    return ob_did.did_document(did, key_methods(did, issuer.signing_keys.all()),
+                               also_known_as=(ob3_issuer_url(issuer),))
+
+
 # --- engine inputs ------------------------------------------------------------
 
 
@@ -115,8 +152,8 @@ def issuer_data(issuer: Issuer, *, version: str, with_endorsements: bool = False
         key_urls = tuple(key_url(k) for k in _current_key(issuer, SigningKey.Algorithm.RSA))
         revocations = revocation_list_url(issuer)
     else:
-        issuer_id = ob3_issuer_url(issuer)
-        key_urls = tuple(key_url(k) for k in _keys(issuer, SigningKey.Algorithm.ED25519))
+        issuer_id = issuer_did(issuer)
+        key_urls = tuple(method_id(issuer_id, k) for k in _keys(issuer, SigningKey.Algorithm.ED25519))
         revocations = ""
     return IssuerData(
         id=issuer_id,
@@ -199,12 +236,25 @@ def ob2_issuer_document(issuer: Issuer) -> dict[str, Any]:
 
 
 def ob3_issuer_document(issuer: Issuer) -> dict[str, Any]:
+    """The https Profile: badges signed before did:web name it as their issuer and its
+    keys by URL; it names the DID (alsoKnownAs) that newer badges are issued by."""
     # Who vouches for the issuer now: the hosted profile follows publications and withdrawals.
-    return ob3.issuer_profile_document(issuer_data(issuer, version="ob3", with_endorsements=True))
+    data = issuer_data(issuer, version="ob3", with_endorsements=True)
+    data = replace(data, id=ob3_issuer_url(issuer),
+                   public_key_urls=tuple(key_url(k) for k in _keys(issuer, SigningKey.Algorithm.ED25519)))
+    return with_also_known_as(ob3.issuer_profile_document(data), issuer_did(issuer))
+
+
+def with_also_known_as(profile: dict[str, Any], did: str) -> dict[str, Any]:
+    # DID Core's alsoKnownAs (defined by the did/v1 context the Profile already uses for
+    # assertionMethod), answered by the DID document's own alsoKnownAs: the link holds both
+    # ways. OB 3.0's otherIdentifier has no identifier type for a DID.
+    profile["alsoKnownAs"] = [did]
+    return profile
 
 
 def key_document(key: SigningKey) -> dict[str, Any]:
-    revoked = iso_datetime(key.revoked_at) if key.revoked_at else ""
+    revoked = iso_datetime_precise(key.revoked_at) if key.revoked_at else ""
     if key.algorithm == SigningKey.Algorithm.RSA:
         return ob2.cryptographic_key(key_url(key), ob2_issuer_url(key.issuer), key.public_key_pem, revoked=revoked)
     return ob3.multikey_document(key_url(key), ob3_issuer_url(key.issuer), public_multibase(key.public_key_pem),
@@ -234,7 +284,7 @@ def status_list_document(issuer: Issuer, number: int) -> dict[str, Any]:
         badge_class__issuer=issuer, revoked=True, pk__gte=number * size, pk__lt=(number + 1) * size
     ).values_list("pk", flat=True)
     return ob3.build_status_list_credential(
-        status_list_url(issuer, number), ob3_issuer_url(issuer), {pk - number * size for pk in ids}, size
+        status_list_url(issuer, number), issuer_did(issuer), {pk - number * size for pk in ids}, size
     )
 
 

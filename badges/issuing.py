@@ -62,9 +62,11 @@ def sign_documents(assertion: Assertion, *, now=None) -> dict:
     jws = ob2.sign_assertion(ob2_doc, private_key_for(rsa_key))
     credential = documents.ob3_unsigned_credential(assertion)
     ed_private = private_key_for(ed_key)
-    signed = proofs.add_data_integrity_proof(credential, ed_private, documents.key_url(ed_key),
-                                           now or timezone.now())
-    jwt = proofs.sign_vc_jwt(credential, ed_private, documents.key_url(ed_key))
+    now = now or timezone.now()
+    signed = proofs.add_data_integrity_proof(credential, ed_private, documents.signing_key_method_id(ed_key), now)
+    # OB 3.0 §8.2: RS256 is the algorithm every verifier supports; kid dereferences to its JWK.
+    jwt = proofs.sign_vc_jwt(credential, private_key_for(rsa_key), documents.signing_key_method_id(rsa_key),
+                             signed_at=now)
     return {"rsa_key": rsa_key, "ed_key": ed_key, "ob2_jws": jws, "ob3_credential": signed, "ob3_jwt": jwt}
 
 

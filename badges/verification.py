@@ -5,6 +5,7 @@ ourselves). Anything else is fetched with timeouts, a size cap, no redirects to
 private addresses and no private-network targets (no SSRF)."""
 
 import contextvars
+import hashlib
 import ipaddress
 import socket
 import threading
@@ -14,6 +15,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.http import HttpRequest, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -21,7 +23,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-from badges.openbadges.verify import VerificationReport, verify
+from badges.openbadges.verify import VerificationReport, verify, verify_endorsement
 
 MAX_BYTES = 2 * 1024 * 1024
 TIMEOUT = (3.05, 5)
@@ -251,11 +253,57 @@ def budgeted_fetch(*, max_fetches: int = MAX_FETCHES, seconds: float | None = No
     return fetch
 
 
-def verify_badge(data: bytes | str | dict, *, expected_email: str | None = None) -> VerificationReport:
-    """Verify a badge from anywhere: baked PNG/SVG bytes, a URL, JSON, a JWS or a JWT."""
+# DID documents and JSON-LD contexts of other servers change rarely and are asked for by
+# every badge of their issuer: kept a few minutes (a key declared compromised shows within that).
+STATIC_TTL_S = 300
+STATIC_MAX_BYTES = 256 * 1024
+
+
+def cached_fetch(fetch):
+    """``fetch`` for documents that change rarely, through the cache; ours are never cached."""
+
+    def fetch_static(url: str) -> tuple[int, str, bytes]:
+        if url.startswith(settings.SITE_URL + "/"):
+            return fetch(url)
+        key = "verifier:static:" + hashlib.sha256(url.encode()).hexdigest()
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+        status, ctype, body = fetch(url)
+        if status == 200 and len(body) <= STATIC_MAX_BYTES:
+            cache.set(key, (status, ctype, body), STATIC_TTL_S)
+        return status, ctype, body
+
+    return fetch_static
+
+
+def _ours_over_http(fetch):
+    """A did:web names an https URL; a development site served over plain http
+    still answers for its own DIDs."""
+    if not settings.SITE_URL.startswith("http://"):
+        return fetch
+    as_https = "https://" + settings.SITE_URL.removeprefix("http://") + "/"
+
+    def fetch_ours(url: str) -> tuple[int, str, bytes]:
+        if url.startswith(as_https):
+            url = settings.SITE_URL + "/" + url.removeprefix(as_https)
+        return fetch(url)
+
+    return fetch_ours
+
+
+def _verify(data, fetch, expected_email: str | None) -> VerificationReport:
     if isinstance(data, str):
         data = data.strip()
-    return verify(data, fetch=budgeted_fetch(), now=timezone.now(), expected_email=expected_email or None)
+    fetch = _ours_over_http(fetch)
+    # did:web is https only; plain http to this machine exists only outside production.
+    return verify(data, fetch=fetch, fetch_static=cached_fetch(fetch), now=timezone.now(),
+                  expected_email=expected_email or None, allow_loopback_http=not settings.PRODUCTION)
+
+
+def verify_badge(data: bytes | str | dict, *, expected_email: str | None = None) -> VerificationReport:
+    """Verify a badge from anywhere: baked PNG/SVG bytes, a URL, JSON, a JWS or a JWT."""
+    return _verify(data, budgeted_fetch(), expected_email)
 
 
 def verify_badge_here(data: bytes | str | dict, *, expected_email: str | None = None) -> VerificationReport | None:
@@ -272,7 +320,12 @@ def verify_badge_here(data: bytes | str | dict, *, expected_email: str | None = 
         needs_remote = True
         raise FetchRefused("Document d'un autre serveur")
 
-    if isinstance(data, str):
-        data = data.strip()
-    report = verify(data, fetch=fetch_here, now=timezone.now(), expected_email=expected_email or None)
+    report = _verify(data, fetch_here, expected_email)
     return None if needs_remote else report
+
+
+def verify_endorsement_credential(endorsement: dict, *, subject_id: str | None = None):
+    """An EndorsementCredential on its own (a warning-level Check), fetched as verify_badge does."""
+    fetch = _ours_over_http(budgeted_fetch())
+    return verify_endorsement(endorsement, fetch=fetch, fetch_static=cached_fetch(fetch), subject_id=subject_id,
+                              allow_loopback_http=not settings.PRODUCTION)

@@ -1,16 +1,18 @@
 """Endorsement documents and endorser Profiles: OB 2.0 hosted Endorsements, OB 3.0
 signed EndorsementCredentials."""
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from django.urls import reverse
 
 from badges import documents
+from badges.openbadges import did as ob_did
 from badges.openbadges import ob3, proofs
 from badges.openbadges.data import EndorsementData, IssuerData
 from badges.openbadges.jsonld import OB2_CONTEXT
-from badges.openbadges.util import iso_datetime
+from badges.openbadges.util import iso_datetime, iso_datetime_precise
 from endorsements.models import Endorsement, Endorser, EndorserKey
 from issuers.keystore import private_key_for
 
@@ -61,6 +63,21 @@ def ob3_endorser_profile_url(endorser: Endorser) -> str:
     return documents.absolute(reverse("endorsements:endorser_profile", kwargs={"public_id": endorser.public_id}))
 
 
+def endorser_did(endorser: Endorser) -> str:
+    """did:web naming the endorser's https Profile path; its document is that URL + /did.json."""
+    return ob_did.did_web_for_url(ob3_endorser_profile_url(endorser))
+
+
+def endorser_key_method_id(key: EndorserKey) -> str:
+    return documents.method_id(endorser_did(key.endorser), key)
+
+
+def endorser_did_document(endorser: Endorser) -> dict[str, Any]:
+    did = endorser_did(endorser)
+    return ob_did.did_document(did, documents.key_methods(did, endorser.keys.all()),
+                               also_known_as=(ob3_endorser_profile_url(endorser),))
+
+
 def endorser_key_url(key: EndorserKey) -> str:
     return documents.absolute(reverse("endorsements:key", kwargs={"public_id": key.public_id}))
 
@@ -74,7 +91,7 @@ def ob3_target_url(endorsement: Endorsement) -> str:
     if endorsement.badge_class_id:
         return documents.badge_class_url(endorsement.badge_class)  # the Achievement id
     if endorsement.issuer_id:
-        return documents.ob3_issuer_url(endorsement.issuer)
+        return documents.issuer_did(endorsement.issuer)  # the issuer's id in its credentials
     return documents.credential_url(endorsement.assertion)
 
 
@@ -86,7 +103,7 @@ def endorser_page_url(endorser: Endorser) -> str:
 
 def endorser_data(endorser: Endorser, keys=()) -> IssuerData:
     return IssuerData(
-        id=ob3_endorser_profile_url(endorser),
+        id=endorser_did(endorser),
         name=endorser.name,
         url=endorser_page_url(endorser),
         email=endorser.email,
@@ -97,15 +114,19 @@ def endorser_data(endorser: Endorser, keys=()) -> IssuerData:
 
 
 def ob3_endorser_document(endorser: Endorser) -> dict[str, Any]:
+    """The https Profile, which endorsements signed before did:web name as their issuer;
+    it names the DID the newer ones are issued by (as the issuers' Profiles do)."""
     # Every key ever used stays listed: endorsements signed before a rotation keep verifying.
-    return ob3.issuer_profile_document(endorser_data(endorser, endorser.keys.order_by("created_at")))
+    data = replace(endorser_data(endorser, endorser.keys.order_by("created_at")),
+                   id=ob3_endorser_profile_url(endorser))
+    return documents.with_also_known_as(ob3.issuer_profile_document(data), endorser_did(endorser))
 
 
 def endorser_key_document(key: EndorserKey) -> dict[str, Any]:
     # A compromised key stays listed with its date: verifiers refuse what it signed afterwards.
     return ob3.multikey_document(endorser_key_url(key), ob3_endorser_profile_url(key.endorser),
                                  documents.public_multibase(key.public_key_pem),
-                                 revoked=iso_datetime(key.revoked_at) if key.revoked_at else "")
+                                 revoked=iso_datetime_precise(key.revoked_at) if key.revoked_at else "")
 
 
 def endorsement_credential(endorsement: Endorsement) -> dict[str, Any]:
@@ -121,4 +142,4 @@ def endorsement_credential(endorsement: Endorsement) -> dict[str, Any]:
 
 def signed_endorsement_credential(endorsement: Endorsement, key: EndorserKey, now: datetime) -> dict[str, Any]:
     return proofs.add_data_integrity_proof(endorsement_credential(endorsement), private_key_for(key),
-                                           endorser_key_url(key), now)
+                                           endorser_key_method_id(key), now)

@@ -9,6 +9,8 @@ urlpatterns = [
     path("ob/<uuid:public_id>", views.endorsement_document, name="document"),
     # OB 3.0, laid out like the issuers' /ob/ documents
     path("ob/v3/endorsers/<uuid:public_id>", views.endorser_profile, name="endorser_profile"),
+    # did:web:<host>:endorsements:ob:v3:endorsers:<uuid> resolves here
+    path("ob/v3/endorsers/<uuid:public_id>/did.json", views.endorser_did_document, name="endorser_did"),
     path("ob/keys/<uuid:public_id>", views.endorser_key, name="key"),
     path("ob/credentials/<uuid:public_id>", views.endorsement_credential, name="credential"),
     path("issuers/<uuid:issuer_id>/", views.invitations, name="invitations"),

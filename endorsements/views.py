@@ -59,6 +59,12 @@ def endorser_profile(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @require_GET
+def endorser_did_document(request: HttpRequest, public_id) -> HttpResponse:
+    endorser = get_object_or_404(Endorser.objects.prefetch_related("keys"), public_id=public_id)
+    return hosted.did_json(documents.endorser_did_document(endorser))
+
+
+@require_GET
 def endorser_key(request: HttpRequest, public_id) -> HttpResponse:
     key = get_object_or_404(EndorserKey.objects.select_related("endorser"), public_id=public_id)
     return hosted.json_ld(documents.endorser_key_document(key))

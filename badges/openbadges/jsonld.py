@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -106,9 +109,29 @@ def context_document(url: str) -> dict[str, Any]:
     return copy.deepcopy(_load_context(url))
 
 
+# Contexts a verifier fetched beforehand (through its safe fetcher) for the document
+# it is checking: canonicalisation itself still never touches the network.
+_EXTRA_CONTEXTS: ContextVar[Mapping[str, dict[str, Any]] | None] = ContextVar("extra_contexts", default=None)
+
+
+@contextmanager
+def extra_contexts(contexts: Mapping[str, dict[str, Any]]) -> Iterator[None]:
+    """Make ``contexts`` (url -> context document) loadable while inside the block."""
+    token = _EXTRA_CONTEXTS.set(contexts)
+    try:
+        yield
+    finally:
+        _EXTRA_CONTEXTS.reset(token)
+
+
 def document_loader(url: str, options: dict | None = None) -> dict[str, Any]:
     """pyld document loader: shipped contexts only, never the network."""
     if url not in CONTEXT_FILES:
+        extra = _EXTRA_CONTEXTS.get() or {}
+        if url in extra:
+            # No "static" tag: pyld must not keep a fetched context beyond this document.
+            return {"contextUrl": None, "documentUrl": url, "contentType": "application/ld+json",
+                    "document": extra[url]}
         raise ContextNotAvailableError(f"JSON-LD context not available offline: {url}")
     # pyld does not mutate loaded documents and caches resolved contexts by URL,
     # so handing out the cached object is safe and avoids a deep copy per call.

@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from . import jsonld
 from .jsonld import UndefinedTermError  # noqa: F401  (re-exported for callers)
 from .keys import ed25519_private, ed25519_public_from_multibase, load_private_pem, resolve_did_key
+from .util import iso_datetime_precise
 
 CRYPTOSUITE = "eddsa-rdfc-2022"
 
@@ -79,7 +80,8 @@ def _format_created(created: datetime | str) -> str:
         return created
     if created.tzinfo is None:
         created = created.replace(tzinfo=UTC)
-    return created.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # Full precision: a key declared compromised is judged against this moment.
+    return iso_datetime_precise(created)
 
 
 def add_data_integrity_proof(
@@ -180,30 +182,37 @@ def verify_data_integrity_proof(
     return result
 
 
-# --- VC-JWT (OB 3.0 "JSON Web Token Proof Format") ---------------------------
+# --- VC-JWT (OB 3.0 §8.2 "JSON Web Token Proof Format") ------------------------
 
 JWT_REGISTERED = ("iss", "sub", "jti", "nbf", "exp", "iat", "aud")
+JWT_ALGORITHMS = ("RS256", "EdDSA")
 
 
-def _epoch(value: str) -> int:
-    return int(datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp())
+def _epoch(value: str) -> int | float:
+    # NumericDate: whole seconds unless the date itself carries a fraction.
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp()) if not moment.microsecond else moment.timestamp()
 
 
-def _subject_id(credential: dict[str, Any]) -> str | None:
+def _first_subject(credential: dict[str, Any]) -> dict[str, Any]:
     subject = credential.get("credentialSubject")
     if isinstance(subject, list):
         subject = subject[0] if subject else {}
-    if not isinstance(subject, dict):
-        return None
-    if subject.get("id"):
-        return subject["id"]
-    identifiers = subject.get("identifier") or []
-    if isinstance(identifiers, dict):
-        identifiers = [identifiers]
-    for ident in identifiers:
-        if isinstance(ident, dict) and ident.get("identityHash"):
-            return ident["identityHash"]
-    return None
+    return subject if isinstance(subject, dict) else {}
+
+
+def _subject_id(credential: dict[str, Any]) -> str | None:
+    subject_id = _first_subject(credential).get("id")
+    return str(subject_id) if subject_id else None
+
+
+def _legacy_subject_hashes(credential: dict[str, Any]) -> set[str]:
+    # Our VC-JWTs before §8.2 was followed put the hashed e-mail in sub.
+    identifiers = _first_subject(credential).get("identifier") or []
+    identifiers = identifiers if isinstance(identifiers, list) else [identifiers]
+    return {str(i["identityHash"]) for i in identifiers if isinstance(i, dict) and i.get("identityHash")}
 
 
 def _issuer_id(credential: dict[str, Any]) -> str | None:
@@ -212,7 +221,10 @@ def _issuer_id(credential: dict[str, Any]) -> str | None:
 
 
 def jwt_claims(credential: dict[str, Any]) -> dict[str, Any]:
-    claims: dict[str, Any] = {"iss": _issuer_id(credential), "jti": credential.get("id")}
+    """The registered claims §8.2 derives from the credential."""
+    claims: dict[str, Any] = {"iss": _issuer_id(credential)}
+    if credential.get("id"):
+        claims["jti"] = credential["id"]
     sub = _subject_id(credential)
     if sub:
         claims["sub"] = sub
@@ -222,23 +234,35 @@ def jwt_claims(credential: dict[str, Any]) -> dict[str, Any]:
     valid_until = credential.get("validUntil") or credential.get("expirationDate")
     if valid_until:
         claims["exp"] = _epoch(valid_until)
-    claims["vc"] = credential
     return claims
 
 
-def sign_vc_jwt(credential: dict[str, Any], private_key: Any, kid: str) -> str:
-    """Compact JWS of ``credential`` per the OB 3.0 JWT proof format.
-
-    Ed25519 keys sign with EdDSA, RSA keys with RS256 (the spec's baseline).
-    """
+def _private_key(private_key: Any):
     if isinstance(private_key, (rsa.RSAPrivateKey, ed25519.Ed25519PrivateKey)):
-        key = private_key
-    elif isinstance(private_key, str) and private_key.startswith("z"):
-        key = ed25519_private(private_key)
-    else:
-        key = load_private_pem(private_key)
+        return private_key
+    if isinstance(private_key, str) and private_key.startswith("z"):
+        return ed25519_private(private_key)
+    return load_private_pem(private_key)
+
+
+def sign_vc_jwt(credential: dict[str, Any], private_key: Any, kid: str, *,
+                signed_at: datetime | None = None) -> str:
+    """Compact JWS of ``credential`` as OB 3.0 §8.2 says: the payload is the credential
+    itself plus iss, jti, nbf, exp (when validUntil), sub (when the subject has an id);
+    header alg, kid, typ "JWT" and nothing else.
+
+    RSA keys sign RS256 (the interoperable minimum), Ed25519 keys EdDSA. ``signed_at``
+    becomes ``iat`` at full precision: a key declared compromised later is judged by it.
+    """
+    key = _private_key(private_key)
     alg = "EdDSA" if isinstance(key, ed25519.Ed25519PrivateKey) else "RS256"
-    return jwt.encode(jwt_claims(credential), key, algorithm=alg, headers={"kid": kid, "typ": "JWT"})
+    payload = {k: v for k, v in credential.items() if k not in JWT_REGISTERED}
+    payload.update(jwt_claims(credential))
+    if signed_at is not None:
+        if signed_at.tzinfo is None:
+            signed_at = signed_at.replace(tzinfo=UTC)
+        payload["iat"] = round(signed_at.timestamp(), 6)
+    return jwt.encode(payload, key, algorithm=alg, headers={"kid": kid, "typ": "JWT"})
 
 
 @dataclass
@@ -248,30 +272,53 @@ class JwtResult:
     kid: str = ""
     controller: str = ""
     error: str = ""
+    alg: str = ""
+    # When it was signed, as the token says (iat, else nbf), in seconds since the epoch.
+    signed_at: float | None = None
+    form: str = ""  # "vc-jwt" (payload is the credential) | "vc-claim" (VC 1.1 form)
+
+
+def _public_key(material: Any):
+    if isinstance(material, str):
+        return ed25519_public_from_multibase(material)
+    return material
+
+
+def _same_moment(claim: Any, date: str) -> bool:
+    if isinstance(claim, bool) or not isinstance(claim, (int, float)):
+        return False
+    expected = _epoch(date)
+    # A fractional date may have been written as whole seconds (many libraries truncate).
+    return abs(claim - expected) < 1e-6 or (claim == int(claim) and int(claim) == int(expected))
 
 
 def verify_vc_jwt(token: str, resolve_key: KeyResolver | None, *, now: datetime | None = None) -> JwtResult:
-    """Verify a VC-JWT; ``resolve_key(kid)`` returns (public_multibase, controller).
+    """Verify a VC-JWT, RS256 or EdDSA, in either form: §8.2 (the payload is the
+    credential) or VC 1.1 (the credential in the ``vc`` claim).
 
-    Expiry is not judged here (the verifier reports it separately); claims
-    must match the embedded credential as the OB 3.0 spec requires.
+    ``resolve_key(kid)`` returns (public key object or Ed25519 multibase, controller).
+    Expiry is not judged here (the verifier reports it separately); the claims must
+    match the credential as §8.2 lists.
     """
     try:
         header = jwt.get_unverified_header(token)
     except jwt.PyJWTError as exc:
         return JwtResult(False, error=f"JWT illisible : {exc}")
     kid = str(header.get("kid", ""))
-    result = JwtResult(False, kid=kid)
-    if header.get("alg") != "EdDSA":
-        result.error = f"Algorithme non pris en charge : {header.get('alg')}"
+    alg = str(header.get("alg", ""))
+    result = JwtResult(False, kid=kid, alg=alg)
+    if alg not in JWT_ALGORITHMS:
+        result.error = f"Algorithme non pris en charge : {alg}"
+        return result
+    if not kid:
+        result.error = "En-tête kid absent : la clé de l'émetteur n'est pas désignée"
         return result
     try:
-        public_multibase, controller = _resolve(kid, resolve_key)
+        material, controller = _resolve(kid, resolve_key)
         result.controller = controller
-        public_key = ed25519_public_from_multibase(public_multibase)
         claims = jwt.decode(
-            token, public_key, algorithms=["EdDSA"],
-            options={"verify_exp": False, "verify_nbf": False, "verify_aud": False},
+            token, _public_key(material), algorithms=[alg],
+            options={"verify_exp": False, "verify_nbf": False, "verify_iat": False, "verify_aud": False},
         )
     except jwt.InvalidSignatureError:
         result.error = "Signature du JWT invalide"
@@ -279,20 +326,40 @@ def verify_vc_jwt(token: str, resolve_key: KeyResolver | None, *, now: datetime 
     except Exception as exc:
         result.error = f"{type(exc).__name__}: {exc}"
         return result
-    credential = claims.get("vc")
-    if not isinstance(credential, dict):
-        credential = {k: v for k, v in claims.items() if k not in JWT_REGISTERED}
+    if isinstance(claims.get("vc"), dict):
+        credential, result.form = claims["vc"], "vc-claim"
+    else:
+        credential, result.form = {k: v for k, v in claims.items() if k not in JWT_REGISTERED}, "vc-jwt"
     result.credential = credential
-    expected = jwt_claims(credential)
-    for claim in ("iss", "jti", "sub", "nbf", "exp"):
-        if claim in claims and expected.get(claim) is not None and claims[claim] != expected[claim]:
-            result.error = f"La revendication JWT {claim} ne correspond pas au badge"
-            return result
-    if "iss" not in claims:
-        result.error = "Revendication iss absente"
+    result.error = _claims_problem(claims, credential, legacy=result.form == "vc-claim")
+    if result.error:
         return result
+    signed_at = claims.get("iat", claims.get("nbf"))
+    result.signed_at = float(signed_at) if isinstance(signed_at, (int, float)) else None
     result.verified = True
     return result
+
+
+def _claims_problem(claims: dict[str, Any], credential: dict[str, Any], *, legacy: bool) -> str:
+    """What §8.2 "Verify a Credential VC-JWT Signature" refuses, or ''."""
+    if claims.get("iss") != _issuer_id(credential):
+        return "La revendication iss ne correspond pas à l'émetteur du badge"
+    if credential.get("id") and claims.get("jti") != credential["id"]:
+        return "La revendication jti ne correspond pas à l'identifiant du badge"
+    subject_id = _subject_id(credential)
+    if subject_id and claims.get("sub") != subject_id:
+        return "La revendication sub ne correspond pas au titulaire du badge"
+    if not subject_id and "sub" in claims and not (legacy and claims["sub"] in _legacy_subject_hashes(credential)):
+        return "La revendication sub ne correspond pas au titulaire du badge"
+    valid_from = credential.get("validFrom") or credential.get("issuanceDate")
+    if "nbf" not in claims or not valid_from or not _same_moment(claims["nbf"], str(valid_from)):
+        return "La revendication nbf ne correspond pas à la date d'émission du badge"
+    valid_until = credential.get("validUntil") or credential.get("expirationDate")
+    if valid_until and ("exp" not in claims or not _same_moment(claims["exp"], str(valid_until))):
+        return "La revendication exp ne correspond pas à la date d'expiration du badge"
+    if not valid_until and "exp" in claims:
+        return "La revendication exp ne correspond à aucune date d'expiration du badge"
+    return ""
 
 
 def canonical_json(value: Any) -> str:

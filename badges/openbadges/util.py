@@ -24,3 +24,14 @@ def hash_email(email: str, salt: str, algorithm: str = "sha256") -> str:
     """Open Badges hashed identity: '<alg>$' + hexdigest(normalised email + salt)."""
     digest = hashlib.new(algorithm, (email.strip().lower() + salt).encode("utf-8")).hexdigest()
     return f"{algorithm}${digest}"
+
+
+def iso_datetime_precise(value: datetime) -> str:
+    """XSD dateTime in UTC keeping microseconds (when there are any): the moment a key
+    was compromised is compared with signing moments at full precision."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    value = value.astimezone(UTC)
+    if not value.microsecond:
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -12,14 +12,18 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
+import base58
 import jwt
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric import ed25519
 
-from . import bake, ob3, proofs
-from .keys import KeyFormatError, load_public_pem, public_multibase_from_pem, resolve_did_key
+from . import bake, jsonld, ob3, proofs
+from . import did as ob_did
+from .keys import KeyFormatError, ed25519_public_from_multibase, load_public_pem, resolve_did_key
 from .util import parse_datetime
 
 Fetch = Callable[[str], tuple[int, str, bytes]]
@@ -366,76 +370,351 @@ def _verify_ob2_signature(
     report.add("signature", True, "La signature est valide", f"RS256, clé {creator}")
 
 
+# --- OB 3.0: keys -----------------------------------------------------------------
+
+MAX_CONTEXTS = 5  # remote JSON-LD contexts fetched for one document, imports included
+
+
+class KeyProblem(Exception):
+    """A verification method could not be resolved (reported as such, not as a bad signature)."""
+
+
+@dataclass
+class ResolvedKey:
+    method_id: str
+    public_key: Any  # a cryptography public key object
+    controller: str
+    revoked: str = ""  # when its controller declared it compromised, as published
+
+
+@dataclass
+class _Ob3Context:
+    """What one verification needs to resolve keys: the fetchers, what is already known."""
+
+    fetch: Fetch
+    fetch_static: Fetch  # DID documents and JSON-LD contexts: the caller may cache them
+    trusted_keys: Mapping[str, tuple[str, str]]
+    allow_loopback_http: bool = False
+    did_documents: dict[str, dict] = field(default_factory=dict)
+
+    def _json(self, fetcher: Fetch, url: str, what: str) -> dict:
+        try:
+            status, _ctype, body = fetcher(url)
+        except Exception as exc:
+            raise KeyProblem(f"{what} introuvable : {url} ({exc})") from exc
+        if status != 200:
+            raise KeyProblem(f"{what} introuvable (HTTP {status}) : {url}")
+        try:
+            value = json.loads(body)
+        except ValueError as exc:
+            raise KeyProblem(f"{what} illisible : {url}") from exc
+        if not isinstance(value, dict):
+            raise KeyProblem(f"{what} illisible : {url}")
+        return value
+
+    def did_document(self, did_url: str) -> dict:
+        did = did_url.split("#", 1)[0]
+        if did not in self.did_documents:
+            try:
+                url = ob_did.did_web_document_url(did, allow_loopback_http=self.allow_loopback_http)
+            except ob_did.DidError as exc:
+                raise KeyProblem(str(exc)) from exc
+            doc = self._json(self.fetch_static, url, "Document DID")
+            if doc.get("id") != did:
+                raise KeyProblem(f"Le document DID publié à {url} est celui de {doc.get('id')}, pas de {did}")
+            self.did_documents[did] = doc
+        return self.did_documents[did]
+
+    def resolve(self, method_id: str) -> ResolvedKey:
+        if method_id in self.trusted_keys:
+            key, controller = self.trusted_keys[method_id]
+            public = load_public_pem(key) if "BEGIN" in key else ed25519_public_from_multibase(key)
+            return ResolvedKey(method_id, public, controller)
+        try:
+            if method_id.startswith("did:key:"):
+                multibase, controller = resolve_did_key(method_id)
+                return ResolvedKey(method_id, ed25519_public_from_multibase(multibase), controller)
+            if method_id.startswith("did:web:"):
+                return self._resolve_did_web(method_id)
+            if method_id.startswith(("https://", "http://")):
+                return self._resolve_url(method_id)
+        except KeyFormatError as exc:
+            raise KeyProblem(str(exc)) from exc
+        raise KeyProblem(f"Méthode de vérification non prise en charge : {method_id}")
+
+    def _resolve_did_web(self, method_id: str) -> ResolvedKey:
+        did = method_id.split("#", 1)[0]
+        doc = self.did_document(did)
+        method = ob_did.find_method(doc, method_id)
+        if method is None:
+            raise KeyProblem(f"Le document DID de {did} ne contient pas la clé {method_id}")
+        if not ob_did.lists_for_assertion(doc, method_id):
+            raise KeyProblem(f"Le document DID de {did} ne déclare pas {method_id} pour signer (assertionMethod)")
+        controller = str(method.get("controller") or did)
+        if controller != did:
+            raise KeyProblem(f"La clé {method_id} est contrôlée par {controller}, pas par {did}")
+        return ResolvedKey(method_id, ob_did.public_key_of_method(method), controller, str(method.get("revoked") or ""))
+
+    def _resolve_url(self, method_id: str) -> ResolvedKey:
+        base, _frag = urldefrag(method_id)
+        doc = self._json(self.fetch, base, "Clé publique")
+        method = ob_did.find_method(doc, method_id)
+        if method is None:
+            raise KeyProblem(f"Clé {method_id} absente du document publié")
+        # OB 2.0 CryptographicKey says owner, Multikey / DID say controller.
+        controller = str(method.get("controller") or method.get("owner") or "")
+        if controller and controller != base:
+            # The controller must list the key, or anyone could claim any issuer.
+            if controller.startswith("did:web:"):
+                listed = ob_did.lists_for_assertion(self.did_document(controller), method_id)
+            elif controller.startswith(("https://", "http://")):
+                profile = self._json(self.fetch, controller, "Profil du contrôleur de la clé")
+                listed = ob_did.lists_for_assertion(profile, method_id) or method_id in _method_ids(
+                    profile.get("publicKey"))
+            else:
+                listed = False
+            if not listed:
+                raise KeyProblem(f"Le profil de {controller} ne déclare pas la clé {method_id}")
+        return ResolvedKey(method_id, ob_did.public_key_of_method(method), controller or base,
+                           str(method.get("revoked") or ""))
+
+    def same_issuer(self, a: str, b: str) -> bool:
+        """``a`` and ``b`` name one issuer: equal, or a did:web and an https Profile that
+        name each other (alsoKnownAs both ways) — a badge issued before the issuer moved
+        to did:web keeps its https issuer id while its status list is now signed by the DID."""
+        if a == b:
+            return True
+        did, url = (a, b) if a.startswith("did:web:") else (b, a)
+        if not did.startswith("did:web:") or not url.startswith(("https://", "http://")):
+            return False
+        try:
+            if url not in _as_list(self.did_document(did).get("alsoKnownAs")):
+                return False
+            return did in _as_list(self._json(self.fetch, url, "Profil de l'émetteur").get("alsoKnownAs"))
+        except KeyProblem:
+            return False
+
+
+def _method_ids(value: Any) -> set[str]:
+    return {str(m if isinstance(m, str) else m.get("id")) for m in _as_list(value) if isinstance(m, (str, dict))}
+
+
+def _compromised(key: ResolvedKey, signed_at: datetime | None) -> str:
+    """Why ``key`` may not vouch for a signature made at ``signed_at``, or ''. Compared
+    at full precision: a key compromised at 10:00:00.4 does not sign at 10:00:00.7."""
+    if not key.revoked:
+        return ""
+    try:
+        revoked = parse_datetime(key.revoked)
+    except ValueError:
+        return f"clé déclarée compromise (date illisible : {key.revoked})"
+    if signed_at is None:
+        return f"clé déclarée compromise le {key.revoked}, et le badge ne dit pas quand il a été signé"
+    if signed_at >= revoked:
+        return f"clé déclarée compromise le {key.revoked}, badge signé le {signed_at.isoformat()}"
+    return ""
+
+
+# --- OB 3.0: JSON-LD contexts and Data Integrity proofs ------------------------------
+
+
+def _context_urls(value: Any, found: list[str]) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "@context":
+                for ctx in _as_list(item):
+                    if isinstance(ctx, str) and ctx not in found:
+                        found.append(ctx)
+                    elif isinstance(ctx, dict):
+                        _context_urls(ctx, found)
+                        if isinstance(ctx.get("@import"), str) and ctx["@import"] not in found:
+                            found.append(ctx["@import"])
+            else:
+                _context_urls(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _context_urls(item, found)
+
+
+def _remote_contexts(document: dict, ctx: _Ob3Context) -> dict[str, dict]:
+    """Extension contexts we do not ship, fetched through the safe fetcher (cacheable).
+    Raises KeyProblem naming the first one that cannot be had."""
+    pending: list[str] = []
+    _context_urls(document, pending)
+    fetched: dict[str, dict] = {}
+    while pending:
+        url = pending.pop(0)
+        if url in jsonld.CONTEXT_FILES or url in fetched:
+            continue
+        if len(fetched) >= MAX_CONTEXTS:
+            raise KeyProblem(f"Trop de contextes JSON-LD à charger : {url}")
+        parts = urlsplit(url)
+        if not (parts.scheme == "https" or (ctx.allow_loopback_http and _is_loopback_http(url))):
+            raise KeyProblem(f"Contexte JSON-LD inconnu : {url}")
+        try:
+            doc = ctx._json(ctx.fetch_static, url, "Contexte JSON-LD")
+        except KeyProblem as exc:
+            raise KeyProblem(f"Contexte JSON-LD inconnu : {url}") from exc
+        if "@context" not in doc:
+            raise KeyProblem(f"Contexte JSON-LD inconnu : {url} n'est pas un contexte")
+        fetched[url] = doc
+        found: list[str] = []
+        _context_urls(doc, found)
+        pending.extend(u for u in found if u not in fetched)
+    return fetched
+
+
+@dataclass
+class _ProofOutcome:
+    verified: bool = False
+    kind: str = ""  # "" | structure | context | undefined | key | signature | compromised
+    error: str = ""
+    method: str = ""
+    key: ResolvedKey | None = None
+
+
+def _select_proof(document: dict) -> dict | None:
+    # A proof may be one object or a set (VC 2.0): any eddsa-rdfc-2022 one will do.
+    for proof in _as_list(document.get("proof")):
+        if isinstance(proof, dict) and proof.get("cryptosuite") == proofs.CRYPTOSUITE:
+            return proof
+    first = _as_list(document.get("proof"))
+    return first[0] if first and isinstance(first[0], dict) else None
+
+
+def _verify_data_integrity(document: dict, ctx: _Ob3Context, *, purpose: str = "assertionMethod") -> _ProofOutcome:
+    """eddsa-rdfc-2022, as strict as Digital Bazaar's verifier: a term no context
+    defines is not covered by the signature, so the document is refused."""
+    outcome = _ProofOutcome()
+    proof = _select_proof(document)
+    if proof is None:
+        return _ProofOutcome(False, "structure", "Aucune preuve eddsa-rdfc-2022")
+    outcome.method = str(proof.get("verificationMethod", ""))
+    if proof.get("type") != "DataIntegrityProof" or proof.get("cryptosuite") != proofs.CRYPTOSUITE:
+        outcome.kind, outcome.error = "structure", f"Preuve non prise en charge : {proof.get('type')}"
+        return outcome
+    if proof.get("proofPurpose") != purpose:
+        outcome.kind, outcome.error = "structure", f"proofPurpose inattendu : {proof.get('proofPurpose')!r}"
+        return outcome
+    value = str(proof.get("proofValue", ""))
+    try:
+        signature = base58.b58decode(value[1:]) if value.startswith("z") else b""
+    except ValueError:
+        signature = b""
+    if not signature:
+        outcome.kind, outcome.error = "structure", "proofValue n'est pas en base58btc"
+        return outcome
+    try:
+        extra = _remote_contexts(document, ctx)
+        outcome.key = ctx.resolve(outcome.method)
+    except KeyProblem as exc:
+        outcome.kind = "context" if "Contexte JSON-LD" in str(exc) or "contextes JSON-LD" in str(exc) else "key"
+        outcome.error = str(exc)
+        return outcome
+    if not isinstance(outcome.key.public_key, ed25519.Ed25519PublicKey):
+        outcome.kind, outcome.error = "key", "eddsa-rdfc-2022 demande une clé Ed25519"
+        return outcome
+    unsecured = {k: v for k, v in document.items() if k != "proof"}
+    options = {k: v for k, v in proof.items() if k != "proofValue"}
+    try:
+        with jsonld.extra_contexts(extra):
+            config, canonical = proofs.canonical_forms(unsecured, options, strict=True)
+    except jsonld.UndefinedTermError as exc:
+        outcome.kind = "undefined"
+        outcome.error = f"propriété ou type « {exc.term} » qu'aucun contexte ne définit"
+        return outcome
+    except jsonld.ContextNotAvailableError as exc:
+        outcome.kind, outcome.error = "context", f"Contexte JSON-LD inconnu : {exc}"
+        return outcome
+    except Exception as exc:  # malformed JSON-LD
+        outcome.kind, outcome.error = "signature", f"{type(exc).__name__}: {exc}"
+        return outcome
+    try:
+        outcome.key.public_key.verify(signature, proofs.hash_data(config, canonical))
+    except InvalidSignature:
+        outcome.kind, outcome.error = "signature", "Signature Ed25519 invalide"
+        return outcome
+    created = str(proof.get("created", ""))
+    try:
+        signed_at = parse_datetime(created) if created else None
+    except ValueError:
+        signed_at = None
+    why = _compromised(outcome.key, signed_at)
+    if why:
+        outcome.kind, outcome.error = "compromised", why
+        return outcome
+    outcome.verified = True
+    return outcome
+
+
+def _report_proof(report: VerificationReport, outcome: _ProofOutcome, kind: str) -> None:
+    """The signature check as the person reads it; raises _Stop when it failed."""
+    detail = f"{kind}, {outcome.method}" + (f" : {outcome.error}" if outcome.error else "")
+    if outcome.verified:
+        report.add("signature", True, "La signature est valide", detail)
+        return
+    message = {
+        "compromised": "Clé compromise : ce badge a été signé avec une clé que son émetteur a déclarée compromise",
+        "context": "Contexte inconnu : le badge utilise un vocabulaire JSON-LD introuvable, sa signature ne peut "
+                   "pas être vérifiée",
+        "undefined": "Le badge contient des informations que sa signature ne couvre pas",
+        "key": "La clé de signature est introuvable ou n'appartient pas à l'émetteur",
+    }.get(outcome.kind, "La signature est invalide")
+    code = "context" if outcome.kind == "context" else "signature"
+    report.add(code, False, message, detail)
+    raise _Stop
+
+
 # --- OB 3.0 ------------------------------------------------------------------------
 
 
 def _is_loopback_http(url: str) -> bool:
     # Plain http is only acceptable on this machine (development servers, tests).
     parts = urlsplit(url)
-    return parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost", "::1")
+    return parts.scheme == "http" and parts.hostname in ob_did.LOOPBACK_HOSTS
 
 
-def _find_method(doc: Mapping[str, Any], vm: str) -> dict[str, Any] | None:
-    if doc.get("id") == vm:
-        return dict(doc)
-    for key in ("verificationMethod", "assertionMethod"):
-        for item in _as_list(doc.get(key)):
-            if isinstance(item, dict) and item.get("id") == vm:
-                return item
-    return None
+def _jwt_credential(token: str) -> dict:
+    payload = _b64json(token.split(".")[1])
+    if isinstance(payload.get("vc"), dict):
+        return payload["vc"]
+    return {k: v for k, v in payload.items() if k not in proofs.JWT_REGISTERED}
 
 
-def _ob3_resolver(
-    issuer_id: str, fetch: Fetch, trusted_keys: Mapping[str, tuple[str, str]], report: VerificationReport, created: str
-):
-    def resolve(vm: str) -> tuple[str, str]:
-        if vm in trusted_keys:
-            key, controller = trusted_keys[vm]
-            return (public_multibase_from_pem(key) if "BEGIN" in key else key), controller
-        if vm.startswith("did:key:"):
-            return resolve_did_key(vm)
-        if not (vm.startswith("https://") or _is_loopback_http(vm)):
-            raise KeyFormatError(f"Méthode de vérification non prise en charge : {vm}")
-        base, _frag = urldefrag(vm)
-        status, body_type, body = fetch(base)
-        if status != 200:
-            raise KeyFormatError(f"Clé introuvable (HTTP {status})")
-        method = _find_method(json.loads(body), vm)
-        if not method or not method.get("publicKeyMultibase"):
-            raise KeyFormatError("Clé publique absente du document")
-        revoked = method.get("revoked")
-        if revoked and (not created or parse_datetime(str(revoked)) <= parse_datetime(created)):
-            raise KeyFormatError(f"Clé révoquée le {revoked}")
-        controller = str(method.get("controller", ""))
-        if controller == issuer_id and controller != base:
-            # The issuer profile must list the key, or anyone could claim any issuer.
-            st, _t, profile_body = fetch(issuer_id)
-            listed = st == 200 and any(
-                (m if isinstance(m, str) else m.get("id")) == vm
-                for m in _as_list(json.loads(profile_body).get("assertionMethod"))
-            )
-            if not listed:
-                raise KeyFormatError("Le profil de l'émetteur ne déclare pas cette clé")
-        return method["publicKeyMultibase"], controller
+def _verify_jwt_proof(token: str, issuer_id: str, ctx: _Ob3Context) -> _ProofOutcome:
+    resolved: dict[str, ResolvedKey] = {}
 
-    return resolve
+    def resolve(kid: str) -> tuple[Any, str]:
+        # A relative kid ("#key-1") is relative to the issuer's DID.
+        key = ctx.resolve(issuer_id + kid if kid.startswith("#") else kid)
+        resolved["key"] = key
+        return key.public_key, key.controller
+
+    result = proofs.verify_vc_jwt(token, resolve)
+    # did:key is resolved by the engine itself, from the DID.
+    key = resolved.get("key") or (ResolvedKey(result.kid, None, result.controller) if result.controller else None)
+    outcome = _ProofOutcome(result.verified, "", result.error, result.kid, key)
+    if not result.verified:
+        outcome.kind = "key" if "KeyProblem" in result.error else "signature"
+        outcome.error = result.error.removeprefix("KeyProblem: ")
+        return outcome
+    signed_at = datetime.fromtimestamp(result.signed_at, UTC) if result.signed_at is not None else None
+    why = _compromised(outcome.key, signed_at) if outcome.key else ""
+    if why:
+        outcome.verified, outcome.kind, outcome.error = False, "compromised", why
+    return outcome
 
 
 def _verify_ob3(
     doc: Any,
     report: VerificationReport,
-    fetch: Fetch,
+    ctx: _Ob3Context,
     now: datetime,
     email: str | None,
-    trusted_keys: Mapping[str, tuple[str, str]],
 ) -> None:
     report.version = "ob3"
     token = doc if isinstance(doc, str) else None
-    if token:
-        payload = _b64json(token.split(".")[1])
-        credential = payload.get("vc") if isinstance(payload.get("vc"), dict) else payload
-    else:
-        credential = doc
+    credential = _jwt_credential(token) if token else doc
     report.document = credential
     issuer = credential.get("issuer")
     issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
@@ -446,7 +725,7 @@ def _verify_ob3(
     problems = []
     if "VerifiableCredential" not in types or not types & {"OpenBadgeCredential", "AchievementCredential"}:
         problems.append("type")
-    if not issuer_id:
+    if not issuer_id or not isinstance(issuer_id, str):
         problems.append("issuer")
     if not isinstance(achievement, dict):
         problems.append("credentialSubject.achievement")
@@ -460,23 +739,13 @@ def _verify_ob3(
     report.add("structure", True, "La structure du badge est conforme à Open Badges 3.0")
 
     if token:
-        result = proofs.verify_vc_jwt(token, _ob3_resolver(issuer_id, fetch, trusted_keys, report, ""))
-        ok, method, controller, error = result.verified, result.kid, result.controller, result.error
-        kind = "VC-JWT EdDSA"
+        outcome = _verify_jwt_proof(token, issuer_id, ctx)
+        kind = f"VC-JWT {jwt.get_unverified_header(token).get('alg')}"
     else:
-        created = str((proofs.data_integrity_proof(credential) or {}).get("created", ""))
-        pres = proofs.verify_data_integrity_proof(
-            credential, _ob3_resolver(issuer_id, fetch, trusted_keys, report, created)
-        )
-        ok, method, controller, error = pres.verified, pres.verification_method, pres.controller, pres.error
+        outcome = _verify_data_integrity(credential, ctx)
         kind = "eddsa-rdfc-2022"
-    if not report.add(
-        "signature",
-        ok,
-        "La signature est valide" if ok else "La signature est invalide",
-        f"{kind}, {method}" + (f" : {error}" if error else ""),
-    ):
-        raise _Stop
+    _report_proof(report, outcome, kind)
+    controller = outcome.key.controller if outcome.key else ""
     owner_ok = controller == issuer_id
     if not report.add(
         "key_owner",
@@ -488,13 +757,16 @@ def _verify_ob3(
     ):
         raise _Stop
 
+    checked = unknown = 0
     for entry in _as_list(credential.get("credentialStatus")):
-        _check_ob3_status(
-            entry, credential, report, fetch, _ob3_resolver(issuer_id, fetch, trusted_keys, report, ""), issuer_id
-        )
+        if _check_ob3_status(entry, credential, report, ctx, issuer_id):
+            checked += 1
+        else:
+            unknown += 1
         if report.status == "revoked":
             raise _Stop
-    report.add("revocation", True, "Le badge n'a pas été révoqué")
+    if checked or not unknown:
+        report.add("revocation", True, "Le badge n'a pas été révoqué")
     report.status = "valid"
     _check_dates(
         report,
@@ -507,8 +779,7 @@ def _verify_ob3(
     if isinstance(issuer, dict):
         endorsed += [(issuer, e) for e in _as_list(issuer.get("endorsement"))]
     for target, endorsement in endorsed[:MAX_ENDORSEMENTS]:
-        report.checks.append(verify_endorsement(endorsement, fetch=fetch, subject_id=str(target.get("id", "")),
-                                                trusted_keys=trusted_keys))
+        report.checks.append(_verify_endorsement(endorsement, ctx, str(target.get("id", ""))))
     if len(endorsed) > MAX_ENDORSEMENTS:
         report.add("endorsement", False, f"{len(endorsed) - MAX_ENDORSEMENTS} autres recommandations non vérifiées",
                    f"au plus {MAX_ENDORSEMENTS} par badge", level="warning")
@@ -534,11 +805,17 @@ def _verify_ob3(
 
 def verify_endorsement(
     endorsement: Any, *, fetch: Fetch, subject_id: str | None = None,
-    trusted_keys: Mapping[str, tuple[str, str]] | None = None,
+    trusted_keys: Mapping[str, tuple[str, str]] | None = None, fetch_static: Fetch | None = None,
+    allow_loopback_http: bool = False,
 ) -> Check:
     """An OB 3.0 EndorsementCredential: its own eddsa-rdfc-2022 proof, by a key its
-    endorser's profile lists, about ``subject_id`` (the thing it is embedded in) when given.
+    endorser controls, about ``subject_id`` (the thing it is embedded in) when given.
     Returns a warning-level check: an endorsement never decides whether a badge is valid."""
+    ctx = _Ob3Context(fetch, fetch_static or fetch, trusted_keys or {}, allow_loopback_http)
+    return _verify_endorsement(endorsement, ctx, subject_id)
+
+
+def _verify_endorsement(endorsement: Any, ctx: _Ob3Context, subject_id: str | None) -> Check:
     endorsement = endorsement if isinstance(endorsement, dict) else {}
     endorser = endorsement.get("issuer")
     endorser_id = str(endorser.get("id", "") if isinstance(endorser, dict) else endorser or "")
@@ -549,19 +826,21 @@ def verify_endorsement(
     problem = ""
     if "EndorsementCredential" not in _types(endorsement) or not endorser_id:
         problem = "ce n'est pas une EndorsementCredential"
-    elif subject_id is not None and subject.get("id") != subject_id:
+    elif subject_id is not None and not ctx.same_issuer(str(subject.get("id", "")), subject_id):
+        # same_issuer: an endorsement of an issuer made before it moved to did:web names its https id.
         problem = f"elle porte sur {subject.get('id')}, pas sur {subject_id}"
     else:
-        created = str((proofs.data_integrity_proof(endorsement) or {}).get("created", ""))
-        resolve = _ob3_resolver(endorser_id, fetch, trusted_keys or {}, VerificationReport(), created)
         try:
-            result = proofs.verify_data_integrity_proof(endorsement, resolve)
+            outcome = _verify_data_integrity(endorsement, ctx)
         except Exception as exc:  # a hostile endorsement must not take the badge's report down
-            result = proofs.ProofResult(False, error=f"{type(exc).__name__}: {exc}")
-        if not result.verified:
-            problem = f"signature invalide : {result.error}"
-        elif result.controller != endorser_id:
-            problem = f"la clé appartient à {result.controller}, pas à {endorser_id}"
+            outcome = _ProofOutcome(False, "signature", f"{type(exc).__name__}: {exc}")
+        controller = outcome.key.controller if outcome.key else ""
+        if outcome.kind == "compromised":
+            problem = f"clé compromise : {outcome.error}"
+        elif not outcome.verified:
+            problem = f"signature invalide : {outcome.error}"
+        elif controller != endorser_id:
+            problem = f"la clé appartient à {controller}, pas à {endorser_id}"
     if problem:
         return Check("endorsement", False, f"Recommandé par {name} — signature non vérifiée",
                      f"{endorsement.get('id')} : {problem}", "warning")
@@ -569,54 +848,71 @@ def verify_endorsement(
                  f"{endorsement.get('id')} : « {subject.get('endorsementComment', '')} »", "warning")
 
 
-def _check_status_list_proof(status_list: Any, url: str, report: VerificationReport, resolve, issuer_id: str) -> None:
-    """A signed status list must be signed by the credential's issuer: otherwise
-    whoever serves the list could un-revoke a badge."""
-    if not isinstance(status_list, dict) or "proof" not in status_list:
-        return
-    result = proofs.verify_data_integrity_proof(status_list, resolve)
-    if not (result.verified and result.controller == issuer_id):
-        report.add(
-            "revocation",
-            False,
-            "La liste de révocation n'est pas signée par l'émetteur",
-            f"{url}: {result.error or result.controller}",
-        )
-        report.status = "invalid"
-        raise _Stop
+def _status_list_refused(report: VerificationReport, message: str, detail: str) -> None:
+    report.add("revocation", False, message, detail)
+    report.status = "invalid"
+    raise _Stop
 
 
-def _check_ob3_status(
-    entry: Any, credential: dict, report: VerificationReport, fetch: Fetch, resolve=None, issuer_id: str = ""
-) -> None:
-    if not isinstance(entry, dict):
-        return
-    etype = str(entry.get("type", ""))
-    if etype in ("BitstringStatusListEntry", "StatusList2021Entry"):
-        if entry.get("statusPurpose", "revocation") not in ("revocation", "suspension"):
-            return
-        url = str(entry.get("statusListCredential", ""))
-        _s, status_list = _fetch_json(fetch, url, report, "la liste de statut")
-        if resolve is not None:
-            _check_status_list_proof(status_list, url, report, resolve, issuer_id)
-        subject = (_as_list((status_list or {}).get("credentialSubject")) or [{}])[0]
-        try:
-            bit = ob3.status_bit(str(subject.get("encodedList", "")), int(entry.get("statusListIndex", -1)))
-        except (ValueError, OSError) as exc:
-            report.add("revocation", False, "La liste de statut est illisible", str(exc))
-            report.status = "invalid"
-            raise _Stop from exc
-        if bit:
-            reason = "suspendu" if entry.get("statusPurpose") == "suspension" else ""
-            _revoked(report, reason, f"{url} index {entry.get('statusListIndex')}")
-    elif etype == "1EdTechRevocationList":
-        _s, rev = _fetch_json(fetch, str(entry.get("id", "")), report, "la liste de révocation")
+def _check_status_list_proof(status_list: Any, url: str, report: VerificationReport, ctx: _Ob3Context,
+                             issuer_id: str) -> None:
+    """A status list speaks for the badge only when its issuer signed it: otherwise
+    whoever serves the list could un-revoke a badge (an unsigned list included)."""
+    if not isinstance(status_list, dict) or not status_list.get("proof"):
+        _status_list_refused(report, "La liste de révocation n'est pas signée par l'émetteur : impossible de "
+                                     "savoir si le badge a été révoqué", f"{url} : aucune preuve")
+    outcome = _verify_data_integrity(status_list, ctx)
+    controller = outcome.key.controller if outcome.key else ""
+    list_issuer = status_list.get("issuer")
+    list_issuer = list_issuer.get("id") if isinstance(list_issuer, dict) else list_issuer
+    if not outcome.verified:
+        _status_list_refused(report, "La liste de révocation n'est pas signée par l'émetteur",
+                             f"{url} : {outcome.error}")
+    if not (controller == list_issuer and ctx.same_issuer(controller, issuer_id)):
+        _status_list_refused(report, "La liste de révocation n'est pas signée par l'émetteur",
+                             f"{url} : signée par {controller}, émetteur du badge {issuer_id}")
+
+
+STATUS_TYPES = ("BitstringStatusListEntry", "StatusList2021Entry", "1EdTechRevocationList")
+
+
+def _check_ob3_status(entry: Any, credential: dict, report: VerificationReport, ctx: _Ob3Context,
+                      issuer_id: str) -> bool:
+    """Check one credentialStatus entry; False when it could not be checked (a warning)."""
+    etype = str(entry.get("type", "")) if isinstance(entry, dict) else ""
+    if etype not in STATUS_TYPES:
+        report.add("revocation", False, "Statut de révocation impossible à vérifier",
+                   f"type de statut inconnu : {etype or entry!r}", level="warning")
+        return False
+    if etype == "1EdTechRevocationList":
+        _s, rev = _fetch_json(ctx.fetch, str(entry.get("id", "")), report, "la liste de révocation")
         for item in _as_list((rev or {}).get("revokedCredentials") or (rev or {}).get("revokedAssertions")):
             item_id = item if isinstance(item, str) else item.get("id")
             if item_id == credential.get("id"):
                 reason = "" if isinstance(item, str) else str(item.get("revocationReason", ""))
                 _revoked(report, reason, str(entry.get("id")))
-                return
+                break
+        return True
+    purpose = str(entry.get("statusPurpose", "revocation"))
+    if purpose not in ("revocation", "suspension"):
+        return True  # e.g. "message": says nothing about validity
+    url = str(entry.get("statusListCredential", ""))
+    _s, status_list = _fetch_json(ctx.fetch, url, report, "la liste de statut")
+    _check_status_list_proof(status_list, url, report, ctx, issuer_id)
+    subject = (_as_list((status_list or {}).get("credentialSubject")) or [{}])[0]
+    if isinstance(subject, dict) and subject.get("statusPurpose", purpose) != purpose:
+        _status_list_refused(report, "La liste de statut ne correspond pas au badge",
+                             f"{url} : {subject.get('statusPurpose')} au lieu de {purpose}")
+    try:
+        bit = ob3.status_bit(str(subject.get("encodedList", "")), int(entry.get("statusListIndex", -1)))
+    except (ValueError, OSError, AttributeError) as exc:
+        report.add("revocation", False, "La liste de statut est illisible", str(exc))
+        report.status = "invalid"
+        raise _Stop from exc
+    if bit:
+        reason = "suspendu" if purpose == "suspension" else ""
+        _revoked(report, reason, f"{url} index {entry.get('statusListIndex')}")
+    return True
 
 
 # --- entry point ---------------------------------------------------------------------
@@ -646,22 +942,29 @@ def verify(
     now: datetime,
     expected_email: str | None = None,
     trusted_keys: Mapping[str, tuple[str, str]] | None = None,
+    fetch_static: Fetch | None = None,
+    allow_loopback_http: bool = False,
 ) -> VerificationReport:
     """Verify a badge given as image bytes, URL, JSON (text or dict), JWS or VC-JWT.
 
     ``trusted_keys``: key URL -> (public key as PEM or multibase, owner/controller id);
     such keys are used without fetching (our own keys, known to the caller).
+    ``fetch_static``: fetches what changes rarely (DID documents, JSON-LD contexts), so
+    the caller may cache it; ``fetch`` by default.
+    ``allow_loopback_http``: did:web and contexts on this machine's addresses may be
+    fetched over plain http (development and tests; https only otherwise).
     ``recipient_match`` is reported separately and does not change ``status``.
     """
     report = VerificationReport()
     trusted = trusted_keys or {}
+    ctx = _Ob3Context(fetch, fetch_static or fetch, trusted, allow_loopback_http)
     try:
         loaded = _load(input, fetch, report)
         version = _version_of(loaded)
         if version == "ob2":
             _verify_ob2(loaded, report, fetch, now, expected_email, trusted)
         elif version == "ob3":
-            _verify_ob3(loaded, report, fetch, now, expected_email, trusted)
+            _verify_ob3(loaded, report, ctx, now, expected_email)
         else:
             report.add("format", False, "Ce document n'est pas un Open Badge reconnu")
     except _Stop:

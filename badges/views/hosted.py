@@ -63,6 +63,20 @@ def issuer_v3(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @require_GET
+def issuer_did_document(request: HttpRequest, public_id) -> HttpResponse:
+    issuer = get_object_or_404(Issuer.objects.prefetch_related("signing_keys"), public_id=public_id)
+    return did_json(documents.issuer_did_document(issuer))
+
+
+def did_json(document: dict) -> HttpResponse:
+    response = json_ld(document)
+    # DID Core's media type for a JSON-LD DID document; short cache: a key may be declared compromised.
+    response["Content-Type"] = "application/did+ld+json"
+    response["Cache-Control"] = "max-age=300"
+    return response
+
+
+@require_GET
 def key(request: HttpRequest, public_id) -> HttpResponse:
     signing_key = get_object_or_404(SigningKey.objects.select_related("issuer"), public_id=public_id)
     return json_ld(documents.key_document(signing_key))
@@ -84,7 +98,8 @@ def status_list(request: HttpRequest, public_id, number: int) -> HttpResponse:
     credential = documents.status_list_document(issuer, number)
     credential["validFrom"] = iso_datetime(now)
     ed_key = active_signing_key(issuer=issuer, algorithm=SigningKey.Algorithm.ED25519)
-    signed = proofs.add_data_integrity_proof(credential, private_key_for(ed_key), documents.key_url(ed_key), now)
+    signed = proofs.add_data_integrity_proof(credential, private_key_for(ed_key),
+                                           documents.signing_key_method_id(ed_key), now)
     response = json_ld(signed)
     response["Cache-Control"] = "max-age=60"
     return response

@@ -10,9 +10,8 @@ from django.apps import apps
 from django.urls import reverse
 
 from badges.issuing import assertion_finalise
-from badges.openbadges.verify import verify_endorsement
 from badges.services import assertion_issue
-from badges.verification import safe_fetch, verify_badge
+from badges.verification import verify_badge, verify_endorsement_credential
 from badges.views.hosted import JSON_TYPES
 from endorsements import documents, services
 from endorsements.models import Endorsement, EndorserKey
@@ -46,13 +45,13 @@ def test_publishing_signs_an_endorsement_credential_with_the_endorsers_key(endor
     key = endorsement.endorser.keys.get()
     assert credential["type"] == ["VerifiableCredential", "EndorsementCredential"]
     assert credential["id"] == documents.endorsement_credential_url(endorsement)
-    assert credential["issuer"]["id"] == documents.ob3_endorser_profile_url(endorsement.endorser)
+    assert credential["issuer"]["id"] == documents.endorser_did(endorsement.endorser)
     assert credential["issuer"]["name"] == "Région Bourgogne-Franche-Comté"
     assert credential["credentialSubject"] == {
         "id": documents.documents.badge_class_url(badge_class), "type": ["EndorsementSubject"],
         "endorsementComment": STATEMENT}
     assert credential["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"
-    assert credential["proof"][0]["verificationMethod"] == documents.endorser_key_url(key)
+    assert credential["proof"][0]["verificationMethod"] == documents.endorser_key_method_id(key)
 
 
 def test_the_endorsement_credential_its_profile_and_its_key_are_hosted(client, endorsement):
@@ -75,12 +74,12 @@ def test_a_browser_asking_for_the_endorser_profile_is_sent_to_its_page(client, e
 
 
 def test_the_hosted_endorsement_credential_verifies_and_fails_once_its_comment_is_changed(endorsement):
-    check = verify_endorsement(endorsement.ob3_credential, fetch=safe_fetch)
+    check = verify_endorsement_credential(endorsement.ob3_credential)
     assert check.ok, check.detail
     assert check.message == "Recommandé par Région Bourgogne-Franche-Comté — signature vérifiée"
     tampered = copy.deepcopy(endorsement.ob3_credential)
     tampered["credentialSubject"]["endorsementComment"] = "Nous recommandons chaudement ce badge."
-    assert not verify_endorsement(tampered, fetch=safe_fetch).ok
+    assert not verify_endorsement_credential(tampered).ok
 
 
 def test_a_badge_signed_after_the_endorsement_carries_it_and_verifies(endorsement, issue):
@@ -182,7 +181,7 @@ def test_the_data_migration_gives_existing_endorsers_a_key_and_signs_what_they_p
     published.refresh_from_db()
     assert endorser.keys.count() == 1
     signed = published.ob3_credential
-    assert verify_endorsement(signed, fetch=safe_fetch).ok
+    assert verify_endorsement_credential(signed).ok
     assert signed["credentialSubject"]["endorsementComment"] == "Déjà publiée."
     migration.forwards(apps, None)  # idempotent: no second key, the credential is not signed again
     assert endorser.keys.count() == 1
@@ -228,7 +227,7 @@ def test_a_statement_corrected_in_the_admin_is_signed_again(admin_client, endors
     endorsement.refresh_from_db()
     assert endorsement.ob3_credential["credentialSubject"]["endorsementComment"] == (
         "Nous apprécions ce badge, sans réserve.")
-    assert verify_endorsement(endorsement.ob3_credential, fetch=safe_fetch).ok
+    assert verify_endorsement_credential(endorsement.ob3_credential).ok
 
 
 def test_the_verifier_page_shows_who_endorses_the_badge(client, endorsement, issue):

@@ -73,8 +73,8 @@ def node_script():
     """Run one of tests/interop/js/*.mjs on a JSON file."""
     _require(JS_DIR / "node_modules" / "@digitalbazaar" / "vc")
 
-    def run(script: str, path: Path) -> ToolRun:
-        return _run(["node", str(JS_DIR / script), str(path)], env=node_env())
+    def run(script: str, path: Path, *options: str) -> ToolRun:
+        return _run(["node", str(JS_DIR / script), *options, str(path)], env=node_env())
 
     return run
 
@@ -91,3 +91,45 @@ def finalised(site, badge_class, owner) -> Assertion:
     issued = assertion_issue(badge_class=badge_class, recipient_email=RECIPIENT, recipient_name="Sam",
                              issued_by=owner, narrative="Observé à l'atelier.")
     return assertion_finalise(assertion=issued)
+
+
+class ForeignWeb:
+    """Another platform's server on this machine: path -> JSON document, over http."""
+
+    def __init__(self):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        pages = self.pages = {}
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (http.server's name)
+                document = pages.get(self.path)
+                body = json.dumps(document).encode() if document is not None else b"not found"
+                self.send_response(200 if document is not None else 404)
+                self.send_header("Content-Type", "application/json" if document is not None else "text/plain")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def foreign_web(settings):
+    """A foreign issuer's server (did:web documents, extension contexts) on 127.0.0.1.
+    Our verifier may reach it only because tests allow private addresses."""
+    settings.BADGEHUB_VERIFIER_ALLOW_PRIVATE = True
+    web = ForeignWeb()
+    yield web
+    web.close()

@@ -34,7 +34,8 @@ def _write(tmp_path, name: str, document: dict):
 def test_their_verifier_accepts_our_credential(finalised, node_script, tmp_path):
     run = node_script("verify.mjs", _write(tmp_path, "ours.json", finalised.ob3_credential))
     assert run.accepted, run.output
-    assert documents.key_url(finalised.signing_key_ed25519) in run.report["fetched"]
+    # Their stack resolved the issuer's did:web document on the live server.
+    assert documents.did_document_url(finalised.badge_class.issuer) in run.report["fetched"]
 
 
 def test_their_verifier_refuses_our_credential_once_tampered(finalised, node_script, tmp_path):
@@ -110,10 +111,9 @@ def test_their_verifier_accepts_our_credential_that_embeds_an_endorsement(endors
 def test_their_verifier_accepts_our_endorsement_credential(endorsement, node_script, tmp_path):
     run = node_script("verify.mjs", _write(tmp_path, "endorsement.json", endorsement.ob3_credential))
     assert run.accepted, run.output
-    key = endorsement.endorser.keys.get()
-    # Their stack resolved the endorser's own key and the profile that lists it, not the issuer's.
-    assert endorsement_documents.endorser_key_url(key) in run.report["fetched"]
-    assert endorsement_documents.ob3_endorser_profile_url(endorsement.endorser) in run.report["fetched"]
+    # Their stack resolved the endorser's own did:web document, not the issuer's.
+    endorser_did_url = endorsement_documents.ob3_endorser_profile_url(endorsement.endorser) + "/did.json"
+    assert run.report["fetched"] and set(run.report["fetched"]) == {endorser_did_url}
 
 
 def test_their_verifier_accepts_the_endorsement_as_embedded_in_our_badge(endorsed, node_script, tmp_path):

@@ -43,7 +43,8 @@ def web(issuer_pair, endorser_pair):
     web = FakeWeb()
     web[ISSUER_ID] = ob3.issuer_profile_document(issuer())
     web[KEY_URL] = ob3.multikey_document(KEY_URL, ISSUER_ID, issuer_pair.public_multibase)
-    web[STATUS_URL] = ob3.build_status_list_credential(STATUS_URL, ISSUER_ID, set())
+    web[STATUS_URL] = proofs.add_data_integrity_proof(ob3.build_status_list_credential(STATUS_URL, ISSUER_ID, set()),
+                                                      issuer_pair.private_pem, KEY_URL, "2025-05-01T00:00:00Z")
     web[ENDORSER_ID] = ob3.issuer_profile_document(endorser())
     web[ENDORSER_KEY] = ob3.multikey_document(ENDORSER_KEY, ENDORSER_ID, endorser_pair.public_multibase)
     return web
@@ -136,7 +137,7 @@ def test_an_endorsement_signed_by_a_key_its_endorser_does_not_list_is_not_verifi
     web[ENDORSER_ID] = ob3.issuer_profile_document(IssuerData(id=ENDORSER_ID, name="Région", url="https://r.example"))
     [check] = endorsement_checks(verify(badge_with(issuer_pair, on_badge=[signed_endorsement(endorser_pair)]),
                                         fetch=web, now=NOW))
-    assert not check.ok and "ne déclare pas cette clé" in check.detail
+    assert not check.ok and "ne déclare pas la clé" in check.detail
 
 
 def test_an_endorser_that_cannot_be_reached_leaves_the_badge_valid(web, endorser_pair, issuer_pair):

@@ -150,8 +150,14 @@ def ob3_web(ed_pair):
     web = FakeWeb()
     web[ISSUER_ID] = ob3.issuer_profile_document(issuer())
     web[KEY_URL] = ob3.multikey_document(KEY_URL, ISSUER_ID, ed_pair.public_multibase)
-    web[STATUS_URL] = ob3.build_status_list_credential(STATUS_URL, ISSUER_ID, set())
+    web[STATUS_URL] = _status_list(ed_pair, set())
     return web
+
+
+def _status_list(ed_pair, revoked: set[int]) -> dict:
+    # A status list speaks for a badge only when its issuer signed it.
+    return proofs.add_data_integrity_proof(ob3.build_status_list_credential(STATUS_URL, ISSUER_ID, revoked),
+                                           ed_pair.private_pem, KEY_URL, "2025-05-01T00:00:00Z")
 
 
 def _signed(ed_pair, **overrides):
@@ -202,7 +208,7 @@ def test_a_tampered_ob3_credential_is_invalid(ob3_web, ed_pair):
 
 
 def test_an_ob3_credential_revoked_in_the_status_list_is_revoked(ob3_web, ed_pair):
-    ob3_web[STATUS_URL] = ob3.build_status_list_credential(STATUS_URL, ISSUER_ID, {7})
+    ob3_web[STATUS_URL] = _status_list(ed_pair, {7})
     assert verify(_signed(ed_pair), fetch=ob3_web, now=NOW).status == "revoked"
 
 

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 PUBLIC = {
     "set_language", "healthz", "home", "media",
     "issuers:detail", "badges:class_detail", "badges:verify", "badges:claim",
-    "ob:issuer_v2", "ob:issuer", "ob:revocations", "ob:status_list", "ob:key", "ob:credential",
+    "ob:issuer_v2", "ob:issuer", "ob:issuer_did", "ob:revocations", "ob:status_list", "ob:key", "ob:credential",
     "accounts:login", "accounts:logout", "accounts:signup", "accounts:login_link_request", "accounts:login_link",
     "accounts:verify_email",
     "partner:short_link", "partner:request", "partner:request_poster", "partner:request_qr",
@@ -26,7 +26,7 @@ PUBLIC = {
     "wallet:profile",
     "pathways:detail",
     "endorsements:endorser_detail", "endorsements:endorser_document", "endorsements:document",
-    "endorsements:endorser_profile", "endorsements:key", "endorsements:credential",
+    "endorsements:endorser_profile", "endorsements:endorser_did", "endorsements:key", "endorsements:credential",
     "endorsements:invitation",
 }
 

@@ -1,8 +1,10 @@
-// Sign an unsigned OB 3.0 credential with a fresh did:key Ed25519 Multikey,
-// eddsa-rdfc-2022, using Digital Bazaar's stack. The issuer becomes the did:key
-// (so any verifier can resolve the key from the DID itself).
+// Sign an unsigned OB 3.0 credential with a fresh Ed25519 Multikey, eddsa-rdfc-2022,
+// using Digital Bazaar's stack. The issuer becomes a did:key (any verifier resolves
+// the key from the DID itself), or the did:web given, whose DID document is printed
+// too (the test serves it where did:web resolution looks).
 //
-//   node sign.mjs [FILE]   (stdin when no FILE) -> signed credential JSON on stdout
+//   node sign.mjs [FILE]                -> signed credential JSON on stdout
+//   node sign.mjs --did-web DID FILE    -> {"credential": ..., "didDocument": ...}
 import {readFileSync} from 'node:fs';
 
 import * as vc from '@digitalbazaar/vc';
@@ -12,14 +14,20 @@ import {cryptosuite as eddsaRdfc2022CryptoSuite} from '@digitalbazaar/eddsa-rdfc
 
 import {documentLoader} from './loader.mjs';
 
-const text = process.argv[2] ? readFileSync(process.argv[2], 'utf8') : readFileSync(0, 'utf8');
+let args = process.argv.slice(2);
+let didWeb = '';
+if(args[0] === '--did-web') {
+  didWeb = args[1];
+  args = args.slice(2);
+}
+const text = args[0] ? readFileSync(args[0], 'utf8') : readFileSync(0, 'utf8');
 const credential = JSON.parse(text);
 delete credential.proof;
 
 const keyPair = await Ed25519Multikey.generate();
-const did = `did:key:${keyPair.publicKeyMultibase}`;
+const did = didWeb || `did:key:${keyPair.publicKeyMultibase}`;
 keyPair.controller = did;
-keyPair.id = `${did}#${keyPair.publicKeyMultibase}`;
+keyPair.id = didWeb ? `${did}#key-1` : `${did}#${keyPair.publicKeyMultibase}`;
 
 if(typeof credential.issuer === 'object') {
   credential.issuer = {...credential.issuer, id: did};
@@ -29,4 +37,15 @@ if(typeof credential.issuer === 'object') {
 
 const suite = new DataIntegrityProof({signer: keyPair.signer(), cryptosuite: eddsaRdfc2022CryptoSuite});
 const signed = await vc.issue({credential, suite, documentLoader});
-console.log(JSON.stringify(signed, null, 2));
+if(didWeb) {
+  const {publicKeyMultibase} = await keyPair.export({publicKey: true});
+  const didDocument = {
+    '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'],
+    id: did,
+    verificationMethod: [{id: keyPair.id, type: 'Multikey', controller: did, publicKeyMultibase}],
+    assertionMethod: [keyPair.id],
+  };
+  console.log(JSON.stringify({credential: signed, didDocument}, null, 2));
+} else {
+  console.log(JSON.stringify(signed, null, 2));
+}
