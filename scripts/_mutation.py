@@ -108,6 +108,25 @@ def prepare(name: str, module: str, tests: list[str]) -> Path:
     return target
 
 
+def drop_test_databases(url: str) -> None:
+    """Each pytest run inside mutmut's process prefixes the test database name with "test_" once
+    more (pytest-django renames it in the settings it shares): drop every one this target made."""
+    from urllib.parse import urlparse
+
+    import psycopg2
+
+    parts = urlparse(url)
+    name = parts.path.lstrip("/")
+    conn = psycopg2.connect(host=parts.hostname, port=parts.port or 5432, user=parts.username,
+                            password=parts.password, dbname="postgres")
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT datname FROM pg_database WHERE datname ~ %s", [f"^(test_)+{re.escape(name)}$"])
+        for (database,) in cursor.fetchall():
+            cursor.execute(f'DROP DATABASE IF EXISTS "{database}"')
+    conn.close()
+
+
 def results(target: Path) -> dict[str, str]:
     out = subprocess.run([str(MUTMUT), "results", "--all", "true"], cwd=target, capture_output=True, text=True)
     found = {}
@@ -129,6 +148,7 @@ def run(name: str, children: int) -> str:
     env = {**os.environ, "DATABASE_URL": f"{os.environ['DATABASE_URL']}_mut_{name.replace('.', '_')}"}
     with open(target / "mutmut.log", "w") as log:
         subprocess.run(args, cwd=target, stdout=log, stderr=subprocess.STDOUT, env=env)
+    drop_test_databases(env["DATABASE_URL"])
     found = results(target)
     if name_filter:
         pattern = re.compile(name_filter.replace(".", r"\.").replace("*", ".*"))
