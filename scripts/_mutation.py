@@ -30,6 +30,11 @@ TARGETS: dict[str, tuple[str, str | None, list[str]]] = {
         "tests/badges/test_application_reviewer_emails.py", "tests/badges/test_wallet_views.py",
         "tests/badges/test_wallet_queries.py", "tests/badges/test_api.py", "tests/security/test_outsider_access.py",
         "tests/security/test_anonymous_access.py"]),
+    # The habilitation rule alone, against the tests written for it (quick to run on its own).
+    "badges.selectors.habilitation": ("badges/selectors.py", "badges.selectors.x_user_can_issue* "
+                                      "badges.selectors.x_user_holds_badge* badges.selectors.x_user_verified_emails* "
+                                      "badges.selectors.x_badge_classes_user_can_issue*",
+                                      ["tests/badges/test_habilitation.py", "tests/badges/test_partner_issue.py"]),
     "badges.services.issuing": ("badges/services/issuing.py", None, [
         *BADGES_TESTS, "tests/badges/test_api.py", "tests/badges/test_staff_pages.py",
         "tests/pathways/test_key_badges.py", "tests/pathways/test_time_based_steps.py"]),
@@ -143,7 +148,7 @@ def run(name: str, children: int) -> str:
     print(f"\n=== {name}: mutating {module} against {len(tests)} test paths", flush=True)
     args = [str(MUTMUT), "run", "--max-children", str(children)]
     if name_filter:
-        args.append(name_filter)
+        args += name_filter.split()
     # A database of its own per target: targets may run side by side, and never touch the worktree's.
     env = {**os.environ, "DATABASE_URL": f"{os.environ['DATABASE_URL']}_mut_{name.replace('.', '_')}"}
     with open(target / "mutmut.log", "w") as log:
@@ -151,8 +156,8 @@ def run(name: str, children: int) -> str:
     drop_test_databases(env["DATABASE_URL"])
     found = results(target)
     if name_filter:
-        pattern = re.compile(name_filter.replace(".", r"\.").replace("*", ".*"))
-        found = {k: v for k, v in found.items() if pattern.fullmatch(k)}
+        patterns = [re.compile(f.replace(".", r"\.").replace("*", ".*")) for f in name_filter.split()]
+        found = {k: v for k, v in found.items() if any(p.fullmatch(k) for p in patterns)}
     counts: dict[str, int] = {}
     for status in found.values():
         counts[status] = counts.get(status, 0) + 1
