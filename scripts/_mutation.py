@@ -30,6 +30,11 @@ TARGETS: dict[str, tuple[str, str | None, list[str]]] = {
         "tests/badges/test_application_reviewer_emails.py", "tests/badges/test_wallet_views.py",
         "tests/badges/test_wallet_queries.py", "tests/badges/test_api.py", "tests/security/test_outsider_access.py",
         "tests/security/test_anonymous_access.py"]),
+    # The habilitation rule alone, against the tests written for it (quick to run on its own).
+    "badges.selectors.habilitation": ("badges/selectors.py", "badges.selectors.x_user_can_issue* "
+                                      "badges.selectors.x_user_holds_badge* badges.selectors.x_user_verified_emails* "
+                                      "badges.selectors.x_badge_classes_user_can_issue*",
+                                      ["tests/badges/test_habilitation.py", "tests/badges/test_partner_issue.py"]),
     "badges.services.issuing": ("badges/services/issuing.py", None, [
         *BADGES_TESTS, "tests/badges/test_api.py", "tests/badges/test_staff_pages.py",
         "tests/pathways/test_key_badges.py", "tests/pathways/test_time_based_steps.py"]),
@@ -108,6 +113,25 @@ def prepare(name: str, module: str, tests: list[str]) -> Path:
     return target
 
 
+def drop_test_databases(url: str) -> None:
+    """Each pytest run inside mutmut's process prefixes the test database name with "test_" once
+    more (pytest-django renames it in the settings it shares): drop every one this target made."""
+    from urllib.parse import urlparse
+
+    import psycopg2
+
+    parts = urlparse(url)
+    name = parts.path.lstrip("/")
+    conn = psycopg2.connect(host=parts.hostname, port=parts.port or 5432, user=parts.username,
+                            password=parts.password, dbname="postgres")
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT datname FROM pg_database WHERE datname ~ %s", [f"^(test_)+{re.escape(name)}$"])
+        for (database,) in cursor.fetchall():
+            cursor.execute(f'DROP DATABASE IF EXISTS "{database}"')
+    conn.close()
+
+
 def results(target: Path) -> dict[str, str]:
     out = subprocess.run([str(MUTMUT), "results", "--all", "true"], cwd=target, capture_output=True, text=True)
     found = {}
@@ -124,15 +148,16 @@ def run(name: str, children: int) -> str:
     print(f"\n=== {name}: mutating {module} against {len(tests)} test paths", flush=True)
     args = [str(MUTMUT), "run", "--max-children", str(children)]
     if name_filter:
-        args.append(name_filter)
+        args += name_filter.split()
     # A database of its own per target: targets may run side by side, and never touch the worktree's.
     env = {**os.environ, "DATABASE_URL": f"{os.environ['DATABASE_URL']}_mut_{name.replace('.', '_')}"}
     with open(target / "mutmut.log", "w") as log:
         subprocess.run(args, cwd=target, stdout=log, stderr=subprocess.STDOUT, env=env)
+    drop_test_databases(env["DATABASE_URL"])
     found = results(target)
     if name_filter:
-        pattern = re.compile(name_filter.replace(".", r"\.").replace("*", ".*"))
-        found = {k: v for k, v in found.items() if pattern.fullmatch(k)}
+        patterns = [re.compile(f.replace(".", r"\.").replace("*", ".*")) for f in name_filter.split()]
+        found = {k: v for k, v in found.items() if any(p.fullmatch(k) for p in patterns)}
     counts: dict[str, int] = {}
     for status in found.values():
         counts[status] = counts.get(status, 0) + 1

@@ -87,3 +87,13 @@ def test_a_step_badge_issued_in_a_csv_chunk_completes_the_pathway(pathway, owner
     update_progress_many([a.pk for a in issued])
     assert key_badges(pathway).count() == 1
     assert not Assertion.objects.filter(badge_class=pathway.key_badge, recipient_email="ali@example.org").exists()
+
+
+def test_a_pathway_without_steps_never_awards_its_key_badge(issuer, pathway):
+    """Its steps removed while people are enrolled (the admin edits the pathway): holding nothing is no criterion."""
+    from pathways.services import enrolment_update
+
+    pathway.steps.all().delete()
+    enrolment = enrolment_update(pathway=pathway, email=EMAIL)
+    assert enrolment.completed_at is None and enrolment.key_assertion is None
+    assert not key_badges(pathway).exists()

@@ -92,3 +92,14 @@ def test_a_reviewer_cannot_confirm_steps(client, issuer, reviewer, enrolled):
 def test_the_partner_space_leads_mediators_to_the_steps_to_confirm(client, issuer, mediator):
     client.force_login(mediator)
     assert f'href="{url(issuer)}"' in client.get("/partenaire/").content.decode()
+
+
+def test_the_delay_counts_from_the_day_the_first_badge_was_observed(client, issuer, mediator, pepites):
+    """A first badge recorded today for an observation of 40 days ago: the 30-day step is due now."""
+    observed = timezone.now() - timedelta(days=40)
+    first = assertion_issue(badge_class=pepites.steps.get(order=1).badge_class, recipient_email=EMAIL,
+                            recipient_name="Alex", issued_by=mediator, issued_on=observed)
+    update_progress(first.pk)
+    assert Enrolment.objects.get(pathway=pepites, recipient_email=EMAIL).started_on == observed
+    client.force_login(mediator)
+    assert "B.A.BA de l&#x27;entreprise" in client.get(url(issuer)).content.decode()
