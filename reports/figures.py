@@ -312,7 +312,7 @@ def _thematiques(period: QuerySet) -> list[dict]:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT t.code, COUNT(*), {PEOPLE} FROM ({sql}) AS p "
-            f"CROSS JOIN LATERAL unnest(p.c_thematiques) AS t(code) "
+            f"CROSS JOIN LATERAL jsonb_array_elements_text(p.c_thematiques) AS t(code) "
             f"GROUP BY t.code ORDER BY COUNT(*) DESC, t.code", params)
         labels = dict(Thematique.choices)
         return [{"code": code, "label": str(labels.get(code, code)), "count": count, "beneficiaries": people}
@@ -403,7 +403,7 @@ def coop_rows(*, scope: Scope, filters: Filters) -> list[dict]:
             f"SELECT (date_trunc('month', p.c_on AT TIME ZONE %s))::date, i.commune_insee, p.c_departement, "
             f"COALESCE(t.code, ''), p.c_autonomie, COUNT(*), {PEOPLE} "
             f"FROM ({sql}) AS p JOIN {Issuer._meta.db_table} i ON i.id = p.c_issuer "
-            f"LEFT JOIN LATERAL unnest(p.c_thematiques) AS t(code) ON TRUE "
+            f"LEFT JOIN LATERAL jsonb_array_elements_text(p.c_thematiques) AS t(code) ON TRUE "
             f"GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 4, 5",
             [timezone.get_current_timezone_name(), *params])
         return [{"date": month, "lieu_code_insee": commune, "structure_code_departement": departement,
