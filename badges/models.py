@@ -4,7 +4,6 @@ from datetime import timedelta
 from pathlib import PurePosixPath
 
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -76,9 +75,10 @@ class BadgeClass(models.Model):
         settings.AUTH_USER_MODEL, blank=True, related_name="reviewed_badge_classes", verbose_name=_("évaluateurs")
     )
     # The Coop de la médiation numérique's vocabulary (badges.coop), for the activity reports.
-    coop_thematiques = ArrayField(
-        models.CharField(max_length=50, choices=Thematique.choices), default=list, blank=True,
-        verbose_name=_("thématiques (Coop de la médiation numérique)"),
+    # A JSON list of codes (not an ArrayField): the embedded SQLite default migrates too.
+    coop_thematiques = models.JSONField(
+        _("thématiques (Coop de la médiation numérique)"), default=list, blank=True,
+        help_text=_("Codes de la Coop, par ex. email, bureautique."),
     )
     coop_autonomie = models.CharField(
         _("niveau d'autonomie reconnu (Coop)"), max_length=30, choices=Autonomie.choices, blank=True
@@ -105,6 +105,9 @@ class BadgeClass(models.Model):
             raise ValidationError({"image": _("L'image d'un badge doit être un fichier PNG ou SVG.")})
         if self.required_badge_id and self.required_badge_id == self.pk:
             raise ValidationError({"required_badge": _("Un badge ne peut pas s'habiliter lui-même.")})
+        if not isinstance(self.coop_thematiques, list) or set(self.coop_thematiques) - set(Thematique.values):
+            raise ValidationError({"coop_thematiques": _("Choisissez des thématiques de la Coop de la médiation "
+                                                         "numérique.")})
 
     @property
     def question_list(self) -> list[str]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import Aggregate, Count, Exists, F, FloatField, Func, OuterRef, Q, QuerySet
 from django.db.models.functions import Collate
@@ -233,15 +234,23 @@ KEYS = ["month", "badge", "via", "by", "issuer", "departement", "autonomie"]
 PEOPLE = 'COUNT(DISTINCT "c_email" COLLATE "C")'
 
 
-def _period_sql(period: QuerySet) -> tuple[str, list]:
-    """The period's badges with the columns above (as c_badge, c_issuer…), as SQL to select from."""
+def _period_sql(period: QuerySet) -> tuple[str, list] | None:
+    """The period's badges with the columns above (as c_badge, c_issuer…), as SQL to select
+    from; None when the filters leave nothing to select (no issuer matches them)."""
     qs = period.order_by().annotate(**{SQL_NAMES[alias]: F(path) for alias, path in COLUMNS.items()})
-    sql, params = qs.values(*SQL_NAMES.values()).query.sql_with_params()
+    try:
+        sql, params = qs.values(*SQL_NAMES.values()).query.sql_with_params()
+    except EmptyResultSet:
+        return None
     return sql, list(params)
 
 
 def _breakdowns(period: QuerySet, scope: Scope) -> dict[str, list[dict]]:
-    sql, params = _period_sql(period)
+    result: dict[str, list[dict]] = {name: [] for name in GROUPINGS}
+    selected = _period_sql(period)
+    if selected is None:
+        return result
+    sql, params = selected
     quoted = {alias: f'"{name}"' for alias, name in SQL_NAMES.items()}
     quoted["month"] = "r_month"
     grouping = ", ".join(quoted[key] for key in KEYS)
@@ -255,7 +264,6 @@ def _breakdowns(period: QuerySet, scope: Scope) -> dict[str, list[dict]]:
     )
     masks = {sum(1 << (len(KEYS) - 1 - i) for i, key in enumerate(KEYS) if key not in keys): name
              for name, keys in GROUPINGS.items()}
-    result: dict[str, list[dict]] = {name: [] for name in GROUPINGS}
     tz = timezone.get_current_timezone()
     with transaction.atomic(), connection.cursor() as cursor:
         # Several sorts of the period's rows (distinct people per group): keep them in memory.
@@ -297,11 +305,14 @@ def _breakdowns(period: QuerySet, scope: Scope) -> dict[str, list[dict]]:
 
 def _thematiques(period: QuerySet) -> list[dict]:
     """Badges and people by Coop thématique (a badge may carry several)."""
-    sql, params = _period_sql(period)
+    selected = _period_sql(period)
+    if selected is None:
+        return []
+    sql, params = selected
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT t.code, COUNT(*), {PEOPLE} FROM ({sql}) AS p "
-            f"CROSS JOIN LATERAL unnest(p.c_thematiques) AS t(code) "
+            f"CROSS JOIN LATERAL jsonb_array_elements_text(p.c_thematiques) AS t(code) "
             f"GROUP BY t.code ORDER BY COUNT(*) DESC, t.code", params)
         labels = dict(Thematique.choices)
         return [{"code": code, "label": str(labels.get(code, code)), "count": count, "beneficiaries": people}
@@ -383,13 +394,16 @@ def coop_rows(*, scope: Scope, filters: Filters) -> list[dict]:
     start, end = period_bounds(filters)
     pathway_badges = _pathway_badge_ids(filters.pathway) if filters.pathway else None
     period = assertions_in_scope(scope, filters, pathway_badges).filter(issued_on__gte=start, issued_on__lt=end)
-    sql, params = _period_sql(period)
+    selected = _period_sql(period)
+    if selected is None:
+        return []
+    sql, params = selected
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT (date_trunc('month', p.c_on AT TIME ZONE %s))::date, i.commune_insee, p.c_departement, "
             f"COALESCE(t.code, ''), p.c_autonomie, COUNT(*), {PEOPLE} "
             f"FROM ({sql}) AS p JOIN {Issuer._meta.db_table} i ON i.id = p.c_issuer "
-            f"LEFT JOIN LATERAL unnest(p.c_thematiques) AS t(code) ON TRUE "
+            f"LEFT JOIN LATERAL jsonb_array_elements_text(p.c_thematiques) AS t(code) ON TRUE "
             f"GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 4, 5",
             [timezone.get_current_timezone_name(), *params])
         return [{"date": month, "lieu_code_insee": commune, "structure_code_departement": departement,

@@ -161,3 +161,10 @@ def test_an_issuer_report_without_commune_says_how_to_get_the_map(client, activi
     page = client.get(issuer_url(activity.vesoul), PERIOD).content.decode()
     assert "Renseignez la commune (code INSEE) des structures" in page
     assert Assertion.objects.exists()
+
+
+def test_filters_that_match_no_structure_give_an_empty_report_and_exports(network_page, client, activity):
+    params = {"emetteur": str(activity.vesoul.public_id), "departement": "25"}
+    assert "<strong>0</strong> badges délivrés" in network_page(**params)
+    for fmt in ("xlsx", "coop"):
+        assert client.get(network_url(activity.network), {**PERIOD, **params, "format": fmt}).status_code == 200
