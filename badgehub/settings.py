@@ -69,8 +69,6 @@ INSTALLED_APPS = [
     "badges",
     "pathways",
     "endorsements",
-    "audit",
-    "reports",
 ]
 
 MIDDLEWARE = [

@@ -11,13 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.models import AuditEvent
-from audit.services import audit_record, audit_record_for_issuers
 from badges.models import Assertion, BadgeClass
 from badges.services.emails import email_queue
 from endorsements import documents
 from endorsements.models import Endorsement, EndorsementInvitation, Endorser, EndorserKey
 from endorsements.selectors import endorsers_for_invitation
+from issuers.audit.models import AuditEvent
+from issuers.audit.services import audit_record, audit_record_for_issuers
 from issuers.keystore import generate_key_pair
 from issuers.models import Issuer, Membership
 

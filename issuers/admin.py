@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from badgehub.uploads import LOGO, CheckedUploadsForm
 from issuers import services
+from issuers.audit import admin as audit_admin  # noqa: F401  (registers the audit log's admin)
 from issuers.models import Issuer, Membership, Network, SigningKey
 
 

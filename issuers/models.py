@@ -151,3 +151,7 @@ class Network(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# The audit log lives in issuers/audit/ (one record per issuer); its model belongs to this app.
+from issuers.audit.models import AuditEvent  # noqa: E402,F401

@@ -2,8 +2,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from audit.models import AuditEvent
-from audit.services import audit_record
+from issuers.audit.models import AuditEvent
+from issuers.audit.services import audit_record
 from issuers.keystore import generate_key_pair
 from issuers.models import Issuer, Membership, SigningKey
 

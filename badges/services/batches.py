@@ -19,14 +19,14 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.models import AuditEvent
-from audit.services import audit_record
 from badgehub import csv_safe
 from badges import selectors
 from badges.models import Assertion, BadgeClass, IssueBatch
 from badges.services.issuing import EvidenceInput, IssueRow, assertion_issue, assertions_issue_bulk
 from badges.services.queueing import task_queue
 from badges.services.uploads import CheckedFile, upload_validate
+from issuers.audit.models import AuditEvent
+from issuers.audit.services import audit_record
 
 MAX_CSV_ROWS = 20_000
 # Small enough that the finalise and e-mail tasks of a chunk keep every worker

@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from audit.models import AuditEvent
-from audit.services import audit_record
 from badges.models import Assertion, Evidence
 from badges.services.issuing import assertion_issue, assertion_revoke
+from issuers.audit.models import AuditEvent
+from issuers.audit.services import audit_record
 
 
 @transaction.atomic

@@ -11,8 +11,6 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.models import AuditEvent
-from audit.services import audit_record
 from badges import selectors
 from badges.issuing import assertions_sign, assertions_write_signed
 from badges.models import Assertion, BadgeClass, Evidence, OutgoingEmail
@@ -20,6 +18,8 @@ from badges.services.emails import email_queue, emails_queue
 from badges.services.queueing import task_queue
 from badges.services.uploads import upload_validate
 from badges.signals import assertion_issued, assertion_revoked, assertions_issued
+from issuers.audit.models import AuditEvent
+from issuers.audit.services import audit_record
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from audit.models import AuditEvent
 from badges.services import assertion_issue, assertion_revoke
+from issuers.audit.models import AuditEvent
 from issuers.models import Membership
 from issuers.services import membership_set
 from tests.factories import BadgeClassFactory, UserFactory
@@ -120,13 +120,13 @@ def test_the_csv_export_quotes_every_cell_that_would_start_a_formula(client, iss
 
 def test_the_django_admin_shows_the_log_read_only(admin_client, history):
     event = AuditEvent.objects.filter(action=Action.ASSERTION_REVOKED).get()
-    listing = admin_client.get("/admin/audit/auditevent/")
+    listing = admin_client.get("/admin/issuers/auditevent/")
     assert listing.status_code == 200
     assert "badge révoqué" in listing.content.decode()
-    change = admin_client.get(f"/admin/audit/auditevent/{event.pk}/change/")
+    change = admin_client.get(f"/admin/issuers/auditevent/{event.pk}/change/")
     assert change.status_code == 200 and 'name="_save"' not in change.content.decode()
-    assert admin_client.post(f"/admin/audit/auditevent/{event.pk}/change/", {"object_label": "x"}).status_code == 403
-    assert admin_client.get("/admin/audit/auditevent/add/").status_code == 403
-    assert admin_client.post(f"/admin/audit/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert admin_client.post(f"/admin/issuers/auditevent/{event.pk}/change/", {"object_label": "x"}).status_code == 403
+    assert admin_client.get("/admin/issuers/auditevent/add/").status_code == 403
+    assert admin_client.post(f"/admin/issuers/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
     event.refresh_from_db()
     assert event.object_label.endswith("Sam Martin")

@@ -6,10 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
-from audit.models import AppendOnlyError, AuditEvent
 from badges.services import assertion_correct, assertion_issue, batch_create, batch_start
 from badges.services import batches as batches_service
 from endorsements import services as endorsement_services
+from issuers.audit.models import AppendOnlyError, AuditEvent
 from issuers.models import Membership
 from issuers.services import membership_remove, membership_set
 from tests.factories import UserFactory

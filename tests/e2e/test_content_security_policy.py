@@ -5,8 +5,8 @@ The ``csp_violations`` fixture (conftest) fails any browser test on a violation.
 import pytest
 from playwright.sync_api import expect
 
-from audit.models import AuditEvent
 from badges.models import Assertion
+from issuers.audit.models import AuditEvent
 from issuers.models import Membership
 from tests.factories import AssertionFactory, UserFactory
 

@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 from openpyxl import load_workbook
 
-from reports.exports import COOP_COLUMNS
+from badges.reports.exports import COOP_COLUMNS
 from tests.reports.conftest import PERIOD, network_url
 from tests.reports.test_report_page import table
 

@@ -3,7 +3,7 @@ from datetime import date, datetime, time
 from django.db.models import Q
 from django.utils import timezone
 
-from audit.models import AuditEvent, AuditEventQuerySet
+from issuers.audit.models import AuditEvent, AuditEventQuerySet
 
 
 def issuer_events(*, issuer, action: str = "", since: date | None = None, until: date | None = None,

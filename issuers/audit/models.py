@@ -63,6 +63,8 @@ class AuditEvent(models.Model):
     class Meta:
         verbose_name = _("événement du journal")
         verbose_name_plural = _("journal")
+        # The table keeps the name it was created with (its append-only trigger names it).
+        db_table = "audit_auditevent"
         ordering = ["-occurred_at", "-id"]
         indexes = [models.Index(fields=["issuer", "-occurred_at"], name="audit_issuer_recent")]
 

@@ -16,11 +16,11 @@ from django.utils import timezone
 
 from badges.coop import Autonomie, Thematique
 from badges.models import Application, Assertion, BadgeClass
+from badges.reports.access import Scope
+from badges.reports.filters import Filters
 from endorsements.models import Endorsement
 from issuers.models import Issuer
 from pathways.models import Enrolment, Pathway, PathwayStep
-from reports.access import Scope
-from reports.filters import Filters
 
 # A time-based step whose delay passed this long ago without confirmation is late.
 LATE_AFTER_DAYS = 30

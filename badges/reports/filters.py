@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from badges.models import Assertion, BadgeClass
+from badges.reports.access import Scope
 from issuers.models import Membership
 from pathways.models import Pathway
-from reports.access import Scope
 
 
 @dataclass

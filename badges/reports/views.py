@@ -4,12 +4,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from reports import exports
-from reports.access import Scope, scope_for_issuer, scope_for_network
-from reports.charts import chart_svg
-from reports.figures import coop_rows, report_build
-from reports.filters import ReportFilterForm
-from reports.sections import sections_build
+from badges.reports import exports
+from badges.reports.access import Scope, scope_for_issuer, scope_for_network
+from badges.reports.charts import chart_svg
+from badges.reports.figures import coop_rows, report_build
+from badges.reports.filters import ReportFilterForm
+from badges.reports.sections import sections_build
 
 
 def _forbidden(request: HttpRequest) -> HttpResponse:

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from audit.models import AuditEvent
+from issuers.audit.models import AuditEvent
 
 
 class EventFilterForm(forms.Form):

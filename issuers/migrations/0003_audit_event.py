@@ -35,10 +35,8 @@ def drop_append_only(apps, schema_editor) -> None:
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     dependencies = [
-        ('issuers', '0001_initial'),
+        ('issuers', '0002_reports_network_territory'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -61,6 +59,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'événement du journal',
                 'verbose_name_plural': 'journal',
+                'db_table': 'audit_auditevent',
                 'ordering': ['-occurred_at', '-id'],
                 'indexes': [models.Index(fields=['issuer', '-occurred_at'], name='audit_issuer_recent')],
             },

@@ -10,9 +10,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from audit.forms import EventFilterForm
-from audit.selectors import issuer_events
 from badgehub import csv_safe
+from issuers.audit.forms import EventFilterForm
+from issuers.audit.selectors import issuer_events
 from issuers.models import Membership
 from issuers.selectors import get_issuer_for_user
 

@@ -15,10 +15,10 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from badgehub import csv_safe
-from reports.access import Scope
-from reports.figures import Report
-from reports.filters import Filters
-from reports.sections import Section
+from badges.reports.access import Scope
+from badges.reports.figures import Report
+from badges.reports.filters import Filters
+from badges.reports.sections import Section
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COOP_COLUMNS = ["date", "lieu_code_insee", "structure_code_departement", "thematique", "autonomie",

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from audit.models import AuditEvent
+from issuers.audit.models import AuditEvent
 
 
 def _actor_name(actor: AbstractBaseUser | None) -> str:

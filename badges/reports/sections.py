@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from reports.figures import Report
+from badges.reports.figures import Report
 
 
 @dataclass

@@ -9,7 +9,7 @@ from django.utils.safestring import SafeString, mark_safe
 from pygal.maps.fr import Departments
 from pygal.style import Style
 
-from reports.sections import Chart
+from badges.reports.sections import Chart
 
 STYLE = Style(
     background="transparent", plot_background="transparent", font_family="system-ui, sans-serif",

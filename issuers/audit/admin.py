@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from audit.models import AuditEvent
+from issuers.audit.models import AuditEvent
 
 
 @admin.register(AuditEvent)
