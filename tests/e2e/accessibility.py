@@ -66,7 +66,7 @@ def accessibility_violations(request):
     if not AXE.exists():
         pytest.fail(f"axe-core missing at {AXE}: scripts/test installs it (npm ci in tests/e2e/js).")
     browser = request.getfixturevalue("browser")
-    new_context = browser.new_context
+    new_context = browser.new_context  # maybe already wrapped by another watcher (CSP)
 
     def audited_new_context(*args, **kwargs):
         context = new_context(*args, **kwargs)
@@ -77,5 +77,5 @@ def accessibility_violations(request):
     try:
         yield violations
     finally:
-        del browser.new_context
+        browser.new_context = new_context
     assert violations == [], "Accessibility (axe-core, WCAG 2.1 A/AA) violations:\n" + "\n".join(violations)
