@@ -58,4 +58,4 @@ def test_a_revoked_public_badge_offers_no_files_to_take_away(client, held):
 def test_the_verifier_opens_with_the_address_of_the_badge_to_verify(client, held):
     url = documents.assertion_url(held)
     page = client.get(reverse("badges:verify"), {"url": url}).content.decode()
-    assert f">{url}</textarea>" in page
+    assert f"{url}</textarea>" in page

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 # Public by design: pages and Open Badges documents reached by an unguessable id,
 # sign-in and sign-up, and links whose secret token is the key (claim, application, e-mail).
 PUBLIC = {
-    "set_language", "healthz", "home", "media",
+    "set_language", "healthz", "home", "media", "favicon",
     "issuers:detail", "badges:class_detail", "badges:verify", "badges:claim",
     "ob:issuer_v2", "ob:issuer", "ob:issuer_did", "ob:revocations", "ob:status_list", "ob:key", "ob:credential",
     "accounts:login", "accounts:logout", "accounts:signup", "accounts:login_link_request", "accounts:login_link",
@@ -36,6 +36,7 @@ def private_kwargs(world, issuer, beneficiary) -> dict[str, dict]:
     assertion, issuer_id = world.assertion, issuer.public_id
     return {
         "badges:assertion_detail": {"public_id": assertion.public_id},
+        "partner:batch_template": {"public_id": assertion.badge_class.public_id},
         "badges:assertion_download": {"public_id": assertion.public_id, "fmt": "png"},
         "reports:issuer": {"public_id": issuer_id},
         "reports:network": {"public_id": world.network.public_id},

@@ -61,7 +61,7 @@ def test_the_activity_report_csv_writes_formulas_as_text(client, issuer, owner):
     for index, name in enumerate(HOSTILE):
         AssertionFactory(badge_class=BadgeClassFactory(issuer=issuer, name=name), recipient_email=f"p{index}@x.org")
     client.force_login(owner)
-    response = client.get(reverse("badges:activity_report", kwargs={"public_id": issuer.public_id}),
+    response = client.get(reverse("reports:issuer", kwargs={"public_id": issuer.public_id}),
                           {"format": "csv"})
     assert_all_quoted(cells(response.content.decode("utf-8-sig")), HOSTILE)
 

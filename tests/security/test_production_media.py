@@ -39,7 +39,7 @@ def fetch(url: str, accept: str = "*/*") -> tuple[int, dict, bytes]:
 
 
 @pytest.fixture
-def gunicorn(transactional_db):
+def gunicorn(transactional_db, tmp_path):
     port = spare_port()
     database = settings.DATABASES["default"]
     credentials = database["USER"] + (f":{database['PASSWORD']}" if database.get("PASSWORD") else "")
@@ -52,7 +52,10 @@ def gunicorn(transactional_db):
         "SITE_URL": site, "ALLOWED_HOSTS": "127.0.0.1",
         "KEY_ENCRYPTION_KEY": ",".join(settings.KEY_ENCRYPTION_KEYS),
         "REDIS_URL": settings.REDIS_URL, "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "STATIC_ROOT": str(tmp_path / "static"),
     }
+    # As docker-compose's web service: static files collected (hashed names) before gunicorn starts.
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "badgehub.wsgi:application", "--bind", f"127.0.0.1:{port}",
          "--workers", "1", "--timeout", "30"],
