@@ -17,7 +17,7 @@ NOT_OURS = ("/admin/",)
 AUDIT = """(() => {
   // Our pages only: not about:blank, nor an image, JSON or file the browser shows on its own.
   if (!location.protocol.startsWith("http") || document.contentType !== "text/html") return;
-  const audit = () => window.axe.run(document, {runOnly: {type: "tag", values: WCAG_TAGS}, resultTypes: ["violations"]})
+  const audit = () => window.axe.run(document, {runOnly: {type: "tag", values: WCAG_TAGS}, resultTypes: ["violations"], preload: false})
     .then((result) => window.__axeReport(location.pathname, result.violations.map((v) => ({
       id: v.id, impact: v.impact, help: v.help,
       nodes: v.nodes.slice(0, 3).map((node) => node.target.join(" ")),

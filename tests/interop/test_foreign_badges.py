@@ -9,7 +9,7 @@ import pytest
 
 from badges import documents
 from badges.openbadges.did import did_web_for_url
-from badges.openbadges.jsonld import CREDENTIALS_V1, CREDENTIALS_V2, OB3_CONTEXT
+from badges.openbadges.jsonld import CREDENTIALS_V1, CREDENTIALS_V2, OB3_CONTEXT, OB3_EXTENSIONS
 from badges.verification import verify_badge
 
 from .conftest import RECIPIENT
@@ -82,7 +82,7 @@ def test_a_badge_with_an_extension_context_we_do_not_ship_is_fetched_and_verifie
     context_url = foreign_web.url + EXT_PATH
     foreign_web.pages[EXT_PATH] = EXT_CONTEXT_DOC
     credential = _unsigned(finalised)
-    credential["@context"] = [CREDENTIALS_V2, OB3_CONTEXT, context_url]
+    credential["@context"] = [CREDENTIALS_V2, OB3_CONTEXT, OB3_EXTENSIONS, context_url]
     credential["credentialSubject"]["portfolioUrl"] = "https://portfolio.example/sam"
     theirs = _sign_did_web(credential, foreign_web, node_script, tmp_path)
     report = verify_badge(theirs)

@@ -188,8 +188,9 @@ def test_the_signing_date_is_read_from_the_proof_in_either_form_against_a_compro
     if not as_array:
         signed["proof"] = signed["proof"][0]
     assert verify(signed, fetch=ob3_web, now=NOW).status == "invalid"
+    # Compromised after the badge and after its status list (signed 2025-05-01) were signed.
     ob3_web[KEY_URL] = ob3.multikey_document(KEY_URL, ISSUER_ID, ed_pair.public_multibase,
-                                             revoked="2025-01-20T00:00:00Z")
+                                             revoked="2025-06-01T00:00:00Z")
     assert verify(signed, fetch=ob3_web, now=NOW).status == "valid"
 
 

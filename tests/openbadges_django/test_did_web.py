@@ -80,10 +80,10 @@ def test_credentials_endorsements_and_status_lists_are_issued_by_the_did(client,
     did = documents.issuer_did(issuer)
     credential = assertion.ob3_credential
     assert credential["issuer"]["id"] == did
-    assert credential["proof"]["verificationMethod"] == f"{did}#{assertion.signing_key_ed25519.public_id}"
+    assert credential["proof"][0]["verificationMethod"] == f"{did}#{assertion.signing_key_ed25519.public_id}"
     number, _index = assertion.status_list
     status_list = client.get(f"/ob/issuers/{issuer.public_id}/status/{number}").json()
-    assert status_list["issuer"] == did and status_list["proof"]["verificationMethod"].startswith(did + "#")
+    assert status_list["issuer"] == did and status_list["proof"][0]["verificationMethod"].startswith(did + "#")
 
 
 def test_the_vc_jwt_is_the_credential_signed_rs256_with_a_kid_that_dereferences_to_a_jwk(client, assertion, issuer):

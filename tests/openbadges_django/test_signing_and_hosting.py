@@ -141,8 +141,11 @@ def test_the_status_list_is_itself_a_signed_credential(client, assertion, issuer
     assert status["issuer"] == issuer_id or status["issuer"].get("id") == issuer_id
 
     def resolve(vm: str) -> tuple[str, str]:
-        """The key as a verifier finds it: the document its URL serves on this site."""
-        document = client.get(urlsplit(vm).path, HTTP_ACCEPT="application/ld+json").json()
+        """The key as a verifier finds it: the document its URL (or its did:web DID) serves on this site."""
+        did = vm.split("#")[0]
+        # did:web:<host>:a:b resolves to https://<host>/a/b/did.json
+        path = "/" + "/".join(did.split(":")[3:]) + "/did.json" if did.startswith("did:web:") else urlsplit(vm).path
+        document = client.get(path, HTTP_ACCEPT="application/ld+json").json()
         candidates = [document, *document.get("verificationMethod", []), *document.get("assertionMethod", [])]
         method = next(m for m in candidates if isinstance(m, dict) and m.get("id") == vm)
         return method["publicKeyMultibase"], method["controller"]
