@@ -17,7 +17,9 @@ NOT_OURS = ("/admin/",)
 AUDIT = """(() => {
   // Our pages only: not about:blank, nor an image, JSON or file the browser shows on its own.
   if (!location.protocol.startsWith("http") || document.contentType !== "text/html") return;
-  const audit = () => window.axe.run(document, {runOnly: {type: "tag", values: WCAG_TAGS}, resultTypes: ["violations"], preload: false})
+  // preload: false — axe would otherwise copy stylesheets into inline <style> (refused by our CSP).
+  const options = {runOnly: {type: "tag", values: WCAG_TAGS}, resultTypes: ["violations"], preload: false};
+  const audit = () => window.axe.run(document, options)
     .then((result) => window.__axeReport(location.pathname, result.violations.map((v) => ({
       id: v.id, impact: v.impact, help: v.help,
       nodes: v.nodes.slice(0, 3).map((node) => node.target.join(" ")),
