@@ -31,6 +31,7 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench._database import ensure_database  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:
@@ -62,17 +63,7 @@ def prepare_environment() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "badgehub.settings")
     url = urlparse(os.environ["DATABASE_URL"])
     if url.scheme.startswith("postgres"):
-        import psycopg2
-
-        name = url.path.lstrip("/")
-        conn = psycopg2.connect(host=url.hostname, port=url.port or 5432, user=url.username,
-                                password=url.password, dbname="postgres")
-        conn.autocommit = True
-        with conn.cursor() as cur:
-            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-            if cur.fetchone() is None:
-                cur.execute(f'CREATE DATABASE "{name}"')
-        conn.close()
+        ensure_database(os.environ["DATABASE_URL"])
 
 
 def tree_rss_kib(root_pid: int) -> tuple[int, int]:

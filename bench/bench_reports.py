@@ -19,10 +19,10 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench._database import ensure_database  # noqa: E402
 
 TARGETS = {"page": 1.0, "xlsx": 5.0}
 
@@ -42,18 +42,7 @@ def prepare_environment() -> None:
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
     os.environ["DEBUG"] = "false"  # as in production: Django keeps no query log
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "badgehub.settings")
-    import psycopg2
-
-    url = urlparse(os.environ["DATABASE_URL"])
-    name = url.path.lstrip("/")
-    conn = psycopg2.connect(host=url.hostname, port=url.port or 5432, user=url.username, password=url.password,
-                            dbname="postgres")
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cur.fetchone() is None:
-            cur.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
+    ensure_database(os.environ["DATABASE_URL"])
 
 
 def build(n_assertions: int, n_issuers: int) -> None:
