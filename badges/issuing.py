@@ -4,6 +4,7 @@ documents of an assertion and bake its images. Runs in Celery workers."""
 import base64
 import json
 
+import jwt
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import prefetch_related_objects
@@ -14,7 +15,7 @@ from badges import documents
 from badges.models import Assertion
 from badges.openbadges import bake, ob2, proofs
 from issuers.keystore import private_key_for
-from issuers.models import SigningKey
+from issuers.models import Issuer, SigningKey
 from issuers.selectors import active_signing_key
 
 # What signing an assertion reads beyond its row, fetched once per chunk: its evidence,
@@ -257,3 +258,32 @@ def assertions_sign(*, assertions: list[Assertion]) -> list[int]:
         else:
             assertion.bake_error = _error_text(errors[assertion.pk])
     return list(errors)
+
+
+def assertions_ob2_resign(*, issuer_id: int) -> int:
+    """Sign the stored OB 2.0 JWS of the issuer's badges again with its current RSA key.
+
+    After a rotation the issuer Profile lists one publicKey (the current key), and 1EdTech's
+    validator accepts a signed OB 2.0 badge only when its creator is that key: the badges we
+    serve and export are re-signed (a file downloaded before keeps its old, still genuine,
+    signature, which verifiers checking the key's owner accept). Idempotent: badges already
+    signed with the current key are skipped. Returns how many were signed again."""
+    rsa_key = active_signing_key(issuer=Issuer(pk=issuer_id), algorithm=SigningKey.Algorithm.RSA)
+    creator = documents.key_url(rsa_key)
+    private = private_key_for(rsa_key)
+    candidates = (Assertion.objects.filter(badge_class__issuer_id=issuer_id, revoked=False).exclude(ob2_jws="")
+                  .values_list("pk", flat=True))
+    count = 0
+    for pk in candidates.iterator(chunk_size=500):
+        with transaction.atomic():
+            assertion = (Assertion.objects.select_for_update().select_related("badge_class__issuer")
+                         .filter(pk=pk).exclude(ob2_jws="").first())
+            if assertion is None:
+                continue
+            signed = jwt.decode(assertion.ob2_jws, options={"verify_signature": False})
+            if signed.get("verification", {}).get("creator") == creator:
+                continue
+            document = documents.ob2_assertion_document(assertion, signing_key=rsa_key)
+            Assertion.objects.filter(pk=pk).update(ob2_jws=ob2.sign_assertion(document, private))
+            count += 1
+    return count

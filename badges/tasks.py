@@ -150,3 +150,14 @@ def purge_verification_jobs() -> int:
     from badges.services.verifier import verification_jobs_purge
 
     return verification_jobs_purge()
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5, time_limit=900, soft_time_limit=840)
+def resign_ob2_jws(self, issuer_id: int) -> int:
+    """After an RSA key rotation: the issuer's OB 2.0 JWS signed again with the current key."""
+    from badges.issuing import assertions_ob2_resign
+
+    try:
+        return assertions_ob2_resign(issuer_id=issuer_id)
+    except Exception as exc:
+        raise self.retry(exc=exc, countdown=60 * (self.request.retries + 1)) from exc

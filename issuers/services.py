@@ -6,6 +6,7 @@ from issuers.audit.models import AuditEvent
 from issuers.audit.services import audit_record
 from issuers.keystore import generate_key_pair
 from issuers.models import Issuer, Membership, SigningKey
+from issuers.signals import signing_key_rotated
 
 
 def _key_label(key: SigningKey) -> str:
@@ -36,6 +37,10 @@ def signing_key_create(*, issuer: Issuer, algorithm: str, by: AbstractBaseUser |
         audit_record(action=AuditEvent.Action.SIGNING_KEY_ROTATED, actor=by, issuer=issuer, object_type="signing_key",
                      object_id=old.public_id, object_label=_key_label(old),
                      details={"algorithm": algorithm, "new_key": str(key.public_id)})
+    if previous:
+        issuer_id = issuer.pk
+        transaction.on_commit(lambda: signing_key_rotated.send(sender=SigningKey, issuer_id=issuer_id,
+                                                               algorithm=algorithm))
     return key
 
 

@@ -10,7 +10,7 @@ import json
 import pytest
 
 from badges import documents
-from badges.issuing import assertion_finalise, baked_png, baked_svg, ob2_bake_text
+from badges.issuing import assertion_finalise, assertions_ob2_resign, baked_png, baked_svg, ob2_bake_text
 from badges.services import assertion_issue
 from badges.verification import verify_badge
 from endorsements import documents as endorsement_documents
@@ -104,17 +104,26 @@ def test_after_two_rotations_the_profile_lists_one_key_and_every_signed_badge_st
     path.write_text(current.ob2_jws)
     run = ob2_validator("text", str(path))
     assert run.accepted, run.output
-    # A badge signed before the rotations: its key is no longer the profile's publicKey, but it is
-    # served by the issuer's origin with owner = the issuer, so it still verifies here.
-    assert verify_badge(first.ob2_jws, expected_email=RECIPIENT).status == "valid"
+    # A file downloaded before the rotations: its key is no longer the profile's publicKey, but it is
+    # served by the issuer's origin with owner = the issuer, so it still verifies with ours.
+    downloaded_before = first.ob2_jws
+    assert verify_badge(downloaded_before, expected_email=RECIPIENT).status == "valid"
     # 1EdTech's validator checks the signature (it passes) and then requires the key to be the
-    # profile's publicKey (verify_key_ownership): that one check, and only it, refuses the old badge.
+    # profile's publicKey (verify_key_ownership): that one check, and only it, refuses that old file.
     path = tmp_path / "first.jws"
-    path.write_text(first.ob2_jws)
+    path.write_text(downloaded_before)
     old = ob2_validator("text", str(path))
     errors = [m["result"] for m in old.report["messages"] if m.get("messageLevel") == "ERROR"]
     assert errors == [f"Assertion signed by a key {documents.key_url(first.signing_key_rsa)} other than those "
                       "authorized by issuer profile"], old.output
+    # What we serve and export from now on is signed again with the current key (the worker's task
+    # after a rotation): 1EdTech's validator accepts it.
+    assert assertions_ob2_resign(issuer_id=issuer.pk) == 1
+    first.refresh_from_db()
+    path = tmp_path / "first-now.jws"
+    path.write_text(first.ob2_jws)
+    again = ob2_validator("text", str(path))
+    assert again.accepted, again.output
     assert verify_badge(current.ob2_jws, expected_email=RECIPIENT).status == "valid"
 
 
