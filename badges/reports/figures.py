@@ -305,18 +305,25 @@ def _breakdowns(period: QuerySet, scope: Scope) -> dict[str, list[dict]]:
 
 def _thematiques(period: QuerySet) -> list[dict]:
     """Badges and people by Coop thématique (a badge may carry several)."""
+    rows = _over_period(period, lambda sql: (
+        f"SELECT t.code, COUNT(*), {PEOPLE} FROM ({sql}) AS p "
+        f"CROSS JOIN LATERAL jsonb_array_elements_text(p.c_thematiques) AS t(code) "
+        f"GROUP BY t.code ORDER BY COUNT(*) DESC, t.code"))
+    labels = dict(Thematique.choices)
+    return [{"code": code, "label": str(labels.get(code, code)), "count": count, "beneficiaries": people}
+            for code, count, people in rows]
+
+
+def _over_period(period: QuerySet, query, *leading_params) -> list[tuple]:
+    """Rows of ``query(period_sql)``: an aggregate over the period's assertions as a subquery
+    (``leading_params`` come before the subquery's own). No rows when the period selects nothing."""
     selected = _period_sql(period)
     if selected is None:
         return []
     sql, params = selected
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT t.code, COUNT(*), {PEOPLE} FROM ({sql}) AS p "
-            f"CROSS JOIN LATERAL jsonb_array_elements_text(p.c_thematiques) AS t(code) "
-            f"GROUP BY t.code ORDER BY COUNT(*) DESC, t.code", params)
-        labels = dict(Thematique.choices)
-        return [{"code": code, "label": str(labels.get(code, code)), "count": count, "beneficiaries": people}
-                for code, count, people in cursor.fetchall()]
+        cursor.execute(query(sql), [*leading_params, *params])
+        return cursor.fetchall()
 
 
 def _autonomie(rows: list[dict]) -> list[dict]:
@@ -394,21 +401,15 @@ def coop_rows(*, scope: Scope, filters: Filters) -> list[dict]:
     start, end = period_bounds(filters)
     pathway_badges = _pathway_badge_ids(filters.pathway) if filters.pathway else None
     period = assertions_in_scope(scope, filters, pathway_badges).filter(issued_on__gte=start, issued_on__lt=end)
-    selected = _period_sql(period)
-    if selected is None:
-        return []
-    sql, params = selected
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (date_trunc('month', p.c_on AT TIME ZONE %s))::date, i.commune_insee, p.c_departement, "
-            f"COALESCE(t.code, ''), p.c_autonomie, COUNT(*), {PEOPLE} "
-            f"FROM ({sql}) AS p JOIN {Issuer._meta.db_table} i ON i.id = p.c_issuer "
-            f"LEFT JOIN LATERAL jsonb_array_elements_text(p.c_thematiques) AS t(code) ON TRUE "
-            f"GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 4, 5",
-            [timezone.get_current_timezone_name(), *params])
-        return [{"date": month, "lieu_code_insee": commune, "structure_code_departement": departement,
-                 "thematique": thematique, "autonomie": autonomie, "badges_delivres": count, "beneficiaires": people}
-                for month, commune, departement, thematique, autonomie, count, people in cursor.fetchall()]
+    rows = _over_period(period, lambda sql: (
+        f"SELECT (date_trunc('month', p.c_on AT TIME ZONE %s))::date, i.commune_insee, p.c_departement, "
+        f"COALESCE(t.code, ''), p.c_autonomie, COUNT(*), {PEOPLE} "
+        f"FROM ({sql}) AS p JOIN {Issuer._meta.db_table} i ON i.id = p.c_issuer "
+        f"LEFT JOIN LATERAL jsonb_array_elements_text(p.c_thematiques) AS t(code) ON TRUE "
+        f"GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 4, 5"), timezone.get_current_timezone_name())
+    return [{"date": month, "lieu_code_insee": commune, "structure_code_departement": departement,
+             "thematique": thematique, "autonomie": autonomie, "badges_delivres": count, "beneficiaires": people}
+            for month, commune, departement, thematique, autonomie, count, people in rows]
 
 
 def month_label(month: date) -> str:
