@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "axes",
+    # OAuth 2.0 server of the Open Badges 3.0 API (badges/ob3api/).
+    "oauth2_provider",
     "badgehub",
     "issuers",
     "badges",
@@ -252,6 +254,45 @@ CELERY_BEAT_SCHEDULE = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+}
+
+# The 1EdTech Open Badges 3.0 API (badges/ob3api/): django-oauth-toolkit is its OAuth 2.0 server.
+# Authorization code with PKCE S256 only (no "plain", no implicit or password grant), refresh
+# tokens rotated (a refresh token used twice revokes the family), access and refresh tokens
+# stored as SHA-256 checksums only, client secrets hashed like passwords.
+# oauthlib (our OB 3.0 API client, badges/ob3api/consumer.py) refuses plain http; outside
+# production a platform on this machine is reached over http (tests, development).
+if not PRODUCTION:
+    os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"  # badges.ClientProfile points at it
+OB3_SCOPE = "https://purl.imsglobal.org/spec/ob/v3p0/scope/"
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        OB3_SCOPE + "credential.readonly": _("Voir tous vos badges, y compris ceux que vous gardez privés"),
+        OB3_SCOPE + "credential.upsert": _("Ajouter des badges à votre passeport"),
+        OB3_SCOPE + "profile.readonly": _("Voir votre nom et votre adresse e-mail"),
+        OB3_SCOPE + "profile.update": _("Modifier le nom affiché de votre profil"),
+    },
+    "DEFAULT_SCOPES": [OB3_SCOPE + "credential.readonly"],
+    "OAUTH2_VALIDATOR_CLASS": "badges.ob3api.oauth.Validator",
+    "PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 90 * 24 * 3600,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "REQUEST_APPROVAL_PROMPT": "force",
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token"],
+    # Redirect URIs: https only in production (badges/ob3api/registration.py also checks them).
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"] if PRODUCTION else ["https", "http"],
 }
 
 LOGGING = {

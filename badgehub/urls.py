@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from oauth2_provider.views import OAuthServerMetadataView
 
 from badgehub import media, views
 
@@ -21,6 +22,10 @@ urlpatterns = [
     path("api/", include("badges.api_urls")),
     path("passeport/", include("badges.wallet_urls")),
     path("pathways/", include("pathways.urls")),
+    # The 1EdTech Open Badges 3.0 API and its OAuth 2.0 server (RFC 8414 metadata at the root).
+    path("ims/ob/v3p0/oauth/", include("badges.ob3api.oauth_urls")),
+    path("ims/ob/v3p0/", include("badges.ob3api.urls")),
+    path(".well-known/oauth-authorization-server", OAuthServerMetadataView.as_view(), name="oauth_metadata"),
     path("endorsements/", include("endorsements.urls")),
     # Stored files, each behind the rule of what it belongs to, in production too.
     path(settings.MEDIA_URL.strip("/") + "/<path:path>", media.media, name="media"),

@@ -552,3 +552,7 @@ class VerificationJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+# The OB 3.0 API's tables live in badges/ob3api/; their models belong to this app.
+from badges.ob3api.models import ClientProfile, RemotePlatform  # noqa: E402,F401

@@ -40,6 +40,10 @@ CLAIM_PER_CLIENT = Rule("claim-ip", 60, 600)
 VERIFIER_PER_CLIENT = Rule("verifier-ip", 10, 600)
 API_PER_ACCOUNT = Rule("api-user", 600, 3600)
 API_PER_CLIENT = Rule("api-ip", 1200, 3600)
+# The OB 3.0 API: client registrations from one address; badges one account sends to other
+# platforms (each send fetches that platform's discovery, registers, asks for a token).
+OB3_REGISTRATION_PER_CLIENT = Rule("ob3-register-ip", 10, 3600)
+PLATFORM_SEND_PER_ACCOUNT = Rule("platform-send-user", 10, 3600)
 # Failed sign-ins from one client, all accounts together (one account: django-axes).
 # Generous: a mediator's workshop shares one public address and people mistype.
 LOGIN_FAILURES_PER_CLIENT = Rule("login-failures-ip", 30, 900)

@@ -190,13 +190,15 @@ def _fetch_remote(url: str, *, deadline: float) -> tuple[int, str, bytes]:
     raise FetchRefused("Trop de redirections")
 
 
-def _fetch_once(url: str, *, deadline: float, remaining: float) -> tuple[int, str, bytes, str | None]:
+def _fetch_once(url: str, *, deadline: float, remaining: float, method: str = "GET", headers: dict | None = None,
+                body: bytes | None = None, auth=None) -> tuple[int, str, bytes, str | None]:
     watch = _Watch(deadline)
     token = _watch.set(watch)
     try:
         with _session() as session:
-            response = session.get(url, headers={"Accept": ACCEPT}, stream=True, allow_redirects=False,
-                                   timeout=(min(TIMEOUT[0], remaining), min(TIMEOUT[1], remaining)))
+            response = session.request(method, url, headers=headers or {"Accept": ACCEPT}, data=body, auth=auth,
+                                       stream=True, allow_redirects=False,
+                                       timeout=(min(TIMEOUT[0], remaining), min(TIMEOUT[1], remaining)))
             try:
                 if response.is_redirect:
                     return response.status_code, "", b"", response.headers.get("Location", "")
@@ -234,6 +236,24 @@ def safe_fetch(url: str, *, deadline: float | None = None) -> tuple[int, str, by
         return _fetch_local(url)
     own = time.monotonic() + FETCH_DEADLINE_S
     return _fetch_remote(url, deadline=own if deadline is None else min(deadline, own))
+
+
+def safe_request(method: str, url: str, *, headers: dict, body: bytes | None = None,
+                 auth: tuple[str, str] | None = None) -> tuple[int, str, bytes]:
+    """One request to another server (the OB 3.0 API client: registration, token, upsert) under the
+    same guards as ``safe_fetch``: no private addresses, one deadline, a size cap. Redirects are
+    not followed (a POST that is redirected is an answer, not a new request to send)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FetchRefused(f"Adresse non prise en charge : {url}")
+    if settings.PRODUCTION and parts.scheme != "https":
+        raise FetchRefused(f"Adresse non sécurisée (https requis) : {url}")
+    if not settings.BADGEHUB_VERIFIER_ALLOW_PRIVATE and not _is_public_host(parts.hostname):
+        raise FetchRefused(f"Adresse d'un réseau privé refusée : {parts.hostname}")
+    deadline = time.monotonic() + FETCH_DEADLINE_S
+    status, content_type, content, _location = _fetch_once(url, deadline=deadline, remaining=FETCH_DEADLINE_S,
+                                                           method=method, headers=headers, body=body, auth=auth)
+    return status, content_type, content
 
 
 def budgeted_fetch(*, max_fetches: int = MAX_FETCHES, seconds: float | None = None):

@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from badges.ob3api import consumer_views
+from badges.ob3api import views as ob3api_views
 from badges.views import wallet
 
 app_name = "wallet"
@@ -13,6 +15,12 @@ urlpatterns = [
     path("badges/<uuid:public_id>/qr.<str:fmt>", wallet.badge_qr, name="badge_qr"),
     path("badges/<uuid:public_id>/imprimer/", wallet.badge_print, name="badge_print"),
     path("badges/<uuid:public_id>/telecharger/<str:fmt>/", wallet.badge_download, name="badge_download"),
+    # Sending a badge to another Open Badges 3.0 platform (badges/ob3api/consumer_views.py).
+    path("badges/<uuid:public_id>/envoyer/", consumer_views.send_to_platform, name="send_to_platform"),
+    path("plateformes/retour/", consumer_views.platform_callback, name="platform_callback"),
+    # Applications connected through the Open Badges 3.0 API.
+    path("applications/", ob3api_views.connected_apps, name="connected_apps"),
+    path("applications/<str:client_id>/deconnecter/", ob3api_views.disconnect_app, name="disconnect_app"),
     path("ma-page/", wallet.profile_edit, name="profile_edit"),
     path("p/<slug:slug>/", wallet.profile, name="profile"),
     path("mes-donnees/", wallet.my_data, name="my_data"),

@@ -113,6 +113,16 @@ def wallet_profile_update(
     return profile
 
 
+@transaction.atomic
+def wallet_profile_set_name(*, user: AbstractBaseUser, display_name: str) -> WalletProfile:
+    """The name an application connected by the person shows for them (the API's putProfile)."""
+    profile, _created = WalletProfile.objects.select_for_update().get_or_create(user=user)
+    profile.display_name = display_name.strip()
+    profile.full_clean()
+    profile.save(update_fields=["display_name"])
+    return profile
+
+
 # --- Import from other platforms ----------------------------------------------
 
 def _when(value) -> datetime | None:
@@ -161,22 +171,14 @@ def _verify_for_someone_of(data, emails: list[str]):
     return report, None
 
 
-@transaction.atomic
-def badge_import(*, user: AbstractBaseUser, data: bytes | str, file_name: str = "") -> ImportedBadge:
-    """Import a badge from another platform: a baked PNG/SVG, or a pasted URL, JSON, JWS or JWT.
+def _verified_for_user(*, user: AbstractBaseUser, data: bytes | str) -> tuple:
+    """Verify a badge for ``user``: (report, the address it was issued to, the wallet's fields).
 
-    Stored only if the verifier accepts it (a valid or merely expired badge) and it was
-    issued to one of the person's verified addresses.
-    """
+    Raises ValidationError unless the verifier accepts it (a valid or merely expired badge)
+    and it was issued to one of the person's verified addresses."""
     emails = selectors.user_verified_emails(user=user)
     if not emails:
         raise ValidationError(_("Vérifiez d'abord une adresse e-mail : le badge doit vous avoir été délivré."))
-    if isinstance(data, bytes):
-        source = ImportedBadge.Source.PNG if data.startswith(b"\x89PNG") else ImportedBadge.Source.SVG
-    else:
-        data = data.strip()
-        source = (ImportedBadge.Source.URL if data.startswith(("http://", "https://"))
-                  else ImportedBadge.Source.JSON if data.startswith("{") else ImportedBadge.Source.TOKEN)
     report, email = _verify_for_someone_of(data, emails)
     if report.status == "revoked":
         raise ValidationError(_("Ce badge a été révoqué par son émetteur : il ne peut pas être importé."))
@@ -190,7 +192,23 @@ def badge_import(*, user: AbstractBaseUser, data: bytes | str, file_name: str = 
         raise ValidationError(
             _("Ce badge n'a pas été délivré à l'une de vos adresses vérifiées. Ajoutez cette adresse à votre compte.")
         )
-    fields = _fields_of(report)
+    return report, email, _fields_of(report)
+
+
+@transaction.atomic
+def badge_import(*, user: AbstractBaseUser, data: bytes | str, file_name: str = "") -> ImportedBadge:
+    """Import a badge from another platform: a baked PNG/SVG, or a pasted URL, JSON, JWS or JWT.
+
+    Stored only if the verifier accepts it (a valid or merely expired badge) and it was
+    issued to one of the person's verified addresses.
+    """
+    if isinstance(data, bytes):
+        source = ImportedBadge.Source.PNG if data.startswith(b"\x89PNG") else ImportedBadge.Source.SVG
+    else:
+        data = data.strip()
+        source = (ImportedBadge.Source.URL if data.startswith(("http://", "https://"))
+                  else ImportedBadge.Source.JSON if data.startswith("{") else ImportedBadge.Source.TOKEN)
+    report, email, fields = _verified_for_user(user=user, data=data)
     if ImportedBadge.objects.filter(user=user, document_id=fields["document_id"]).exists():
         raise ValidationError(_("Ce badge est déjà dans votre passeport."))
     imported = ImportedBadge(
@@ -209,6 +227,36 @@ def badge_import(*, user: AbstractBaseUser, data: bytes | str, file_name: str = 
     imported.full_clean()
     imported.save()
     return imported
+
+
+@transaction.atomic
+def badge_upsert(*, user: AbstractBaseUser, data: dict | str) -> tuple[ImportedBadge, bool]:
+    """An OB 3.0 credential sent by an application the person connected (the API's
+    ``upsertCredential``): verified like an import, then stored, or replacing the copy already
+    in the wallet (same credential id). Returns the badge and whether it is new.
+
+    Only OB 3.0 credentials: a JSON object with its Data Integrity proof, or a VC-JWT."""
+    token = data.strip() if isinstance(data, str) else ""
+    report, email, fields = _verified_for_user(user=user, data=token or data)
+    if report.version != "ob3":
+        raise ValidationError(_("Seuls les badges Open Badges 3.0 sont acceptés ici."))
+    values = {
+        "recipient_email": email, "badge_name": report.badge_name[:300] or _("Badge sans nom"),
+        "issuer_name": report.issuer_name[:300], "version": report.version,
+        "source": ImportedBadge.Source.TOKEN if token else ImportedBadge.Source.JSON,
+        "original_document": report.document, "original_token": token, "checks": _checks_of(report),
+        "verified_status": report.status, "verified_at": timezone.now(),
+        **{key: value for key, value in fields.items() if key != "document_id"},
+    }
+    imported = ImportedBadge.objects.select_for_update().filter(user=user, document_id=fields["document_id"]).first()
+    created = imported is None
+    if created:
+        imported = ImportedBadge(user=user, document_id=fields["document_id"])
+    for key, value in values.items():
+        setattr(imported, key, value)
+    imported.full_clean()
+    imported.save()
+    return imported, created
 
 
 @transaction.atomic
