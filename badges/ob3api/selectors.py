@@ -30,7 +30,7 @@ def credential_entries(*, user: AbstractBaseUser, since: datetime | None = None)
         assertions = assertions.filter(issued_on__gt=since)
         imported = imported.filter(issued_on__gt=since)
     entries = [CredentialEntry(a.issued_on, a.ob3_credential, a.ob3_jwt)
-               for a in assertions.only("issued_on", "ob3_credential", "ob3_jwt")]
+               for a in assertions.select_related(None).only("issued_on", "ob3_credential", "ob3_jwt")]
     for badge in imported:
         document = badge.original_document if isinstance(badge.original_document, dict) else {}
         credential = None if badge.original_token or not document.get("proof") else document
