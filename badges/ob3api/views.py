@@ -83,6 +83,11 @@ class Authorize(AuthorizationView):
         return context
 
     def get(self, request, *args, **kwargs):
+        if request.GET.get("code_challenge_method") != "S256":
+            # PKCE with S256 only: refused before the person is asked anything (DOT would refuse
+            # "plain" only once they had allowed it).
+            error = {"error": "invalid_request", "description": "PKCE with code_challenge_method=S256 is required."}
+            return self.render_to_response({"error": error}, status=400)
         response = super().get(request, *args, **kwargs)
         form = (getattr(response, "context_data", None) or {}).get("form")
         if form is not None and "redirect_uri" in form.fields:
