@@ -65,6 +65,13 @@ def discovery_url_for(address: str) -> str:
     return url
 
 
+def _unreachable(exc: Exception) -> SendError:
+    # Our own refusals are French sentences; a network error's text would only confuse.
+    if isinstance(exc, FetchRefused):
+        return SendError(_("Impossible de joindre cette plateforme : %(reason)s") % {"reason": exc})
+    return SendError(_("Impossible de joindre cette plateforme. Vérifiez son adresse, ou réessayez plus tard."))
+
+
 def _json_object(status: int, body: bytes, what: str) -> dict:
     try:
         document = json.loads(body)
@@ -106,7 +113,7 @@ def platform_for(address: str) -> RemotePlatform:
     try:
         status, _type, body = safe_fetch(discovery_url)
     except (FetchRefused, OSError) as exc:
-        raise SendError(_("Impossible de joindre cette plateforme : %(reason)s") % {"reason": exc}) from exc
+        raise _unreachable(exc) from exc
     if status != 200:
         raise SendError(_("Cette adresse n'est pas celle d'une plateforme Open Badges 3.0 (code %(status)s).")
                         % {"status": status})
@@ -133,7 +140,7 @@ def platform_for(address: str) -> RemotePlatform:
         status, _type, body = safe_request("POST", registration_url, body=json.dumps(registration).encode(),
                                            headers={"Content-Type": "application/json", "Accept": "application/json"})
     except (FetchRefused, OSError) as exc:
-        raise SendError(_("Impossible de joindre cette plateforme : %(reason)s") % {"reason": exc}) from exc
+        raise _unreachable(exc) from exc
     registered = _json_object(status, body, "registration")
     if status not in (200, 201) or not registered.get("client_id") or not registered.get("client_secret"):
         raise SendError(_("Cette plateforme a refusé l'enregistrement de badgehub. %(detail)s")
@@ -188,7 +195,7 @@ def credential_send(*, platform: RemotePlatform, code: str, code_verifier: str, 
             headers={"Authorization": f"Bearer {token['access_token']}", "Content-Type": "application/json",
                      "Accept": "application/json"})
     except (FetchRefused, OSError) as exc:
-        raise SendError(_("Impossible de joindre cette plateforme : %(reason)s") % {"reason": exc}) from exc
+        raise _unreachable(exc) from exc
     if status not in (200, 201):
         raise SendError(_("La plateforme a refusé le badge (code %(status)s). %(detail)s")
                         % {"status": status, "detail": _remote_error(content)})
