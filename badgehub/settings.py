@@ -249,6 +249,8 @@ CELERY_BEAT_SCHEDULE = {
     "purge-draft-files": {"task": "badges.tasks.purge_draft_files", "schedule": crontab(hour=4, minute=15)},
     # The public verifier's jobs expire after an hour (services.verifier.verification_jobs_purge).
     "purge-verification-jobs": {"task": "badges.tasks.purge_verification_jobs", "schedule": 900.0},
+    # Expired tokens and codes of the OB 3.0 API (badges/ob3api/).
+    "purge-oauth-tokens": {"task": "badges.tasks.purge_oauth_tokens", "schedule": crontab(hour=4, minute=45)},
 }
 
 REST_FRAMEWORK = {
@@ -281,6 +283,7 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
     "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
     "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,  # RFC 9207: the code comes with who issued it
     "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
     "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
     "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,

@@ -161,3 +161,11 @@ def resign_ob2_jws(self, issuer_id: int) -> int:
         return assertions_ob2_resign(issuer_id=issuer_id)
     except Exception as exc:
         raise self.retry(exc=exc, countdown=60 * (self.request.retries + 1)) from exc
+
+
+@shared_task
+def purge_oauth_tokens() -> None:
+    """Expired OB 3.0 API tokens and codes (django-oauth-toolkit's ``cleartokens``)."""
+    from oauth2_provider.models import clear_expired
+
+    clear_expired()

@@ -28,6 +28,10 @@ PUBLIC = {
     "endorsements:endorser_detail", "endorsements:endorser_document", "endorsements:document",
     "endorsements:endorser_profile", "endorsements:endorser_did", "endorsements:key", "endorsements:credential",
     "endorsements:invitation",
+    # The OB 3.0 API: its description, client registration, and the OAuth endpoints a client
+    # authenticates to itself (token, revocation, RFC 8414 metadata).
+    "ob3api:discovery", "ob3api:register", "oauth2_provider:token", "oauth2_provider:revoke-token",
+    "oauth_metadata",
 }
 
 
@@ -87,6 +91,14 @@ def private_kwargs(world, issuer, beneficiary) -> dict[str, dict]:
         "endorsements:withdraw": {"public_id": world.endorsement.public_id},
         "audit:issuer_log": {"issuer_id": issuer_id},
         "audit:issuer_log_csv": {"issuer_id": issuer_id},
+        # The OB 3.0 API: the authorization page asks to sign in; the resources want a bearer token.
+        "oauth2_provider:authorize": {},
+        "ob3api:credentials": {},
+        "ob3api:profile": {},
+        "wallet:connected_apps": {},
+        "wallet:disconnect_app": {"client_id": "any-client"},
+        "wallet:send_to_platform": {"public_id": assertion.public_id},
+        "wallet:platform_callback": {},
     }
 
 

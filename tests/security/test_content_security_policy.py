@@ -93,6 +93,8 @@ def public_kwargs(world, issuer, beneficiary) -> dict[str, dict]:
         "favicon": {},
         "ob:issuer_did": {"public_id": issuer.public_id},
         "endorsements:endorser_did": {"public_id": world.endorser.public_id},
+        "ob3api:discovery": {}, "ob3api:register": {}, "oauth2_provider:token": {},
+        "oauth2_provider:revoke-token": {}, "oauth_metadata": {},
     }
 
 
