@@ -20,6 +20,7 @@ urlpatterns = [
     path("partenaire/", include("issuers.audit.urls")),
     path("api/", include("badges.api_urls")),
     path("passeport/", include("badges.wallet_urls")),
+    path("", include("badges.wallets.urls")),
     path("pathways/", include("pathways.urls")),
     path("endorsements/", include("endorsements.urls")),
     # Stored files, each behind the rule of what it belongs to, in production too.

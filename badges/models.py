@@ -552,3 +552,7 @@ class VerificationJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+# Wallet offers live in their own sub-package; imported here so that Django registers them.
+from badges.wallets.models import WalletDelivery, WalletOffer  # noqa: E402, F401
