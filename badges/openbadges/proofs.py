@@ -90,8 +90,13 @@ def add_data_integrity_proof(
     verification_method: str,
     created: datetime | str,
     proof_purpose: str = "assertionMethod",
+    *,
+    challenge: str = "",
+    domain: str = "",
 ) -> dict[str, Any]:
     """Return a copy of ``document`` with an eddsa-rdfc-2022 DataIntegrityProof.
+
+    ``challenge`` and ``domain`` (signed with the proof) bind a presentation to one request.
 
     ``private_key``: Ed25519 key object, PKCS#8 PEM or a ``z3u2`` multibase secret.
     Raises UndefinedTermError if the document uses a term its contexts do not define.
@@ -106,6 +111,10 @@ def add_data_integrity_proof(
         "verificationMethod": verification_method,
         "proofPurpose": proof_purpose,
     }
+    if challenge:
+        options["challenge"] = challenge
+    if domain:
+        options["domain"] = domain
     canonical_config, canonical_doc = canonical_forms(document, options)
     signature = key.sign(hash_data(canonical_config, canonical_doc))
     secured = copy.deepcopy({k: v for k, v in document.items() if k != "proof"})
