@@ -435,3 +435,10 @@ def test_a_badge_another_person_no_longer_owns_is_not_handed_out(client, benefic
     held.save()
     assert token(client, offer, code).json()["error"] == "invalid_grant"
 
+
+
+def test_the_screen_speaks_english_to_english_readers(client, beneficiary, held, settings):
+    client.force_login(beneficiary)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(screen(held)).content.decode()
+    assert "Add to a wallet" in page and "Send to a platform" in page and "Show the OpenID4VCI QR code" in page
