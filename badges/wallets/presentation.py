@@ -3,7 +3,8 @@
 VC-API exchanges (W3C CCG "Verifiable Presentation Request", DID Authentication query):
 the holder signs an empty presentation whose proof carries our challenge and domain, with
 proofPurpose "authentication". The proof is checked by the engine's Data Integrity
-verifier (eddsa-rdfc-2022, did:key resolved from the DID itself)."""
+verifier: eddsa-rdfc-2022, or Ed25519Signature2020 (what Learner Credential Wallet signs
+with: app/lib/exchanges.ts constructExchangeRequest), did:key resolved from the DID itself."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -33,15 +34,16 @@ def verify_did_authentication(presentation: Any, *, challenge: str, domain: str)
     holder = holder.get("id") if isinstance(holder, dict) else holder
     if not isinstance(holder, str) or not holder.startswith("did:"):
         raise PresentationRefused("the presentation names no holder DID")
-    proof = proofs.data_integrity_proof(presentation)
+    proof = proofs.data_integrity_proof(presentation, ed25519_2020=True)
     if proof is None:
-        raise PresentationRefused("no eddsa-rdfc-2022 proof")
+        raise PresentationRefused("no eddsa-rdfc-2022 or Ed25519Signature2020 proof")
     # Bound to this exchange: a presentation made for another challenge or site is replayed.
     if proof.get("challenge") != challenge:
         raise PresentationRefused("wrong challenge")
     if proof.get("domain") != domain:
         raise PresentationRefused("wrong domain")
-    result = proofs.verify_data_integrity_proof(presentation, None, expected_purpose="authentication")
+    result = proofs.verify_data_integrity_proof(presentation, None, expected_purpose="authentication",
+                                                ed25519_2020=True)
     if not result.verified:
         raise PresentationRefused(result.error or "proof not verified")
     if result.controller != holder:

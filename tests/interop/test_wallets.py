@@ -72,6 +72,14 @@ def test_learner_credential_wallet_receives_the_badge_bound_to_its_did(held, bro
     assert not again.accepted and any("revocation bit set" in e for e in again.report["errors"]), again.output
 
 
+def test_learner_credential_wallet_signing_as_lcw_does_with_ed25519_signature_2020(held, browser):
+    deep_link, _ = shown_link(browser, held, "lcw", "https://lcw.app/request?")
+    run = node("lcw-wallet.mjs", "--ed25519-2020", deep_link)
+    assert run.accepted, run.output
+    assert run.report["presentation"]["proof"]["type"] == "Ed25519Signature2020"
+    assert run.report["credential"]["credentialSubject"]["id"] == run.report["holder"]
+
+
 def test_learner_credential_wallet_cannot_use_the_exchange_twice(held, browser):
     deep_link, _ = shown_link(browser, held, "lcw", "https://lcw.app/request?")
     assert node("lcw-wallet.mjs", deep_link).accepted

@@ -5,12 +5,16 @@
 // challenge and domain -> POST {verifiablePresentation} to interact.service[0]), then verify
 // the credential received with Digital Bazaar's stack (proof, did:web issuer, status list).
 //
-//   node lcw-wallet.mjs DEEP_LINK
+//   node lcw-wallet.mjs [--ed25519-2020] DEEP_LINK
+// --ed25519-2020: sign as LCW itself does, a VC 1.1 presentation with an
+// Ed25519Signature2020 proof (Ed25519VerificationKey2020); else eddsa-rdfc-2022.
 // Prints {holder, request, credential, verified, errors}; exit code 0 when verified.
 import * as vc from '@digitalbazaar/vc';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as eddsaRdfc2022CryptoSuite} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import {Ed25519Signature2020} from '@digitalbazaar/ed25519-signature-2020';
+import {Ed25519VerificationKey2020} from '@digitalbazaar/ed25519-verification-key-2020';
 
 import {documentLoader} from './loader.mjs';
 import {verify} from './verify.mjs';
@@ -26,7 +30,25 @@ async function post(url, body) {
   return json;
 }
 
-async function main(deepLink) {
+async function holderSuite(legacy) {
+  if(legacy) {
+    const key = await Ed25519VerificationKey2020.generate();
+    const holder = `did:key:${key.fingerprint()}`;
+    key.controller = holder;
+    key.id = `${holder}#${key.fingerprint()}`;
+    return {holder, suite: new Ed25519Signature2020({key}), version: 1.0};
+  }
+  const keyPair = await Ed25519Multikey.generate();
+  const holder = `did:key:${keyPair.publicKeyMultibase}`;
+  keyPair.controller = holder;
+  keyPair.id = `${holder}#${keyPair.publicKeyMultibase}`;
+  const suite = new DataIntegrityProof({signer: keyPair.signer(), cryptosuite: eddsaRdfc2022CryptoSuite});
+  return {holder, suite, version: 2.0};
+}
+
+async function main(...args) {
+  const legacy = args[0] === '--ed25519-2020';
+  const deepLink = legacy ? args[1] : args[0];
   const message = JSON.parse(new URL(deepLink).searchParams.get('request'));
   const exchangeUrl = message.protocols.vcapi;
   const {verifiablePresentationRequest: request} = await post(exchangeUrl, {});
@@ -35,13 +57,9 @@ async function main(deepLink) {
     throw new Error(`no DIDAuthentication query: ${JSON.stringify(request)}`);
   }
 
-  const keyPair = await Ed25519Multikey.generate();
-  const holder = `did:key:${keyPair.publicKeyMultibase}`;
-  keyPair.controller = holder;
-  keyPair.id = `${holder}#${keyPair.publicKeyMultibase}`;
-  const suite = new DataIntegrityProof({signer: keyPair.signer(), cryptosuite: eddsaRdfc2022CryptoSuite});
+  const {holder, suite, version} = await holderSuite(legacy);
   const presentation = await vc.signPresentation({
-    presentation: vc.createPresentation({holder}),
+    presentation: vc.createPresentation({holder, version}),
     suite, challenge: request.challenge, domain: request.domain, documentLoader,
   });
   const endpoint = request.interact?.service?.[0]?.serviceEndpoint ?? exchangeUrl;
@@ -56,10 +74,10 @@ async function main(deepLink) {
   if(subject.id !== holder) {
     errors.push(`credentialSubject.id is ${subject.id}, not the holder ${holder}`);
   }
-  return {holder, request, credential, verified: errors.length === 0, errors};
+  return {holder, request, presentation, credential, verified: errors.length === 0, errors};
 }
 
-main(process.argv[2]).then(report => {
+main(...process.argv.slice(2)).then(report => {
   console.log(JSON.stringify(report, null, 2));
   process.exit(report.verified ? 0 : 1);
 }, error => {
