@@ -76,6 +76,8 @@ def wallet_offer_start(*, assertion: Assertion, user, protocol: str, with_tx_cod
     if assertion.revoked:
         raise ValidationError(_("Ce badge a été révoqué : il ne peut pas aller dans un portefeuille."))
     now = timezone.now()
+    # Offers are minutes long: a day later nothing needs them (what they released is in WalletDelivery).
+    WalletOffer.objects.filter(expires_at__lt=now - timedelta(days=1)).delete()
     # One live offer per badge and way: the QR code shown before stops working.
     WalletOffer.objects.live().filter(assertion=assertion, protocol=protocol).update(expires_at=now)
     secret = secrets.token_urlsafe(32)
@@ -128,7 +130,8 @@ def lcw_deep_link(exchange_id: str) -> str:
 
 
 def lcw_protocols(exchange_id: str) -> dict:
-    """The exchange's interaction protocols (transaction-service's getProtocols)."""
+    """The live exchange's interaction protocols (transaction-service's getProtocols)."""
+    _check_deliverable(_lcw_offer(exchange_id))
     return {"protocols": {"vcapi": lcw_exchange_url(exchange_id), "lcw": lcw_deep_link(exchange_id)}}
 
 

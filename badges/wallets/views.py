@@ -105,7 +105,6 @@ def exchange(request: HttpRequest, exchange_id: str) -> HttpResponse:
 @wallet_endpoint
 @require_GET
 def exchange_protocols(request: HttpRequest, exchange_id: str) -> HttpResponse:
-    services.lcw_presentation_request(services._lcw_offer(exchange_id), exchange_id)
     return JsonResponse(services.lcw_protocols(exchange_id))
 
 

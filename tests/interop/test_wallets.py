@@ -80,6 +80,14 @@ def test_learner_credential_wallet_signing_as_lcw_does_with_ed25519_signature_20
     assert run.report["credential"]["credentialSubject"]["id"] == run.report["holder"]
 
 
+@pytest.mark.parametrize("suite", ["--eddsa-rdfc-2022", "--ed25519-2020"])
+def test_a_presentation_changed_after_signing_is_refused(held, browser, suite):
+    deep_link, _ = shown_link(browser, held, "lcw", "https://lcw.app/request?")
+    run = node("lcw-wallet.mjs", suite, "--tamper", deep_link)
+    assert not run.accepted and "401" in run.output, run.output
+    assert WalletDelivery.objects.count() == 0
+
+
 def test_learner_credential_wallet_cannot_use_the_exchange_twice(held, browser):
     deep_link, _ = shown_link(browser, held, "lcw", "https://lcw.app/request?")
     assert node("lcw-wallet.mjs", deep_link).accepted

@@ -5,7 +5,8 @@
 // challenge and domain -> POST {verifiablePresentation} to interact.service[0]), then verify
 // the credential received with Digital Bazaar's stack (proof, did:web issuer, status list).
 //
-//   node lcw-wallet.mjs [--ed25519-2020] DEEP_LINK
+//   node lcw-wallet.mjs [--ed25519-2020] [--tamper] DEEP_LINK
+// --tamper: change the presentation after signing it (the exchange must refuse it).
 // --ed25519-2020: sign as LCW itself does, a VC 1.1 presentation with an
 // Ed25519Signature2020 proof (Ed25519VerificationKey2020); else eddsa-rdfc-2022.
 // Prints {holder, request, credential, verified, errors}; exit code 0 when verified.
@@ -47,8 +48,9 @@ async function holderSuite(legacy) {
 }
 
 async function main(...args) {
-  const legacy = args[0] === '--ed25519-2020';
-  const deepLink = legacy ? args[1] : args[0];
+  const legacy = args.includes('--ed25519-2020');
+  const tamper = args.includes('--tamper');
+  const deepLink = args.filter(arg => !arg.startsWith('--'))[0];
   const message = JSON.parse(new URL(deepLink).searchParams.get('request'));
   const exchangeUrl = message.protocols.vcapi;
   const {verifiablePresentationRequest: request} = await post(exchangeUrl, {});
@@ -62,6 +64,9 @@ async function main(...args) {
     presentation: vc.createPresentation({holder, version}),
     suite, challenge: request.challenge, domain: request.domain, documentLoader,
   });
+  if(tamper) {
+    presentation.id = 'urn:uuid:3f0e2c1a-0000-4000-8000-000000000000';
+  }
   const endpoint = request.interact?.service?.[0]?.serviceEndpoint ?? exchangeUrl;
   const answer = await post(endpoint, {verifiablePresentation: presentation});
   const credential = [].concat(answer.verifiablePresentation.verifiableCredential)[0];
