@@ -47,8 +47,11 @@ def verify_proof_jwt(token: str, *, audience: str, consume_nonce: Callable[[str]
     alg = header.get("alg")
     if alg not in ALGORITHMS:
         raise HolderProofRefused("invalid_proof", f"alg must be one of {', '.join(ALGORITHMS)}")
+    if "crit" in header:
+        raise HolderProofRefused("invalid_proof", "no critical header extension is understood here")
     kid, jwk = header.get("kid"), header.get("jwk")
-    if bool(kid) == bool(jwk):
+    # Exactly one key: a kid naming an honest key next to a jwk the sender controls must not pass.
+    if bool(kid) == bool(jwk) or "x5c" in header or "trust_chain" in header:
         raise HolderProofRefused("invalid_proof", "exactly one of kid and jwk")
     try:
         if kid:
@@ -67,6 +70,9 @@ def verify_proof_jwt(token: str, *, audience: str, consume_nonce: Callable[[str]
         raise
     except Exception as exc:  # bad key, signature, audience or dates: the proof fails
         raise HolderProofRefused("invalid_proof", f"{type(exc).__name__}: {exc}") from exc
+    if not isinstance(claims["aud"], str):
+        raise HolderProofRefused("invalid_proof", "aud must be the credential issuer alone")
+    # Both ways: a proof dated in the future would never go stale.
     if abs(time.time() - float(claims["iat"])) > MAX_AGE_SECONDS:
         raise HolderProofRefused("invalid_proof", "iat too far from now")
     nonce = claims.get("nonce")

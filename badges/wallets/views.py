@@ -1,7 +1,8 @@
 """The "Ajouter à un portefeuille" screen, and the endpoints wallets talk to.
 
-The wallet endpoints are called by apps, not browsers: JSON in and out, no session, no
-CSRF cookie (each is authorised by an offer's secret instead), and their own JSON 429."""
+The wallet endpoints are called by apps (some of them web apps): JSON in and out, no
+session, no CSRF cookie (each is authorised by an offer's secret instead), their own JSON
+429, and CORS open to any origin, which is safe because no cookie ever authorises them."""
 
 import json
 from collections.abc import Callable
@@ -64,11 +65,33 @@ def _json_error(error: str, description: str, status: int) -> JsonResponse:
     return response
 
 
+def _cors(response: HttpResponse) -> HttpResponse:
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def public_document(view: Callable) -> Callable:
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        return _cors(view(request, *args, **kwargs))
+
+    return wrapped
+
+
 def wallet_endpoint(view: Callable) -> Callable:
-    """Rate-limited per client, errors as OAuth-style JSON, never cached."""
+    """Rate-limited per client, errors as OAuth-style JSON, never cached, CORS preflight answered."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        return _cors(answer(request, *args, **kwargs))
+
+    def answer(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method == "OPTIONS":
+            response = HttpResponse(status=204)
+            response["Access-Control-Allow-Methods"] = "GET, POST"
+            response["Access-Control-Allow-Headers"] = "Authorization, Content-Type, DPoP"
+            response["Access-Control-Max-Age"] = "600"
+            return response
         retry_after = throttle.hit(throttle.WALLET_ENDPOINT_PER_CLIENT, throttle.client_ip(request))
         if retry_after is not None:
             response = _json_error("slow_down", "too many requests", 429)
@@ -108,11 +131,13 @@ def exchange_protocols(request: HttpRequest, exchange_id: str) -> HttpResponse:
     return JsonResponse(services.lcw_protocols(exchange_id))
 
 
+@public_document
 @require_GET
 def credential_issuer_metadata(request: HttpRequest) -> HttpResponse:
     return JsonResponse(services.credential_issuer_metadata())
 
 
+@public_document
 @require_GET
 def authorization_server_metadata(request: HttpRequest) -> HttpResponse:
     return JsonResponse(services.authorization_server_metadata())

@@ -404,7 +404,7 @@ def test_a_nonce_works_once(client, beneficiary, held):
     assert replay.status_code == 400 and replay.json()["error"] == "invalid_nonce"
 
 
-@pytest.mark.parametrize("problem", ["audience", "typ", "signature"])
+@pytest.mark.parametrize("problem", ["audience", "typ", "signature", "two keys", "future", "several audiences"])
 def test_a_bad_holder_proof_is_refused(client, beneficiary, held, problem):
     client.force_login(beneficiary)
     offer, code = start_oid4vci(client, held)
@@ -414,11 +414,32 @@ def test_a_bad_holder_proof_is_refused(client, beneficiary, held, problem):
         proof = wallet.proof_jwt(nonce(client), audience="https://another-issuer.example")
     elif problem == "typ":
         proof = wallet.proof_jwt(nonce(client), audience=offer["credential_issuer"], typ="JWT")
-    else:
+    elif problem == "signature":
         proof = wallet.proof_jwt(nonce(client), audience=offer["credential_issuer"], kid=Holder().method)
+    elif problem == "two keys":
+        other = ed25519.Ed25519PrivateKey.generate().public_key()
+        proof = wallet.proof_jwt(nonce(client), audience=offer["credential_issuer"],
+                                 jwk=json.loads(jwt.algorithms.OKPAlgorithm.to_jwk(other)))
+    else:
+        payload = {"aud": offer["credential_issuer"], "iat": int(time.time()), "nonce": nonce(client)}
+        if problem == "future":
+            payload["iat"] += 10 * 365 * 86400
+        else:
+            payload["aud"] = [offer["credential_issuer"], "https://another-issuer.example"]
+        proof = jwt.encode(payload, wallet.key, algorithm="EdDSA",
+                           headers={"typ": "openid4vci-proof+jwt", "kid": wallet.method})
     answer = request_credential(client, access_token, "OpenBadgeCredential_ldp_vc", proof)
     assert answer.status_code == 400 and answer.json()["error"] == "invalid_proof"
     assert WalletDelivery.objects.count() == 0
+
+
+def test_web_wallets_may_call_the_endpoints_from_another_origin(client):
+    preflight = client.options(reverse("wallets:oid4vci_credential"), HTTP_ORIGIN="https://wallet.example",
+                               HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST")
+    assert preflight.status_code == 204 and preflight["Access-Control-Allow-Origin"] == "*"
+    assert "Authorization" in preflight["Access-Control-Allow-Headers"]
+    assert client.get("/.well-known/openid-credential-issuer")["Access-Control-Allow-Origin"] == "*"
+    assert client.post(reverse("wallets:oid4vci_nonce"))["Access-Control-Allow-Origin"] == "*"
 
 
 def test_the_credential_endpoint_needs_the_offer_token(client, held):
