@@ -3,8 +3,10 @@ and OpenID4VCI (pre-authorized code, tx_code, nonce, jwt proof), played here wit
 engine and PyJWT as the wallet (tests/interop plays them with independent clients)."""
 
 import html
+import io
 import json
 import time
+import zipfile
 from datetime import timedelta
 from urllib.parse import parse_qs, urlparse
 
@@ -476,3 +478,12 @@ def test_the_screen_speaks_english_to_english_readers(client, beneficiary, held,
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(screen(held)).content.decode()
     assert "Add to a wallet" in page and "Send to a platform" in page and "Show the OpenID4VCI QR code" in page
+
+
+def test_the_data_export_lists_which_wallets_received_which_badge(client, beneficiary, held):
+    client.force_login(beneficiary)
+    holder = receive_by_lcw(client, held)["credentialSubject"]["id"]
+    response = client.post(reverse("wallet:my_data"), {"export-confirm": "on"})
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    listed = archive.read("portefeuilles.csv").decode()
+    assert holder in listed and "Je sais utiliser un ordinateur" in listed and "ldp_vc" in listed
