@@ -21,6 +21,7 @@ urlpatterns = [
     path("partenaire/", include("issuers.audit.urls")),
     path("api/", include("badges.api_urls")),
     path("passeport/", include("badges.wallet_urls")),
+    path("", include("badges.wallets.urls")),
     path("pathways/", include("pathways.urls")),
     # The 1EdTech Open Badges 3.0 API and its OAuth 2.0 server (RFC 8414 metadata at the root).
     path("ims/ob/v3p0/oauth/", include("badges.ob3api.oauth_urls")),

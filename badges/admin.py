@@ -6,6 +6,7 @@ from badgehub.uploads import BADGE_IMAGE, EVIDENCE, CheckedUploadsForm
 from badges import services
 from badges.coop import Thematique
 from badges.models import Alignment, Application, Assertion, BadgeClass, EmailAddress, Evidence, OutgoingEmail
+from badges.wallets.models import WalletDelivery
 
 
 class AlignmentInline(admin.TabularInline):
@@ -146,3 +147,19 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         for email in queryset:
             services.email_resend(email=email)
         self.message_user(request, _("E-mails remis dans la file d'envoi."), messages.SUCCESS)
+
+
+@admin.register(WalletDelivery)
+class WalletDeliveryAdmin(admin.ModelAdmin):
+    """Read-only: which holder DID received which badge, when (written by the wallet flows only)."""
+
+    list_display = ["assertion", "holder_id", "protocol", "format", "delivered_at"]
+    list_filter = ["protocol", "format"]
+    search_fields = ["holder_id", "assertion__public_id", "assertion__recipient_email"]
+    readonly_fields = ["assertion", "offer", "holder_id", "protocol", "format", "delivered_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -287,3 +287,25 @@ def assertions_ob2_resign(*, issuer_id: int) -> int:
             Assertion.objects.filter(pk=pk).update(ob2_jws=ob2.sign_assertion(document, private))
             count += 1
     return count
+
+
+def credential_for_holder(assertion: Assertion, *, holder_id: str, fmt: str, now=None) -> dict | str:
+    """The badge issued to a wallet holder: the credential as the owner shows it now (the same
+    choices about evidence and narrative as every rebuild, the same status list entry, so a
+    later revocation reaches the wallet), with ``credentialSubject.id`` = the holder's DID,
+    signed fresh by the issuer's current keys.
+
+    ``fmt``: "ldp_vc" (Data Integrity eddsa-rdfc-2022) or "jwt_vc_json" (VC-JWT, OB 3.0 §8.2)."""
+    issuer = assertion.badge_class.issuer
+    credential = documents.ob3_unsigned_credential(assertion)
+    credential["credentialSubject"] = {"id": holder_id, **credential["credentialSubject"]}
+    now = now or timezone.now()
+    if fmt == "ldp_vc":
+        ed_key = active_signing_key(issuer=issuer, algorithm=SigningKey.Algorithm.ED25519)
+        return proofs.add_data_integrity_proof(credential, private_key_for(ed_key),
+                                               documents.signing_key_method_id(ed_key), now)
+    if fmt == "jwt_vc_json":
+        rsa_key = active_signing_key(issuer=issuer, algorithm=SigningKey.Algorithm.RSA)
+        return proofs.sign_vc_jwt(credential, private_key_for(rsa_key), documents.signing_key_method_id(rsa_key),
+                                  signed_at=now)
+    raise ValueError(f"Unknown credential format {fmt!r}")

@@ -556,3 +556,5 @@ class VerificationJob(models.Model):
 
 # The OB 3.0 API's tables live in badges/ob3api/; their models belong to this app.
 from badges.ob3api.models import ClientProfile, RemotePlatform  # noqa: E402,F401
+# Wallet offers live in their own sub-package; imported here so that Django registers them.
+from badges.wallets.models import WalletDelivery, WalletOffer  # noqa: E402, F401

@@ -192,6 +192,14 @@ def get_assertion_for_owner(*, user: AbstractBaseUser, public_id) -> Assertion:
     return assertion
 
 
+def wallet_deliveries(*, user: AbstractBaseUser):
+    """What wallets received of the user's badges (for their data export)."""
+    from badges.wallets.models import WalletDelivery
+
+    return (WalletDelivery.objects.filter(assertion__in=wallet_assertions(user=user))
+            .select_related("assertion__badge_class").order_by("delivered_at"))
+
+
 def badge_class_holder_count(*, badge_class: BadgeClass) -> int:
     return badge_class.assertions.valid().values("recipient_email").distinct().count()
 

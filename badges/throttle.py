@@ -38,6 +38,9 @@ APPLICATION_START_PER_CLIENT = Rule("application-start-ip", 20, 3600)
 ADDRESS_ADD_PER_ACCOUNT = Rule("address-add-user", 10, 3600)
 CLAIM_PER_CLIENT = Rule("claim-ip", 60, 600)
 VERIFIER_PER_CLIENT = Rule("verifier-ip", 10, 600)
+# Wallet offers: each one signs a credential; the endpoints wallets call, per client.
+WALLET_OFFER_PER_ACCOUNT = Rule("wallet-offer-user", 30, 3600)
+WALLET_ENDPOINT_PER_CLIENT = Rule("wallet-endpoint-ip", 120, 600)
 API_PER_ACCOUNT = Rule("api-user", 600, 3600)
 API_PER_CLIENT = Rule("api-ip", 1200, 3600)
 # The OB 3.0 API: client registrations from one address; badges one account sends to other

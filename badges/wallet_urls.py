@@ -5,6 +5,7 @@ from django.urls import path
 from badges.ob3api import consumer_views
 from badges.ob3api import views as ob3api_views
 from badges.views import wallet
+from badges.wallets import views as wallets
 
 app_name = "wallet"
 urlpatterns = [
@@ -13,6 +14,7 @@ urlpatterns = [
     path("badges/<uuid:public_id>/visibilite/", wallet.badge_visibility, name="badge_visibility"),
     path("badges/<uuid:public_id>/details/", wallet.badge_details, name="badge_details"),
     path("badges/<uuid:public_id>/qr.<str:fmt>", wallet.badge_qr, name="badge_qr"),
+    path("badges/<uuid:public_id>/portefeuille/", wallets.add_to_wallet, name="add_to_wallet"),
     path("badges/<uuid:public_id>/imprimer/", wallet.badge_print, name="badge_print"),
     path("badges/<uuid:public_id>/telecharger/<str:fmt>/", wallet.badge_download, name="badge_download"),
     # Sending a badge to another Open Badges 3.0 platform (badges/ob3api/consumer_views.py).

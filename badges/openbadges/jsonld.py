@@ -27,6 +27,7 @@ OB3_EXTENSIONS = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
 OB2_CONTEXT = "https://w3id.org/openbadges/v2"
 MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
 DATA_INTEGRITY_V2 = "https://w3id.org/security/data-integrity/v2"
+ED25519_2020_V1 = "https://w3id.org/security/suites/ed25519-2020/v1"
 
 # URL -> file name in contexts/
 CONTEXT_FILES: dict[str, str] = {
@@ -46,6 +47,8 @@ CONTEXT_FILES: dict[str, str] = {
     "https://w3id.org/vc/status-list/2021/v1": "vc-status-list-v1.jsonld",
     "https://www.w3.org/ns/credentials/status/v1": "vc-bitstring-status-list-v1.jsonld",
     "https://www.w3.org/ns/did/v1": "did-v1.jsonld",
+    # What Learner Credential Wallet signs its DID Authentication presentations with.
+    ED25519_2020_V1: "ed25519-signature-2020-v1.jsonld",
 }
 
 

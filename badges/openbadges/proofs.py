@@ -27,6 +27,10 @@ from .keys import ed25519_private, ed25519_public_from_multibase, load_private_p
 from .util import iso_datetime_precise
 
 CRYPTOSUITE = "eddsa-rdfc-2022"
+# Its predecessor, what Learner Credential Wallet signs presentations with: the same
+# Ed25519 over SHA-256(canonical proof options) + SHA-256(canonical document), with the
+# type naming the suite (W3C CCG "Ed25519Signature2020"; jsonld-signatures' createVerifyData).
+ED25519_SIGNATURE_2020 = "Ed25519Signature2020"
 
 # resolve_key(verification_method_url) -> (public_multibase, controller)
 KeyResolver = Callable[[str], tuple[str, str]]
@@ -90,8 +94,13 @@ def add_data_integrity_proof(
     verification_method: str,
     created: datetime | str,
     proof_purpose: str = "assertionMethod",
+    *,
+    challenge: str = "",
+    domain: str = "",
 ) -> dict[str, Any]:
     """Return a copy of ``document`` with an eddsa-rdfc-2022 DataIntegrityProof.
+
+    ``challenge`` and ``domain`` (signed with the proof) bind a presentation to one request.
 
     ``private_key``: Ed25519 key object, PKCS#8 PEM or a ``z3u2`` multibase secret.
     Raises UndefinedTermError if the document uses a term its contexts do not define.
@@ -106,6 +115,10 @@ def add_data_integrity_proof(
         "verificationMethod": verification_method,
         "proofPurpose": proof_purpose,
     }
+    if challenge:
+        options["challenge"] = challenge
+    if domain:
+        options["domain"] = domain
     canonical_config, canonical_doc = canonical_forms(document, options)
     signature = key.sign(hash_data(canonical_config, canonical_doc))
     secured = copy.deepcopy({k: v for k, v in document.items() if k != "proof"})
@@ -114,11 +127,18 @@ def add_data_integrity_proof(
     return secured
 
 
-def data_integrity_proof(document: dict[str, Any]) -> dict[str, Any] | None:
-    """The eddsa-rdfc-2022 proof of ``document``, whether ``proof`` is one object or an array."""
+def _is_ed25519_proof(proof: Any, legacy: bool) -> bool:
+    if not isinstance(proof, dict):
+        return False
+    return proof.get("cryptosuite") == CRYPTOSUITE or (legacy and proof.get("type") == ED25519_SIGNATURE_2020)
+
+
+def data_integrity_proof(document: dict[str, Any], *, ed25519_2020: bool = False) -> dict[str, Any] | None:
+    """The eddsa-rdfc-2022 proof of ``document``, whether ``proof`` is one object or an array
+    (or its Ed25519Signature2020 proof, when ``ed25519_2020``)."""
     proofs = document.get("proof")
     if isinstance(proofs, list):
-        candidates = [p for p in proofs if isinstance(p, dict) and p.get("cryptosuite") == CRYPTOSUITE]
+        candidates = [p for p in proofs if _is_ed25519_proof(p, ed25519_2020)]
         return candidates[0] if candidates else None
     return proofs if isinstance(proofs, dict) else None
 
@@ -136,18 +156,21 @@ def verify_data_integrity_proof(
     resolve_key: KeyResolver | None,
     *,
     expected_purpose: str = "assertionMethod",
+    ed25519_2020: bool = False,
 ) -> ProofResult:
-    """Verify the eddsa-rdfc-2022 proof of ``document``.
+    """Verify the eddsa-rdfc-2022 proof of ``document`` (or its Ed25519Signature2020 proof,
+    when ``ed25519_2020``: presentations of wallets still on that suite).
 
     did:key verification methods are resolved from the DID itself; anything
     else goes through ``resolve_key`` (which may raise; that fails the proof).
     """
-    proof = data_integrity_proof(document)
+    proof = data_integrity_proof(document, ed25519_2020=ed25519_2020)
     if proof is None:
         return ProofResult(False, error="Aucune preuve eddsa-rdfc-2022 trouvée")
     vm = str(proof.get("verificationMethod", ""))
     result = ProofResult(False, verification_method=vm, created=str(proof.get("created", "")))
-    if proof.get("type") != "DataIntegrityProof" or proof.get("cryptosuite") != CRYPTOSUITE:
+    legacy = ed25519_2020 and proof.get("type") == ED25519_SIGNATURE_2020 and "cryptosuite" not in proof
+    if not legacy and (proof.get("type") != "DataIntegrityProof" or proof.get("cryptosuite") != CRYPTOSUITE):
         result.error = f"Unsupported proof type {proof.get('type')}/{proof.get('cryptosuite')}"
         return result
     if proof.get("proofPurpose") != expected_purpose:

@@ -316,6 +316,7 @@ def wallet_export_zip(user) -> bytes:
                              badge.expires_on.date().isoformat() if badge.expires_on else "", badge.status,
                              badge.visibility, "", stem])
         archive.writestr("badges.csv", rows.getvalue())
+        archive.writestr("portefeuilles.csv", wallet_deliveries_csv(user))
         account = {
             "nom": user.get_full_name() or user.first_name,
             "adresses": [
@@ -325,6 +326,17 @@ def wallet_export_zip(user) -> bytes:
         archive.writestr("compte.json", json.dumps(account, ensure_ascii=False, indent=2))
     return buffer.getvalue()
 
+
+
+def wallet_deliveries_csv(user) -> str:
+    """Which wallet (holder DID) received which of the user's badges, and when."""
+    rows = io.StringIO()
+    writer = csv_safe.writer(rows)
+    writer.writerow(["badge", "portefeuille", "format", "identifiant_du_porteur", "remis_le"])
+    for delivery in selectors.wallet_deliveries(user=user):
+        writer.writerow([delivery.assertion.badge_class.name, delivery.get_protocol_display(), delivery.format,
+                         delivery.holder_id, delivery.delivered_at.isoformat()])
+    return rows.getvalue()
 
 
 # --- Badges from other platforms ------------------------------------------------

@@ -31,6 +31,7 @@ NPM_FILES = {
         "@digitalbazaar/vc-bitstring-status-list-context/contexts/vc-bitstring-status-list-v1.jsonld",
     "vc-status-list-v1.jsonld": "@digitalbazaar/vc-status-list-context/contexts/vc-status-list-v1.jsonld",
     "did-v1.jsonld": "did-context/contexts/did-v1.jsonld",
+    "ed25519-signature-2020-v1.jsonld": "ed25519-signature-2020-context/contexts/ed25519-signature-2020-v1.jsonld",
 }
 
 # The OB 3.0 contexts, as the Digital Credentials Consortium's npm package ships them (JavaScript
