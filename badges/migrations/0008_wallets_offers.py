@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('badges', '0007_reports_coop_and_indexes'),
+        ('badges', '0008_ob3api_clients'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
