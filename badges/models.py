@@ -554,7 +554,7 @@ class VerificationJob(models.Model):
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
 
-# The OB 3.0 API's tables live in badges/ob3api/; their models belong to this app.
+# The OB 3.0 API's tables (badges/ob3api/) and the wallet offers (badges/wallets/) live in their
+# sub-packages; imported here so that Django registers them with this app.
 from badges.ob3api.models import ClientProfile, RemotePlatform  # noqa: E402,F401
-# Wallet offers live in their own sub-package; imported here so that Django registers them.
-from badges.wallets.models import WalletDelivery, WalletOffer  # noqa: E402, F401
+from badges.wallets.models import WalletDelivery, WalletOffer  # noqa: E402,F401
