@@ -146,3 +146,5 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         for email in queryset:
             services.email_resend(email=email)
         self.message_user(request, _("E-mails remis dans la file d'envoi."), messages.SUCCESS)
+
+from badges.ob3api import admin as ob3api_admin  # noqa: E402,F401  (registers the OB 3.0 API's models)
