@@ -163,3 +163,6 @@ class WalletDeliveryAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+from badges.ob3api import admin as ob3api_admin  # noqa: E402,F401  (registers the OB 3.0 API's models)
