@@ -1,21 +1,28 @@
+from functools import partial
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from badges import documents, selectors
+from badges import document_cache, documents, selectors
+from badges.document_cache import assertion_scope, issuer_scope
 from badges.models import Assertion, BadgeClass
 from badges.views import hosted
-from badges.views.wallet import badge_page_context
+
+# The badge page's details are rendered once per change of the badge (or its issuer,
+# badge class, endorsements) and kept this long at most: the holder count and the
+# pathways it belongs to follow within that time.
+DETAILS_FRAGMENT_TTL_S = 300
 
 
 @require_GET
 def badge_class_detail(request: HttpRequest, public_id) -> HttpResponse:
-    badge_class = get_object_or_404(BadgeClass.objects.select_related("issuer"), public_id=public_id)
     if hosted.wants_json(request):
-        return hosted.json_ld(documents.ob2_badge_class_document(badge_class))
+        return document_cache.respond(request, hosted.ob2_badge_class(public_id))
+    badge_class = get_object_or_404(BadgeClass.objects.select_related("issuer"), public_id=public_id)
     context = {
         "badge_class": badge_class,
-        "holder_count": badge_class.assertions.valid().values("recipient_email").distinct().count(),
+        "holder_count": selectors.badge_class_holder_count_cached(badge_class=badge_class),
         "alignments": badge_class.alignments.all(),
         "pathway_steps": badge_class.pathway_steps.select_related("pathway"),
         "endorsements": badge_class.endorsements.published().select_related("endorser"),
@@ -34,13 +41,38 @@ def get_assertion_for_viewer(*, request: HttpRequest, public_id) -> Assertion:
     raise Http404
 
 
+def _lazy_badge_details(assertion: Assertion) -> dict:
+    """What badges/wallet/_details.html shows, read only when the cached fragment is missing
+    (querysets and callables are evaluated by the template, inside {% cache %})."""
+    badge_class = assertion.badge_class
+
+    def endorsements():
+        return [*assertion.endorsements.published().select_related("endorser"),
+                *badge_class.endorsements.published().select_related("endorser")]
+
+    return {
+        "assertion": assertion,
+        "badge_class": badge_class,
+        "evidence": assertion.evidence.all(),
+        "alignments": badge_class.alignments.all(),
+        "endorsements": endorsements,
+        "holder_count": partial(selectors.badge_class_holder_count_cached, badge_class=badge_class),
+        "pathway_steps": badge_class.pathway_steps.select_related("pathway"),
+    }
+
+
 @require_GET
 def assertion_detail(request: HttpRequest, public_id) -> HttpResponse:
     if hosted.wants_json(request):
         # Machines get the hosted OB 2.0 assertion whatever its visibility (see hosted.py).
-        return hosted.assertion_response(get_object_or_404(Assertion, public_id=public_id))
+        return document_cache.respond(request, hosted.ob2_assertion(public_id))
     assertion = get_assertion_for_viewer(request=request, public_id=public_id)
-    # "Vérifier ce badge" hands the verifier the hosted assertion's address.
-    context = {**badge_page_context(assertion), "hosted_url": documents.assertion_url(assertion)}
+    context = {
+        **_lazy_badge_details(assertion),
+        # "Vérifier ce badge" hands the verifier the hosted assertion's address.
+        "hosted_url": documents.assertion_url(assertion),
+        "details_ttl": DETAILS_FRAGMENT_TTL_S,
+        "details_version": document_cache.version(
+            issuer_scope(assertion.badge_class.issuer_id), assertion_scope(assertion.pk)),
+    }
     return render(request, "badges/assertion_detail.html", context)
-
