@@ -143,9 +143,12 @@ def document(key: str, build: Builder) -> "Built | HttpResponse":
     try:
         if before is None or made.scopes != scopes:
             # First build: the generations to check were not known before reading the rows,
-            # so this one is not kept; the next request builds and keeps it.
+            # so this one is kept as stale (no generations): the next request builds it again
+            # and keeps it current, with this one's date if the bytes are the same.
             cache.set(_SCOPES + key, made.scopes, timeout=None)
-            return _render(made, (), entry)
+            built = _render(made, (), entry)
+            cache.set(_DOC + key, built, timeout=DOC_TTL_S)
+            return built
         built = _render(made, before, entry)
         cache.set(_DOC + key, built, timeout=DOC_TTL_S)
     except Exception:
