@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 _GEN = "hosted:gen:"
 _DOC = "hosted:doc:"
 _SCOPES = "hosted:scopes:"
+_FRAGMENT = "hosted:fragment:"
 # Unused documents leave the cache after a while; they are built again on demand.
 DOC_TTL_S = 7 * 24 * 3600
 
@@ -157,13 +158,24 @@ def document(key: str, build: Builder) -> "Built | HttpResponse":
     return built
 
 
-def version(*scopes: str) -> str:
-    """A token that changes whenever something in ``scopes`` does (for fragment cache keys)."""
+def fragment(key: str, scopes: tuple[str, ...], render: Callable[[], str], *, ttl: int) -> str:
+    """A rendered piece of page kept while ``scopes`` stay unchanged (and at most ``ttl`` s):
+    the piece and the generations come in one cache round trip."""
+    keys = [_GEN + s for s in scopes]
     try:
-        return "-".join(_generations(tuple(scopes), create=True) or (uuid.uuid4().hex,))
+        found = cache.get_many([_FRAGMENT + key, *keys])
     except Exception:
-        logger.exception("Hosted document cache unreachable")
-        return uuid.uuid4().hex
+        logger.exception("Cache unreachable: rendering %s", key)
+        return render()
+    generations = tuple(found.get(k) for k in keys)
+    kept = found.get(_FRAGMENT + key)
+    if kept is not None and None not in generations and kept[0] == generations:
+        return kept[1]
+    if None in generations:
+        generations = _generations(scopes, create=True)
+    html = render()
+    cache.set(_FRAGMENT + key, (generations, html), timeout=ttl)
+    return html
 
 
 def respond(request: HttpRequest, built: "Built | HttpResponse") -> HttpResponse:

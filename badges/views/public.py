@@ -1,7 +1,11 @@
 from functools import partial
 
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from badges import document_cache, documents, selectors
@@ -30,12 +34,12 @@ def badge_class_detail(request: HttpRequest, public_id) -> HttpResponse:
     return render(request, "badges/badge_class_detail.html", context)
 
 
-def get_assertion_for_viewer(*, request: HttpRequest, public_id) -> Assertion:
+def get_assertion_for_viewer(*, request: HttpRequest, public_id, queryset=None) -> Assertion:
     """Private assertions are 404 to anyone but their owner and the members of their
     issuer (the mediator who issued it, reviewers, staff)."""
-    assertion = get_object_or_404(
-        Assertion.objects.select_related("badge_class__issuer", "recipient_user"), public_id=public_id
-    )
+    if queryset is None:
+        queryset = Assertion.objects.select_related("recipient_user")
+    assertion = get_object_or_404(queryset.select_related("badge_class__issuer").order_by(), public_id=public_id)
     if selectors.user_may_view_assertion(user=request.user, assertion=assertion):
         return assertion
     raise Http404
@@ -66,13 +70,25 @@ def assertion_detail(request: HttpRequest, public_id) -> HttpResponse:
     if hosted.wants_json(request):
         # Machines get the hosted OB 2.0 assertion whatever its visibility (see hosted.py).
         return document_cache.respond(request, hosted.ob2_assertion(public_id))
-    assertion = get_assertion_for_viewer(request=request, public_id=public_id)
+    assertion = get_assertion_for_viewer(request=request, public_id=public_id, queryset=Assertion.objects.defer(
+        # The page shows none of the signed documents: it only links to them.
+        "ob2_jws", "ob3_credential", "ob3_jwt", "original_document",
+    ).annotate(ob3_ready=ExpressionWrapper(Q(ob3_credential__isnull=False), output_field=BooleanField())))
+
+    def details() -> str:
+        # No request: nothing of the viewer may end up in a fragment every visitor gets.
+        return render_to_string("badges/_assertion_details.html", _lazy_badge_details(assertion))
+
+    # The generations of the badge and its issuer are read before rendering: a change
+    # committed meanwhile leaves the fragment stale, never current.
     context = {
-        **_lazy_badge_details(assertion),
+        "assertion": assertion,
+        "badge_class": assertion.badge_class,
         # "Vérifier ce badge" hands the verifier the hosted assertion's address.
         "hosted_url": documents.assertion_url(assertion),
-        "details_ttl": DETAILS_FRAGMENT_TTL_S,
-        "details_version": document_cache.version(
-            issuer_scope(assertion.badge_class.issuer_id), assertion_scope(assertion.pk)),
+        "details": mark_safe(document_cache.fragment(  # noqa: S308 (our own template's output)
+            f"badge-page:{assertion.public_id}:{get_language()}",
+            (issuer_scope(assertion.badge_class.issuer_id), assertion_scope(assertion.pk)),
+            details, ttl=DETAILS_FRAGMENT_TTL_S)),
     }
     return render(request, "badges/assertion_detail.html", context)
