@@ -17,6 +17,7 @@ import json
 import logging
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -125,9 +126,37 @@ def _render(document: Document, generations: tuple[str, ...], previous: Built | 
                  document.scopes, generations)
 
 
+# Each process also keeps the documents it served last: checking their generations is then
+# the only round trip to the shared cache (and no body to unpickle).
+_LOCAL_MAX = 512
+_local: OrderedDict[str, Built] = OrderedDict()
+
+
+def _remember(key: str, built: Built) -> Built:
+    _local[key] = built
+    _local.move_to_end(key)
+    while len(_local) > _LOCAL_MAX:
+        _local.popitem(last=False)
+    return built
+
+
+def _local_current(key: str) -> Built | None:
+    kept = _local.get(key)
+    if kept is None:
+        return None
+    keys = [_GEN + s for s in kept.scopes]
+    found = cache.get_many(keys)
+    if tuple(found.get(k) for k in keys) == kept.generations:
+        return kept
+    _local.pop(key, None)
+    return None
+
+
 def document(key: str, build: Builder) -> "Built | HttpResponse":
     """The cached document ``key``, or what ``build`` makes of it (an HttpResponse is not cached)."""
     try:
+        if (kept := _local_current(key)) is not None:
+            return kept
         found = cache.get_many([_DOC + key, _SCOPES + key])
         entry: Built | None = found.get(_DOC + key)
         scopes = entry.scopes if entry is not None else found.get(_SCOPES + key)
@@ -137,7 +166,7 @@ def document(key: str, build: Builder) -> "Built | HttpResponse":
         made = build()
         return made if isinstance(made, HttpResponse) else _render(made, (), None)
     if entry is not None and entry.generations == before:
-        return entry
+        return _remember(key, entry)
     made = build()
     if isinstance(made, HttpResponse):
         return made
@@ -150,7 +179,7 @@ def document(key: str, build: Builder) -> "Built | HttpResponse":
             built = _render(made, (), entry)
             cache.set(_DOC + key, built, timeout=DOC_TTL_S)
             return built
-        built = _render(made, before, entry)
+        built = _remember(key, _render(made, before, entry))
         cache.set(_DOC + key, built, timeout=DOC_TTL_S)
     except Exception:
         logger.exception("Hosted document cache unreachable: %s not kept", key)
