@@ -20,6 +20,7 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
@@ -33,8 +34,11 @@ _GEN = "hosted:gen:"
 _DOC = "hosted:doc:"
 _SCOPES = "hosted:scopes:"
 _FRAGMENT = "hosted:fragment:"
-# Unused documents leave the cache after a while; they are built again on demand.
+# Unused documents leave the cache after a while; they are built again on demand. A
+# generation that expires (or is evicted) is simply replaced: what was built from it is
+# then stale, never wrongly current.
 DOC_TTL_S = 7 * 24 * 3600
+GENERATION_TTL_S = 30 * 24 * 3600
 
 # What a CDN or a browser may keep. Issued credentials change only on revocation, a
 # privacy rebuild or a re-signing, all rare: an hour, then a cheap 304 revalidation.
@@ -100,7 +104,7 @@ def changed(*scopes: str) -> None:
 
 def _bump(scopes: Iterable[str]) -> None:
     try:
-        cache.set_many({_GEN + s: uuid.uuid4().hex for s in scopes}, timeout=None)
+        cache.set_many({_GEN + s: uuid.uuid4().hex for s in scopes}, timeout=GENERATION_TTL_S)
     except Exception:
         logger.exception("Hosted document cache unreachable: generations not replaced")
 
@@ -111,7 +115,7 @@ def _generations(scopes: tuple[str, ...], *, create: bool) -> tuple[str, ...] | 
     if create:
         for key in keys:
             if key not in found:
-                cache.add(key, uuid.uuid4().hex, timeout=None)
+                cache.add(key, uuid.uuid4().hex, timeout=GENERATION_TTL_S)
                 found[key] = cache.get(key)
     values = tuple(found.get(key) for key in keys)
     return None if None in values else values
@@ -129,14 +133,17 @@ def _render(document: Document, generations: tuple[str, ...], previous: Built | 
 # Each process also keeps the documents it served last: checking their generations is then
 # the only round trip to the shared cache (and no body to unpickle).
 _LOCAL_MAX = 512
-_local: OrderedDict[str, Built] = OrderedDict()
+_local: OrderedDict[str, Any] = OrderedDict()
 
 
-def _remember(key: str, built: Built) -> Built:
-    _local[key] = built
-    _local.move_to_end(key)
-    while len(_local) > _LOCAL_MAX:
-        _local.popitem(last=False)
+def _remember(key: str, built):
+    try:
+        _local[key] = built
+        _local.move_to_end(key)
+        while len(_local) > _LOCAL_MAX:
+            _local.popitem(last=False)
+    except KeyError:  # another thread of the process evicted it meanwhile
+        pass
     return built
 
 
@@ -175,7 +182,7 @@ def document(key: str, build: Builder) -> "Built | HttpResponse":
             # First build: the generations to check were not known before reading the rows,
             # so this one is kept as stale (no generations): the next request builds it again
             # and keeps it current, with this one's date if the bytes are the same.
-            cache.set(_SCOPES + key, made.scopes, timeout=None)
+            cache.set(_SCOPES + key, made.scopes, timeout=GENERATION_TTL_S)
             built = _render(made, (), entry)
             cache.set(_DOC + key, built, timeout=DOC_TTL_S)
             return built
@@ -187,24 +194,48 @@ def document(key: str, build: Builder) -> "Built | HttpResponse":
     return built
 
 
-def fragment(key: str, scopes: tuple[str, ...], render: Callable[[], str], *, ttl: int) -> str:
-    """A rendered piece of page kept while ``scopes`` stay unchanged (and at most ``ttl`` s):
-    the piece and the generations come in one cache round trip."""
-    keys = [_GEN + s for s in scopes]
+@dataclass(frozen=True)
+class Piece:
+    """A rendered piece of page and what it depends on (see ``piece_lookup``)."""
+
+    value: Any
+    scopes: tuple[str, ...]
+    generations: tuple[str, ...]
+    expires_at: float
+
+
+def piece_lookup(key: str) -> tuple[Any, tuple[str, ...] | None, tuple[str, ...] | None]:
+    """(the kept value if still current or None, its scopes, their current generations).
+
+    The generations are read here, before the caller reads its rows: a change committed
+    meanwhile leaves what it renders stale, never current (pass them to ``piece_keep``)."""
     try:
-        found = cache.get_many([_FRAGMENT + key, *keys])
+        kept: Piece | None = _local.get(_FRAGMENT + key)
+        if kept is None:
+            kept = cache.get(_FRAGMENT + key)
+        if kept is None:
+            return None, None, None
+        generations = _generations(kept.scopes, create=True)
     except Exception:
-        logger.exception("Cache unreachable: rendering %s", key)
-        return render()
-    generations = tuple(found.get(k) for k in keys)
-    kept = found.get(_FRAGMENT + key)
-    if kept is not None and None not in generations and kept[0] == generations:
-        return kept[1]
-    if None in generations:
-        generations = _generations(scopes, create=True)
-    html = render()
-    cache.set(_FRAGMENT + key, (generations, html), timeout=ttl)
-    return html
+        logger.exception("Cache unreachable: %s not read", key)
+        return None, None, None
+    if generations != kept.generations or time.time() >= kept.expires_at:
+        _local.pop(_FRAGMENT + key, None)
+        return None, kept.scopes, generations
+    _remember(_FRAGMENT + key, kept)
+    return kept.value, kept.scopes, generations
+
+
+def piece_keep(key: str, value: Any, *, scopes: tuple[str, ...], read: tuple[str, ...] | None,
+               expected: tuple[str, ...] | None, ttl: int) -> None:
+    """Keep ``value``, current only if it was rendered after reading generations ``read``
+    of the same ``expected`` scopes (otherwise kept stale: the next request renders it again)."""
+    generations = read if read is not None and expected == scopes else ()
+    try:
+        cache.set(_FRAGMENT + key, Piece(value, scopes, generations, time.time() + ttl), timeout=ttl)
+        _local.pop(_FRAGMENT + key, None)
+    except Exception:
+        logger.exception("Cache unreachable: %s not kept", key)
 
 
 def respond(request: HttpRequest, built: "Built | HttpResponse") -> HttpResponse:

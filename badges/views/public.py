@@ -13,9 +13,9 @@ from badges.document_cache import assertion_scope, issuer_scope
 from badges.models import Assertion, BadgeClass
 from badges.views import hosted
 
-# The badge page's details are rendered once per change of the badge (or its issuer,
-# badge class, endorsements) and kept this long at most: the holder count and the
-# pathways it belongs to follow within that time.
+# The badge page's content is rendered once per change of the badge (or its issuer,
+# badge class, endorsements) and kept this long at most: the holder count, the expiry
+# and the pathways it belongs to follow within that time.
 DETAILS_FRAGMENT_TTL_S = 300
 
 
@@ -65,30 +65,32 @@ def _lazy_badge_details(assertion: Assertion) -> dict:
     }
 
 
+def _page(assertion: Assertion) -> dict:
+    # No request: nothing of the viewer may end up in what every visitor gets.
+    context = {**_lazy_badge_details(assertion), "hosted_url": documents.assertion_url(assertion)}
+    return {"title": assertion.badge_class.name, "public": assertion.visibility == Assertion.Visibility.PUBLIC,
+            "content": render_to_string("badges/_assertion_page.html", context)}
+
+
 @require_GET
 def assertion_detail(request: HttpRequest, public_id) -> HttpResponse:
     if hosted.wants_json(request):
         # Machines get the hosted OB 2.0 assertion whatever its visibility (see hosted.py).
         return document_cache.respond(request, hosted.ob2_assertion(public_id))
-    assertion = get_assertion_for_viewer(request=request, public_id=public_id, queryset=Assertion.objects.defer(
-        # The page shows none of the signed documents: it only links to them.
-        "ob2_jws", "ob3_credential", "ob3_jwt", "original_document",
-    ).annotate(ob3_ready=ExpressionWrapper(Q(ob3_credential__isnull=False), output_field=BooleanField())))
-
-    def details() -> str:
-        # No request: nothing of the viewer may end up in a fragment every visitor gets.
-        return render_to_string("badges/_assertion_details.html", _lazy_badge_details(assertion))
-
-    # The generations of the badge and its issuer are read before rendering: a change
-    # committed meanwhile leaves the fragment stale, never current.
-    context = {
-        "assertion": assertion,
-        "badge_class": assertion.badge_class,
-        # "Vérifier ce badge" hands the verifier the hosted assertion's address.
-        "hosted_url": documents.assertion_url(assertion),
-        "details": mark_safe(document_cache.fragment(  # noqa: S308 (our own template's output)
-            f"badge-page:{assertion.public_id}:{get_language()}",
-            (issuer_scope(assertion.badge_class.issuer_id), assertion_scope(assertion.pk)),
-            details, ttl=DETAILS_FRAGMENT_TTL_S)),
-    }
-    return render(request, "badges/assertion_detail.html", context)
+    # The page's content is rendered once per change of the badge or its issuer (a change of
+    # visibility included): a public one is then served without a query.
+    key = f"badge-page:{public_id}:{get_language()}"
+    page, scopes, generations = document_cache.piece_lookup(key)
+    if page is None or not page["public"]:
+        assertion = get_assertion_for_viewer(request=request, public_id=public_id, queryset=Assertion.objects.defer(
+            # The page shows none of the signed documents: it only links to them.
+            "ob2_jws", "ob3_credential", "ob3_jwt", "original_document",
+        ).annotate(ob3_ready=ExpressionWrapper(Q(ob3_credential__isnull=False), output_field=BooleanField())))
+        if page is None:
+            page = _page(assertion)
+            document_cache.piece_keep(
+                key, page, scopes=(issuer_scope(assertion.badge_class.issuer_id), assertion_scope(assertion.pk)),
+                read=generations, expected=scopes, ttl=DETAILS_FRAGMENT_TTL_S)
+    # Our own template's output, escaped when it was rendered.
+    return render(request, "badges/assertion_detail.html",
+                  {"page": {**page, "content": mark_safe(page["content"])}})  # noqa: S308
