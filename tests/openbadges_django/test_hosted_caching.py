@@ -178,3 +178,16 @@ def test_the_public_badge_page_is_rendered_from_its_cached_details_until_the_bad
     assert client.get(url).status_code == 404
     client.force_login(beneficiary)
     assert client.get(url).status_code == 200
+
+
+def test_a_deleted_account_s_public_badge_page_stops_being_served_at_once(client, assertion, beneficiary):
+    from badges.services.accounts import account_delete
+    from badges.services.wallet import assertion_claim
+
+    assertion_claim(assertion=assertion, user=beneficiary)
+    Assertion.objects.filter(pk=assertion.pk).update(visibility=Assertion.Visibility.PUBLIC)
+    url = reverse("badges:assertion_detail", kwargs={"public_id": assertion.public_id})
+    for _ in range(3):
+        assert client.get(url).status_code == 200
+    account_delete(user=beneficiary)  # its badges become private, written with update()
+    assert client.get(url).status_code == 404
