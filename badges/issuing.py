@@ -11,7 +11,7 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from badgehub.uploads import unguessable_name
-from badges import documents
+from badges import document_cache, documents
 from badges.models import Assertion
 from badges.openbadges import bake, ob2, proofs
 from issuers.keystore import private_key_for
@@ -132,6 +132,7 @@ def assertions_write_signed(*, assertions: list[Assertion]) -> None:
         return
     if connection.vendor != "postgresql":  # the embedded SQLite: small batches, the portable way
         Assertion.objects.bulk_update(assertions, _FINALISED_FIELDS)
+        _documents_changed(assertions)
         return
     fields = [Assertion._meta.get_field(name) for name in _FINALISED_FIELDS]
     columns = [field.column for field in fields]
@@ -148,6 +149,12 @@ def assertions_write_signed(*, assertions: list[Assertion]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {table} AS a SET {assignments} FROM (VALUES {', '.join(rows)}) AS v({names}) "
                        f"WHERE a.id = v.id", params)
+    _documents_changed(assertions)
+
+
+def _documents_changed(assertions: list[Assertion]) -> None:
+    # Written without save(): the hosted credentials are told here (badges/document_cache.py).
+    document_cache.changed(*(document_cache.assertion_scope(a.pk) for a in assertions))
 
 
 def images_of(badge_class) -> tuple[bytes | None, bytes]:
@@ -285,6 +292,7 @@ def assertions_ob2_resign(*, issuer_id: int) -> int:
                 continue
             document = documents.ob2_assertion_document(assertion, signing_key=rsa_key)
             Assertion.objects.filter(pk=pk).update(ob2_jws=ob2.sign_assertion(document, private))
+            document_cache.changed(document_cache.assertion_scope(pk))
             count += 1
     return count
 

@@ -1,5 +1,6 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
 
 from badges.models import Assertion, BadgeClass, EmailAddress
 from issuers.models import Membership
@@ -202,6 +203,15 @@ def wallet_deliveries(*, user: AbstractBaseUser):
 
 def badge_class_holder_count(*, badge_class: BadgeClass) -> int:
     return badge_class.assertions.valid().values("recipient_email").distinct().count()
+
+
+HOLDER_COUNT_TTL_S = 300
+
+
+def badge_class_holder_count_cached(*, badge_class: BadgeClass) -> int:
+    """The count public pages show, at most a few minutes old: not an aggregate per view."""
+    return cache.get_or_set(f"holders:{badge_class.public_id}",
+                            lambda: badge_class_holder_count(badge_class=badge_class), HOLDER_COUNT_TTL_S)
 
 
 # --- Who may see a stored file (badgehub.media serves them) --------------------

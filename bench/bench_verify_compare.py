@@ -44,6 +44,28 @@ def did_key_credential(created: str = "2025-01-01T00:00:00Z") -> dict:
 
 
 
+# Kept for the process's life, as in a worker: the shipped JSON-LD context files.
+PROCESS_CACHES = {"badges.openbadges.jsonld._load_context"}
+
+
+def engine_caches() -> list:
+    """Every memoised function of the engine (functools caches) but the shipped contexts:
+    emptied before each timed cold run, so a repeated document cannot flatter the figure."""
+    import importlib
+    import pkgutil
+
+    import badges.openbadges as engine
+
+    found = {}
+    for module_info in pkgutil.iter_modules(engine.__path__, engine.__name__ + "."):
+        module = importlib.import_module(module_info.name)
+        for name, value in vars(module).items():
+            qualified = f"{module.__name__}.{name}"
+            if callable(getattr(value, "cache_clear", None)) and qualified not in PROCESS_CACHES:
+                found[id(value)] = value
+    return list(found.values())
+
+
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 50
     if not (JS_VERIFY.parent / "node_modules").exists():
@@ -59,7 +81,7 @@ def main() -> None:
     # Warm: the same credential every run (its proof configuration's canonical form is cached after
     # the first). Cold: a distinct credential, with its own key and `created`, every run, cache emptied.
     others = [did_key_credential(created=f"2025-01-01T00:{i // 60:02d}:{i % 60:02d}Z") for i in range(1, runs + 1)]
-    caches = [proofs._canonize_config]
+    caches = engine_caches()
     ours_full, ours_full_cold = warm_and_cold_ms(lambda: verify(credential, fetch=no_fetch, now=now),
                                                  lambda doc: verify(doc, fetch=no_fetch, now=now), others,
                                                  clear=caches)
@@ -87,6 +109,9 @@ def main() -> None:
     print(f"  @digitalbazaar/vc verifyCredential {theirs:8.2f} ms       (not measured: verify.mjs repeats "
           "one document)")
     print(f"  ratio ours / theirs, both warm     {ours_full / theirs:8.2f}")
+    # The headline: ours with every engine cache emptied before each run (not flattered by its LRU).
+    print(f"  ratio ours (caches emptied) / theirs {ours_full_cold / theirs:6.2f}   "
+          f"({len(caches)} engine caches emptied before each cold run)")
 
 
 if __name__ == "__main__":

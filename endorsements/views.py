@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from badges import document_cache
+from badges.document_cache import IMMUTABLE, LIST, PROFILE, Document, endorser_scope
 from badges.forms import ClaimSignupForm, ConfirmForm
 from badges.models import Assertion, BadgeClass, EmailAddress
 from badges.services import accounts as account_services
@@ -21,12 +23,80 @@ from endorsements.models import Endorsement, EndorsementInvitation, Endorser, En
 from issuers.models import Issuer, Membership
 from issuers.selectors import get_issuer_for_user
 
+# --- Hosted documents, by id (views and the verifier; see badges/document_cache.py) ---
+
+
+@document_cache.register("endorsements:endorser_document")
+def endorser_ob2(public_id):
+    def build():
+        endorser = get_object_or_404(Endorser, public_id=public_id)
+        return Document(documents.endorser_document(endorser), (endorser_scope(endorser.pk),), PROFILE)
+
+    return document_cache.document(f"endorser-ob2:{public_id}", build)
+
+
+@document_cache.register("endorsements:document")
+def endorsement_ob2(public_id):
+    def build():
+        endorsement = get_object_or_404(
+            Endorsement.objects.select_related("endorser", "badge_class", "issuer", "assertion"), public_id=public_id)
+        document = documents.endorsement_document(endorsement)
+        scopes = (endorser_scope(endorsement.endorser_id),)
+        if endorsement.withdrawn_at is not None:
+            return Document({**document, "revoked": True}, scopes, LIST, status=410)
+        return Document(document, scopes, PROFILE)
+
+    return document_cache.document(f"endorsement-ob2:{public_id}", build)
+
+
+@document_cache.register("endorsements:endorser_profile")
+def endorser_ob3(public_id):
+    def build():
+        endorser = get_object_or_404(Endorser, public_id=public_id)
+        return Document(documents.ob3_endorser_document(endorser), (endorser_scope(endorser.pk),), PROFILE)
+
+    return document_cache.document(f"endorser-ob3:{public_id}", build)
+
+
+@document_cache.register("endorsements:endorser_did")
+def endorser_did(public_id):
+    def build():
+        endorser = get_object_or_404(Endorser.objects.prefetch_related("keys"), public_id=public_id)
+        return Document(documents.endorser_did_document(endorser), (endorser_scope(endorser.pk),),
+                        hosted.DID_CACHE_CONTROL, content_type=hosted.DID_CONTENT_TYPE)
+
+    return document_cache.document(f"endorser-did:{public_id}", build)
+
+
+@document_cache.register("endorsements:key")
+def endorser_key_ob3(public_id):
+    def build():
+        key = get_object_or_404(EndorserKey.objects.select_related("endorser"), public_id=public_id)
+        return Document(documents.endorser_key_document(key), (endorser_scope(key.endorser_id),), PROFILE)
+
+    return document_cache.document(f"endorser-key:{public_id}", build)
+
+
+@document_cache.register("endorsements:credential")
+def endorsement_ob3(public_id):
+    def build():
+        endorsement = get_object_or_404(Endorsement.objects.select_related("endorser"), public_id=public_id)
+        scopes = (endorser_scope(endorsement.endorser_id),)
+        if endorsement.withdrawn_at is not None:
+            return Document({"id": documents.endorsement_credential_url(endorsement), "revoked": True,
+                             "error": "Cette recommandation a été retirée par son auteur."}, scopes, LIST, status=410)
+        if endorsement.ob3_credential is None:
+            return hosted.json_ld({"error": "Cette recommandation n'a pas encore été signée."}, status=404)
+        return Document(endorsement.ob3_credential, scopes, IMMUTABLE)
+
+    return document_cache.document(f"endorsement-ob3:{public_id}", build)
+
 
 @require_GET
 def endorser_detail(request: HttpRequest, public_id) -> HttpResponse:
-    endorser = get_object_or_404(Endorser, public_id=public_id)
     if hosted.wants_json(request):
-        return hosted.json_ld(documents.endorser_document(endorser))
+        return document_cache.respond(request, endorser_ob2(public_id))
+    endorser = get_object_or_404(Endorser, public_id=public_id)
     endorsements = endorser.endorsements.published().select_related("badge_class", "issuer", "assertion")
     is_member = request.user.is_authenticated and endorser.members.filter(pk=request.user.pk).exists()
     return render(request, "endorsements/endorser_detail.html",
@@ -35,53 +105,39 @@ def endorser_detail(request: HttpRequest, public_id) -> HttpResponse:
 
 @require_GET
 def endorser_document(request: HttpRequest, public_id) -> HttpResponse:
-    endorser = get_object_or_404(Endorser, public_id=public_id)
-    return hosted.json_ld(documents.endorser_document(endorser))
+    return document_cache.respond(request, endorser_ob2(public_id))
 
 
 @require_GET
 def endorsement_document(request: HttpRequest, public_id) -> HttpResponse:
-    endorsement = get_object_or_404(
-        Endorsement.objects.select_related("endorser", "badge_class", "issuer", "assertion"), public_id=public_id)
-    document = documents.endorsement_document(endorsement)
-    if endorsement.withdrawn_at is not None:
-        return hosted.json_ld({**document, "revoked": True}, status=410)
-    return hosted.json_ld(document)
+    return document_cache.respond(request, endorsement_ob2(public_id))
 
 
 @require_GET
 def endorser_profile(request: HttpRequest, public_id) -> HttpResponse:
     """The endorser's OB 3.0 Profile: the issuer of its EndorsementCredentials, listing its keys."""
-    endorser = get_object_or_404(Endorser, public_id=public_id)
     if not hosted.wants_json(request, default_json=True):
-        return redirect(endorser)
-    return hosted.json_ld(documents.ob3_endorser_document(endorser))
+        return redirect(get_object_or_404(Endorser, public_id=public_id))
+    return document_cache.respond(request, endorser_ob3(public_id))
 
 
 @require_GET
 def endorser_did_document(request: HttpRequest, public_id) -> HttpResponse:
-    endorser = get_object_or_404(Endorser.objects.prefetch_related("keys"), public_id=public_id)
-    return hosted.did_json(documents.endorser_did_document(endorser))
+    return document_cache.respond(request, endorser_did(public_id))
 
 
 @require_GET
 def endorser_key(request: HttpRequest, public_id) -> HttpResponse:
-    key = get_object_or_404(EndorserKey.objects.select_related("endorser"), public_id=public_id)
-    return hosted.json_ld(documents.endorser_key_document(key))
+    return document_cache.respond(request, endorser_key_ob3(public_id))
 
 
 @require_GET
 def endorsement_credential(request: HttpRequest, public_id) -> HttpResponse:
     """The signed OB 3.0 EndorsementCredential; 410 once withdrawn."""
-    endorsement = get_object_or_404(Endorsement.objects.select_related("endorser"), public_id=public_id)
     if not hosted.wants_json(request, default_json=True):
+        endorsement = get_object_or_404(Endorsement.objects.select_related("endorser"), public_id=public_id)
         return redirect(endorsement.endorser)
-    if endorsement.withdrawn_at is not None:
-        return hosted.json_ld({"id": documents.endorsement_credential_url(endorsement), "revoked": True,
-                               "error": "Cette recommandation a été retirée par son auteur."}, status=410)
-    if endorsement.ob3_credential is None:
-        return hosted.json_ld({"error": "Cette recommandation n'a pas encore été signée."}, status=404)
-    return hosted.json_ld(endorsement.ob3_credential)
+    return document_cache.respond(request, endorsement_ob3(public_id))
 
 
 # --- Issuer staff: invite and follow ------------------------------------------

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from badges import document_cache
 from badges.models import Assertion, EmailAddress
 from badges.services.emails import email_queue
 
@@ -167,7 +168,9 @@ def account_delete(*, user: AbstractBaseUser) -> None:
     """Remove the person's wallet. The assertions stay in the issuer's records and
     keep verifying; they become private and no longer point to the account."""
     emails = list(user.email_addresses.filter(verified_at__isnull=False).values_list("email", flat=True))
-    Assertion.objects.filter(Q(recipient_user=user) | Q(recipient_email__in=emails)).update(
-        recipient_user=None, visibility=Assertion.Visibility.PRIVATE
-    )
+    theirs = Assertion.objects.filter(Q(recipient_user=user) | Q(recipient_email__in=emails))
+    pks = list(theirs.values_list("pk", flat=True))
+    theirs.update(recipient_user=None, visibility=Assertion.Visibility.PRIVATE)
+    # Written without save(): their cached public pages must stop being served at once.
+    document_cache.changed(*(document_cache.assertion_scope(pk) for pk in pks))
     user.delete()

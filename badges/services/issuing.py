@@ -11,7 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from badges import selectors
+from badges import document_cache, selectors
 from badges.issuing import assertions_sign, assertions_write_signed
 from badges.models import Assertion, BadgeClass, Evidence, OutgoingEmail
 from badges.services.emails import email_queue, emails_queue
@@ -296,6 +296,7 @@ def assertion_documents_rebuild(*, assertion: Assertion) -> Assertion:
     locked = Assertion.objects.select_for_update().get(pk=assertion.pk)
     superseded = [name for name in (locked.baked_png.name, locked.baked_svg.name) if name]
     Assertion.objects.filter(pk=locked.pk).update(**_SIGNED_FORMS)
+    document_cache.changed(document_cache.assertion_scope(locked.pk))  # the credential is "en préparation" now
     for name, value in _SIGNED_FORMS.items():
         setattr(assertion, name, value)
     storage = Assertion._meta.get_field("baked_png").storage
