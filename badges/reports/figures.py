@@ -92,8 +92,12 @@ def _pathway_badge_ids(pathway: Pathway) -> list[int]:
 
 
 def assertions_in_scope(scope: Scope, filters: Filters, pathway_badges: list[int] | None) -> QuerySet:
-    """The badges the report counts, every filter applied but the period."""
-    qs = Assertion.objects.filter(badge_class__issuer__in=_issuer_ids(scope, filters))
+    """The badges the report counts, every filter applied but the period. The scope's badge
+    classes are given as a list, not through a join on their issuer: the planner then reads
+    from its statistics how many badges each class holds (a join makes it assume the average,
+    10× too few for a big structure, and choose a plan for that)."""
+    badge_ids = list(BadgeClass.objects.filter(issuer__in=_issuer_ids(scope, filters)).values_list("pk", flat=True))
+    qs = Assertion.objects.filter(badge_class_id__in=badge_ids)
     if filters.badge:
         qs = qs.filter(badge_class=filters.badge)
     if pathway_badges is not None:
