@@ -216,6 +216,9 @@ class Assertion(models.Model):
             models.Index(fields=["badge_class", "recipient_email"]),
             # The activity reports filter a period as a range on issued_on.
             models.Index(fields=["badge_class", "issued_on"], name="assertion_class_issued_idx"),
+            # The staff list's order (newest first, id to break ties: stable pages). Its search
+            # uses trigram indexes created by migration 0008 on PostgreSQL only.
+            models.Index(fields=["-issued_on", "-id"], name="assertion_recent_idx"),
         ]
 
     def __str__(self) -> str:
@@ -375,6 +378,7 @@ class OutgoingEmail(models.Model):
         verbose_name = _("e-mail")
         verbose_name_plural = _("e-mails")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["issuer", "-created_at"], name="email_issuer_recent_idx")]
 
     def __str__(self) -> str:
         return f"{self.template} → {self.to} ({self.get_status_display()})"

@@ -173,6 +173,23 @@ def wallet_assertions(*, user: AbstractBaseUser, emails: list[str] | None = None
     )
 
 
+# What a badge card shows (wallet, public profile): never the signed documents, the
+# baked files nor the imported original, which make an assertion row heavy.
+CARD_FIELDS = ("public_id", "badge_class_id", "issued_on", "expires_on", "revoked", "visibility",
+               "badge_class__name", "badge_class__image", "badge_class__issuer_id", "badge_class__issuer__name")
+
+
+def wallet_cards(*, user: AbstractBaseUser, emails: list[str] | None = None):
+    """The wallet's assertions with only the columns a card shows, in a stable order for pages."""
+    return wallet_assertions(user=user, emails=emails).only(*CARD_FIELDS).order_by("-issued_on", "-pk")
+
+
+def wallet_held_badge_class_ids(*, user: AbstractBaseUser, emails: list[str] | None = None) -> set[int]:
+    """Badge classes of the wallet's valid assertions (pathway progress), without loading them."""
+    return set(wallet_assertions(user=user, emails=emails).valid().order_by().values_list(
+        "badge_class_id", flat=True).distinct())
+
+
 def user_owns_assertion(*, user: AbstractBaseUser, assertion: Assertion) -> bool:
     if not user.is_authenticated or assertion.declined_at is not None:
         return False

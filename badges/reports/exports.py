@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from badgehub import csv_safe
 from badges.reports.access import Scope
-from badges.reports.figures import Report
+from badges.reports.figures import COOP_SMALL_COUNT, Report
 from badges.reports.filters import Filters
 from badges.reports.sections import Section
 
@@ -114,10 +114,14 @@ def report_xlsx(report: Report, sections: list[Section]) -> HttpResponse:
 
 
 def coop_csv(scope: Scope, filters: Filters, rows: list[dict]) -> HttpResponse:
-    """Aggregated figures only, under the Coop's own field names and codes."""
+    """Aggregated figures only, under the Coop's own field names and codes; lines about
+    fewer than COOP_SMALL_COUNT people give no figure (statistical secrecy)."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     writer = csv_safe.writer(response)
     writer.writerow(COOP_COLUMNS)
     for row in rows:
-        writer.writerow([row["date"].isoformat() if column == "date" else row[column] for column in COOP_COLUMNS])
+        values = {**row, "date": row["date"].isoformat()}
+        if row["secret"]:
+            values.update(badges_delivres="", beneficiaires=f"< {COOP_SMALL_COUNT}")
+        writer.writerow([values[column] for column in COOP_COLUMNS])
     return _attachment(response, _filename(scope.title, filters, "csv", prefix="coop"))

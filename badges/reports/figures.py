@@ -4,6 +4,7 @@ not grow with the number of badges (a dozen queries, whatever the period).
 A period is a range on the indexed ``issued_on`` column (local midnight to local
 midnight), never a cast of each row to a local date."""
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -22,6 +23,10 @@ from endorsements.models import Endorsement
 from issuers.models import Issuer
 from pathways.models import Enrolment, Pathway, PathwayStep
 
+# Statistical secrecy of the Coop export, a file meant to leave the network: a line about
+# fewer people than this gives no figure ("< 5" people, badges left empty), so that nobody
+# can be recognised from a commune, a month and a thématique.
+COOP_SMALL_COUNT = 5
 # A time-based step whose delay passed this long ago without confirmation is late.
 LATE_AFTER_DAYS = 30
 
@@ -87,8 +92,12 @@ def _pathway_badge_ids(pathway: Pathway) -> list[int]:
 
 
 def assertions_in_scope(scope: Scope, filters: Filters, pathway_badges: list[int] | None) -> QuerySet:
-    """The badges the report counts, every filter applied but the period."""
-    qs = Assertion.objects.filter(badge_class__issuer__in=_issuer_ids(scope, filters))
+    """The badges the report counts, every filter applied but the period. The scope's badge
+    classes are given as a list, not through a join on their issuer: the planner then reads
+    from its statistics how many badges each class holds (a join makes it assume the average,
+    10× too few for a big structure, and choose a plan for that)."""
+    badge_ids = list(BadgeClass.objects.filter(issuer__in=_issuer_ids(scope, filters)).values_list("pk", flat=True))
+    qs = Assertion.objects.filter(badge_class_id__in=badge_ids)
     if filters.badge:
         qs = qs.filter(badge_class=filters.badge)
     if pathway_badges is not None:
@@ -119,6 +128,11 @@ def _rate(part: int, whole: int) -> float:
 
 
 def report_build(*, scope: Scope, filters: Filters) -> Report:
+    with _tuned():
+        return _report_build(scope, filters)
+
+
+def _report_build(scope: Scope, filters: Filters) -> Report:
     start, end = period_bounds(filters)
     pathway_badges = _pathway_badge_ids(filters.pathway) if filters.pathway else None
     base = assertions_in_scope(scope, filters, pathway_badges)
@@ -156,7 +170,7 @@ def report_build(*, scope: Scope, filters: Filters) -> Report:
         applications=_applications(scope, filters, pathway_badges, start, end),
         endorsements=_endorsements(scope, filters, pathway_badges, start, end),
     )
-    report.by_thematique = _thematiques(period)
+    report.by_thematique = _thematiques(period, scope, filters)
     report.by_autonomie = _autonomie(breakdowns["autonomie"])
     if scope.mediator is None:
         report.pathways, report.steps = _pathways(scope, filters, start, end)
@@ -214,7 +228,6 @@ COLUMNS = {
     "badge": "badge_class_id", "issuer": "badge_class__issuer_id", "departement": "badge_class__issuer__departement",
     "autonomie": "badge_class__coop_autonomie", "by": "issued_by_id", "via": "issued_via", "on": "issued_on",
     "email": "recipient_email", "claimed": "claimed_at", "visibility": "visibility", "revoked": "revoked",
-    "thematiques": "badge_class__coop_thematiques",
 }
 SQL_NAMES = {alias: f"c_{alias}" for alias in COLUMNS}
 # Each breakdown is one grouping set of a single query (GROUPING SETS): one scan for all.
@@ -265,19 +278,15 @@ def _breakdowns(period: QuerySet, scope: Scope) -> dict[str, list[dict]]:
     masks = {sum(1 << (len(KEYS) - 1 - i) for i, key in enumerate(KEYS) if key not in keys): name
              for name, keys in GROUPINGS.items()}
     tz = timezone.get_current_timezone()
-    with transaction.atomic(), connection.cursor() as cursor:
-        # Several sorts of the period's rows (distinct people per group): keep them in memory.
-        cursor.execute("SET LOCAL work_mem = '64MB'")
-        cursor.execute(query, [timezone.get_current_timezone_name(), *params])
-        for mask, *values in cursor.fetchall():
-            row = dict(zip(KEYS, values[:len(KEYS)], strict=True))
-            count, people, claimed, public, revoked = (int(value) for value in values[len(KEYS):])
-            name = masks[mask]
-            out = {key: row[key] for key in GROUPINGS[name]}
-            if name == "months":
-                out["month"] = out["month"].replace(tzinfo=tz)
-            result[name].append({**out, "count": count, "beneficiaries": people, "claimed": claimed,
-                                 "public": public, "revoked": revoked})
+    for mask, *values in _aggregate(query, [timezone.get_current_timezone_name(), *params]):
+        row = dict(zip(KEYS, values[:len(KEYS)], strict=True))
+        count, people, claimed, public, revoked = (int(value) for value in values[len(KEYS):])
+        name = masks[mask]
+        out = {key: row[key] for key in GROUPINGS[name]}
+        if name == "months":
+            out["month"] = out["month"].replace(tzinfo=tz)
+        result[name].append({**out, "count": count, "beneficiaries": people, "claimed": claimed,
+                             "public": public, "revoked": revoked})
     # Names, from two small lookups (the issuers are already in the scope).
     issuers = {issuer.pk: issuer for issuer in scope.issuers}
     badges = BadgeClass.objects.in_bulk({row["badge"] for row in result["badges"]})
@@ -303,27 +312,62 @@ def _breakdowns(period: QuerySet, scope: Scope) -> dict[str, list[dict]]:
     return result
 
 
-def _thematiques(period: QuerySet) -> list[dict]:
+def _aggregate(query: str, params: list | dict) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return cursor.fetchall()
+
+
+@contextmanager
+def _tuned():
+    """One transaction for a report's queries, tuned for them: the sorts of the period's
+    rows (distinct people per group) stay in memory, and no JIT compilation, which costs
+    more than these sub-second aggregates save (PostgreSQL spent ~0.9 s compiling the
+    thématiques query before its row estimate was fixed)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)")
+        yield
+
+
+def _thematique_pairs(scope: Scope, filters: Filters) -> tuple[list[int], list[str]]:
+    """(badge class id, thématique code) of the badge classes in scope, as two parallel
+    arrays: joined to the period's rows through unnest(), whose row count the planner knows
+    (a per-row jsonb_array_elements would be estimated at 100 rows each)."""
+    badges, codes = [], []
+    for pk, thematiques in BadgeClass.objects.filter(issuer__in=_issuer_ids(scope, filters)).exclude(
+            coop_thematiques=[]).values_list("pk", "coop_thematiques"):
+        for code in thematiques or []:
+            badges.append(pk)
+            codes.append(code)
+    return badges, codes
+
+
+THEMATIQUES = "unnest(%s::bigint[], %s::text[]) AS t(badge, code)"
+
+
+def _thematiques(period: QuerySet, scope: Scope, filters: Filters) -> list[dict]:
     """Badges and people by Coop thématique (a badge may carry several)."""
+    badges, codes = _thematique_pairs(scope, filters)
+    if not badges:
+        return []
     rows = _over_period(period, lambda sql: (
         f"SELECT t.code, COUNT(*), {PEOPLE} FROM ({sql}) AS p "
-        f"CROSS JOIN LATERAL jsonb_array_elements_text(p.c_thematiques) AS t(code) "
-        f"GROUP BY t.code ORDER BY COUNT(*) DESC, t.code"))
+        f"JOIN {THEMATIQUES} ON t.badge = p.c_badge "
+        f"GROUP BY t.code ORDER BY COUNT(*) DESC, t.code"), trailing=[badges, codes])
     labels = dict(Thematique.choices)
     return [{"code": code, "label": str(labels.get(code, code)), "count": count, "beneficiaries": people}
             for code, count, people in rows]
 
 
-def _over_period(period: QuerySet, query, *leading_params) -> list[tuple]:
+def _over_period(period: QuerySet, query, *leading_params, trailing=()) -> list[tuple]:
     """Rows of ``query(period_sql)``: an aggregate over the period's assertions as a subquery
-    (``leading_params`` come before the subquery's own). No rows when the period selects nothing."""
+    (``leading_params`` come before the subquery's own, ``trailing`` after). No rows when the
+    period selects nothing."""
     selected = _period_sql(period)
     if selected is None:
         return []
     sql, params = selected
-    with connection.cursor() as cursor:
-        cursor.execute(query(sql), [*leading_params, *params])
-        return cursor.fetchall()
+    return _aggregate(query(sql), [*leading_params, *params, *trailing])
 
 
 def _autonomie(rows: list[dict]) -> list[dict]:
@@ -374,30 +418,38 @@ def _time_steps(scope, filters, start, end) -> list[dict]:
     due = "(e.started_on + s.min_delay_days * INTERVAL '1 day')"
     sql = f"""
         SELECT p.name, b.name, s.min_delay_days, COUNT(*),
-               COUNT(*) FILTER (WHERE held.ok),
-               COUNT(*) FILTER (WHERE NOT held.ok AND {due} < %(late_before)s)
+               COUNT(held.badge_class_id),
+               COUNT(*) FILTER (WHERE held.badge_class_id IS NULL AND {due} < %(late_before)s)
         FROM {s} s
         JOIN {p} p ON p.id = s.pathway_id
         JOIN {b} b ON b.id = s.badge_class_id
         JOIN {e} e ON e.pathway_id = s.pathway_id
-        CROSS JOIN LATERAL (SELECT EXISTS (
-            SELECT 1 FROM {a} a WHERE a.badge_class_id = s.badge_class_id
-            AND a.recipient_email = e.recipient_email AND NOT a.revoked) AS ok) held
+        -- Who holds a time-based step's badge: read for those badge classes only (their index),
+        -- not hashed over the whole table.
+        LEFT JOIN (
+            SELECT DISTINCT a.badge_class_id, a.recipient_email FROM {a} a
+            WHERE NOT a.revoked AND a.badge_class_id IN (
+                SELECT badge_class_id FROM {s} WHERE min_delay_days > 0 AND pathway_id = ANY(%(pathways)s))
+        ) held ON held.badge_class_id = s.badge_class_id AND held.recipient_email = e.recipient_email
         WHERE s.min_delay_days > 0 AND s.pathway_id = ANY(%(pathways)s)
           AND {due} >= %(start)s AND {due} < LEAST(%(end)s, %(now)s)
         GROUP BY p.name, p.position, s."order", b.name, s.min_delay_days
         ORDER BY p.position, p.name, s."order"
     """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, {"pathways": ids, "start": start, "end": end, "now": now,
-                             "late_before": now - timedelta(days=LATE_AFTER_DAYS)})
-        return [{"pathway": pathway, "badge": badge, "delay": delay, "due": due_count, "confirmed": confirmed,
-                 "late": late} for pathway, badge, delay, due_count, confirmed, late in cursor.fetchall()]
+    rows = _aggregate(sql, {"pathways": ids, "start": start, "end": end, "now": now,
+                            "late_before": now - timedelta(days=LATE_AFTER_DAYS)})
+    return [{"pathway": pathway, "badge": badge, "delay": delay, "due": due_count, "confirmed": confirmed,
+             "late": late} for pathway, badge, delay, due_count, confirmed, late in rows]
 
 
 def coop_rows(*, scope: Scope, filters: Filters) -> list[dict]:
     """The anonymised figures for the Coop: badges and distinct people per month,
     commune, département, thématique and autonomy level. No name, no e-mail."""
+    with _tuned():
+        return _coop_rows(scope, filters)
+
+
+def _coop_rows(scope: Scope, filters: Filters) -> list[dict]:
     start, end = period_bounds(filters)
     pathway_badges = _pathway_badge_ids(filters.pathway) if filters.pathway else None
     period = assertions_in_scope(scope, filters, pathway_badges).filter(issued_on__gte=start, issued_on__lt=end)
@@ -405,10 +457,12 @@ def coop_rows(*, scope: Scope, filters: Filters) -> list[dict]:
         f"SELECT (date_trunc('month', p.c_on AT TIME ZONE %s))::date, i.commune_insee, p.c_departement, "
         f"COALESCE(t.code, ''), p.c_autonomie, COUNT(*), {PEOPLE} "
         f"FROM ({sql}) AS p JOIN {Issuer._meta.db_table} i ON i.id = p.c_issuer "
-        f"LEFT JOIN LATERAL jsonb_array_elements_text(p.c_thematiques) AS t(code) ON TRUE "
-        f"GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 4, 5"), timezone.get_current_timezone_name())
+        f"LEFT JOIN {THEMATIQUES} ON t.badge = p.c_badge "
+        f"GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 4, 5"), timezone.get_current_timezone_name(),
+        trailing=list(_thematique_pairs(scope, filters)))
     return [{"date": month, "lieu_code_insee": commune, "structure_code_departement": departement,
-             "thematique": thematique, "autonomie": autonomie, "badges_delivres": count, "beneficiaires": people}
+             "thematique": thematique, "autonomie": autonomie, "badges_delivres": count, "beneficiaires": people,
+             "secret": people < COOP_SMALL_COUNT}
             for month, commune, departement, thematique, autonomie, count, people in rows]
 
 

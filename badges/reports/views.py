@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 from badges.reports import exports
 from badges.reports.access import Scope, scope_for_issuer, scope_for_network
 from badges.reports.charts import chart_svg
-from badges.reports.figures import coop_rows, report_build
+from badges.reports.figures import COOP_SMALL_COUNT, coop_rows, report_build
 from badges.reports.filters import ReportFilterForm
 from badges.reports.sections import sections_build
 
@@ -60,6 +60,6 @@ def _report(request: HttpRequest, scope: Scope) -> HttpResponse:
     return render(request, "reports/report.html", {
         "scope": scope, "report": report, "form": form, "filters": filters.describe(),
         "sections": [(section, charts.get(section.key)) for section in sections],
-        "query": form.query_string(), "networks": networks,
+        "query": form.query_string(), "networks": networks, "coop_small_count": COOP_SMALL_COUNT,
     })
 

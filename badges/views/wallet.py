@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -97,17 +98,22 @@ def claim(request: HttpRequest, token: str) -> HttpResponse:
 
 # --- Wallet -------------------------------------------------------------------
 
+# Badges per page of the wallet and of the public profile: a page costs the same with
+# 10 badges or 1,000 (pages with links, no script).
+WALLET_PAGE = 24
+
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     emails = selectors.user_verified_emails(user=request.user)
-    assertions = list(selectors.wallet_assertions(user=request.user, emails=emails))
-    held = {a.badge_class_id for a in assertions if a.status == "valid"}
+    page = Paginator(selectors.wallet_cards(user=request.user, emails=emails), WALLET_PAGE).get_page(
+        request.GET.get("page"))
+    held = selectors.wallet_held_badge_class_ids(user=request.user, emails=emails)
     context = {
-        "assertions": assertions,
+        "page": page,
         "progress": pathway_progress(held_badge_class_ids=held, emails=emails),
         "unverified": [e for e in request.user.email_addresses.all() if e.verified_at is None],
-        "imported": list(request.user.imported_badges.all()),
+        "imported": list(request.user.imported_badges.defer("original_document", "original_token", "checks")),
     }
     return render(request, "badges/wallet/home.html", context)
 
@@ -240,9 +246,10 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 @require_GET
 def profile(request: HttpRequest, slug: str) -> HttpResponse:
     profile = get_object_or_404(WalletProfile.objects.select_related("user"), slug=slug, public=True)
-    assertions = [
-        a for a in selectors.wallet_assertions(user=profile.user).filter(visibility=Assertion.Visibility.PUBLIC)
-    ]
+    public = selectors.wallet_cards(user=profile.user).filter(visibility=Assertion.Visibility.PUBLIC)
+    page = Paginator(public, WALLET_PAGE).get_page(request.GET.get("page"))
+    # The page's badges, grouped by the pathways they belong to.
+    assertions = list(page.object_list)
     by_class: dict[int, list[Assertion]] = {}
     for assertion in assertions:
         by_class.setdefault(assertion.badge_class_id, []).append(assertion)
@@ -256,9 +263,10 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
         placed.update(a.pk for a in items)
         groups.append((pathway, items))
     others = [a for a in assertions if a.pk not in placed]
-    imported = list(profile.user.imported_badges.filter(visibility=Assertion.Visibility.PUBLIC))
-    context = {"profile": profile, "groups": groups, "others": others, "imported": imported,
-               "count": len(assertions) + len(imported)}
+    imported = list(profile.user.imported_badges.filter(visibility=Assertion.Visibility.PUBLIC).defer(
+        "original_document", "original_token", "checks"))
+    context = {"profile": profile, "groups": groups, "others": others, "imported": imported, "page": page,
+               "count": page.paginator.count + len(imported)}
     return render(request, "badges/wallet/profile.html", context)
 
 

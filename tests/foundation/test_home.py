@@ -47,3 +47,21 @@ def test_the_home_page_leads_each_kind_of_user_to_their_space(client):
     page = client.get("/").content.decode()
     for url in ("/passeport/", "/partenaire/", "/badges/verifier/", "/compte/connexion/"):
         assert f'href="{url}"' in page
+
+
+def test_the_home_page_counts_people_once_a_minute_not_on_every_view(client):
+    from django.core.cache import cache
+
+    from badgehub.views import RECIPIENT_COUNT_KEY
+    from badges.models import Assertion
+    from tests.factories import AssertionFactory
+
+    AssertionFactory(recipient_email="a@example.org")
+    client.get("/")
+    assert cache.get(RECIPIENT_COUNT_KEY) == 1
+    AssertionFactory(recipient_email="b@example.org")
+    page = client.get("/").content.decode()
+    assert "<strong>1</strong> bénéficiaire" in page  # the cached figure
+    cache.delete(RECIPIENT_COUNT_KEY)  # what the minute's expiry does
+    assert "<strong>2</strong> bénéficiaires" in client.get("/").content.decode()
+    assert Assertion.objects.count() == 2

@@ -8,8 +8,9 @@ from datetime import datetime
 import pytest
 from openpyxl import load_workbook
 
+from badges.models import Assertion
 from badges.reports.exports import COOP_COLUMNS
-from tests.reports.conftest import PERIOD, network_url
+from tests.reports.conftest import PERIOD, at, network_url
 from tests.reports.test_report_page import table
 
 pytestmark = pytest.mark.django_db
@@ -80,10 +81,33 @@ def test_the_coop_export_is_aggregated_in_the_coops_field_names_and_codes(downlo
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert list(rows[0]) == COOP_COLUMNS
     email = [row for row in rows if row["thematique"] == "email"]
-    assert sum(int(row["badges_delivres"]) for row in email) == 3
+    assert len(email) == 3  # February, April, June
     assert {row["autonomie"] for row in email} == {"partiellement_autonome"}
     assert {row["lieu_code_insee"] for row in rows} == {"70550", "25056"}
     assert {row["structure_code_departement"] for row in rows} == {"70", "25"}
     assert {row["date"] for row in rows} <= {f"2026-{m:02}-01" for m in range(1, 7)}
     text = response.content.decode()
     assert "@" not in text and "Camille" not in text and "Médiathèque" not in text  # no personal data
+
+
+def test_the_coop_export_gives_no_figure_for_a_line_about_fewer_than_five_people(download, activity):
+    """Statistical secrecy: the file leaves the network; a month, a commune and a thématique
+    with a handful of people could point at one of them."""
+    march = at("2026-03-20")
+    for n in range(5):
+        Assertion.objects.create(badge_class=activity.mail, recipient_email=f"groupe{n}@example.org",
+                                 issued_on=march, issued_by=activity.people["mediator"])
+    Assertion.objects.create(badge_class=activity.mail, recipient_email="groupe0@example.org", issued_on=march,
+                             issued_by=activity.people["mediator"])
+    rows = list(csv.DictReader(io.StringIO(download("coop").content.decode())))
+    march_email = [row for row in rows if row["thematique"] == "email" and row["date"] == "2026-03-01"]
+    assert [(row["badges_delivres"], row["beneficiaires"]) for row in march_email] == [("6", "5")]
+    small = [row for row in rows if row["date"] == "2026-02-01" and row["thematique"] == "email"]
+    assert [(row["badges_delivres"], row["beneficiaires"]) for row in small] == [("", "< 5")]
+    assert all(row["beneficiaires"] == "< 5" or int(row["beneficiaires"]) >= 5 for row in rows)
+
+
+def test_the_report_page_says_how_the_coop_export_keeps_small_counts_secret(client, activity):
+    client.force_login(activity.people["network_admin"])
+    page = client.get(network_url(activity.network), PERIOD).content.decode()
+    assert "moins de 5 personnes" in page
