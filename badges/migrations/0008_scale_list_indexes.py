@@ -32,7 +32,7 @@ def drop_trigram_indexes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('badges', '0007_reports_coop_and_indexes'),
+        ('badges', '0008_wallets_offers'),
         ('issuers', '0003_audit_event'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
