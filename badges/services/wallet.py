@@ -6,7 +6,7 @@ from pathlib import PurePath
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import slugify
@@ -248,15 +248,22 @@ def badge_upsert(*, user: AbstractBaseUser, data: dict | str) -> tuple[ImportedB
         "verified_status": report.status, "verified_at": timezone.now(),
         **{key: value for key, value in fields.items() if key != "document_id"},
     }
-    imported = ImportedBadge.objects.select_for_update().filter(user=user, document_id=fields["document_id"]).first()
-    created = imported is None
-    if created:
-        imported = ImportedBadge(user=user, document_id=fields["document_id"])
+    existing = ImportedBadge.objects.select_for_update().filter(user=user, document_id=fields["document_id"])
+    imported = existing.first()
+    if imported is None:
+        imported = ImportedBadge(user=user, document_id=fields["document_id"], **values)
+        imported.full_clean(validate_constraints=False)
+        try:
+            with transaction.atomic():  # two applications sending the same badge at once: one row
+                imported.save()
+            return imported, True
+        except IntegrityError:
+            imported = existing.get()
     for key, value in values.items():
         setattr(imported, key, value)
     imported.full_clean()
     imported.save()
-    return imported, created
+    return imported, False
 
 
 @transaction.atomic
