@@ -93,6 +93,10 @@ def public_kwargs(world, issuer, beneficiary) -> dict[str, dict]:
         "favicon": {},
         "ob:issuer_did": {"public_id": issuer.public_id},
         "endorsements:endorser_did": {"public_id": world.endorser.public_id},
+        "wallets:exchange": {"exchange_id": "not-a-token"},
+        "wallets:exchange_protocols": {"exchange_id": "not-a-token"},
+        "wallets:oid4vci_metadata": {}, "wallets:oid4vci_as_metadata": {}, "wallets:oid4vci_token": {},
+        "wallets:oid4vci_nonce": {}, "wallets:oid4vci_credential": {},
     }
 
 
