@@ -32,6 +32,9 @@ PUBLIC = {
     # authenticates to itself (token, revocation, RFC 8414 metadata).
     "ob3api:discovery", "ob3api:register", "oauth2_provider:token", "oauth2_provider:revoke-token",
     "oauth_metadata",
+    # What wallets call: metadata, and endpoints authorised by an offer's secret (exchange id, code, token).
+    "wallets:exchange", "wallets:exchange_protocols", "wallets:oid4vci_metadata", "wallets:oid4vci_as_metadata",
+    "wallets:oid4vci_token", "wallets:oid4vci_nonce", "wallets:oid4vci_credential",
 }
 
 
@@ -74,6 +77,7 @@ def private_kwargs(world, issuer, beneficiary) -> dict[str, dict]:
         "wallet:badge_details": {"public_id": assertion.public_id},
         "wallet:badge_qr": {"public_id": assertion.public_id, "fmt": "png"},
         "wallet:badge_print": {"public_id": assertion.public_id},
+        "wallet:add_to_wallet": {"public_id": assertion.public_id},
         "wallet:badge_download": {"public_id": assertion.public_id, "fmt": "json"},
         "wallet:profile_edit": {},
         "wallet:my_data": {},

@@ -95,6 +95,10 @@ def public_kwargs(world, issuer, beneficiary) -> dict[str, dict]:
         "endorsements:endorser_did": {"public_id": world.endorser.public_id},
         "ob3api:discovery": {}, "ob3api:register": {}, "oauth2_provider:token": {},
         "oauth2_provider:revoke-token": {}, "oauth_metadata": {},
+        "wallets:exchange": {"exchange_id": "not-a-token"},
+        "wallets:exchange_protocols": {"exchange_id": "not-a-token"},
+        "wallets:oid4vci_metadata": {}, "wallets:oid4vci_as_metadata": {}, "wallets:oid4vci_token": {},
+        "wallets:oid4vci_nonce": {}, "wallets:oid4vci_credential": {},
     }
 
 
