@@ -42,11 +42,13 @@ def test_an_address_with_credentials_in_it_is_refused():
         discovery_url_for("https://moi:secret@passeport.exemple.fr")
 
 
-def test_the_owners_badge_page_links_to_sending_it(held, beneficiary):
+def test_the_owners_badge_page_leads_to_sending_it(held, beneficiary):
     browser = Client()
     browser.force_login(beneficiary)
     page = browser.get(f"/passeport/badges/{held.public_id}/").content.decode()
-    assert f"/passeport/badges/{held.public_id}/envoyer/" in page and "Envoyer vers une autre plateforme" in page
+    assert f"/passeport/badges/{held.public_id}/portefeuille/" in page
+    screen = browser.get(f"/passeport/badges/{held.public_id}/portefeuille/").content.decode()
+    assert f"/passeport/badges/{held.public_id}/envoyer/" in screen and "Envoyer à une plateforme" in screen
 
 
 def test_nobody_else_sends_someone_elses_badge(held):

@@ -42,9 +42,11 @@ def held(here, badge_class, owner, beneficiary):
 
 
 def _send(browser: requests.Session, here: str, held, address: str) -> requests.Response:
-    """From the badge page to the other platform's authorization page."""
+    """From the badge page, through "Ajouter à mon portefeuille", to the other platform's authorization page."""
     badge_page = browser.get(f"{here}/passeport/badges/{held.public_id}/").text
-    send_url = here + re.search(r'href="(/passeport/badges/[^"]+/envoyer/)"', badge_page).group(1)
+    screen_url = here + re.search(r'href="(/passeport/badges/[^"]+/portefeuille/)"', badge_page).group(1)
+    screen = browser.get(screen_url).text
+    send_url = here + re.search(r'href="(/passeport/badges/[^"]+/envoyer/)"', screen).group(1)
     form = browser.get(send_url)
     assert "Envoyer ce badge vers une autre plateforme" in form.text
     answer = browser.post(send_url, data={**hidden_fields(form.text), "address": address})

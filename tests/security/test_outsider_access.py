@@ -16,7 +16,12 @@ pytestmark = pytest.mark.django_db
 
 # Views any signed-in person uses for their own things; checked below by what they show.
 OWN_PAGES = {"accounts:after_login", "accounts:emails", "partner:home", "partner:review_queue", "wallet:home",
-             "wallet:profile_edit", "wallet:my_data", "wallet:import", "api:assertion_issue"}
+             "wallet:profile_edit", "wallet:my_data", "wallet:import", "api:assertion_issue",
+             # The OB 3.0 API: one's own authorization page, connected applications and the send
+             # callback (checked against the session's state); the resources are scoped to the
+             # bearer token's user (tests/ob3api/test_provider.py).
+             "oauth2_provider:authorize", "wallet:connected_apps", "wallet:platform_callback",
+             "ob3api:credentials", "ob3api:profile"}
 
 
 def test_an_outsider_gets_404_on_every_view_of_our_objects(client, world, issuer, beneficiary, outsider):
