@@ -74,7 +74,8 @@ def test_every_form_of_our_badge_verifies_locally(assertion, form):
 @pytest.mark.usefixtures("no_network", "no_views")
 def test_a_revocation_is_seen_locally_in_every_form(assertion, owner):
     png = png_of(assertion)
-    assert verify_badge(png).status == "valid"  # warms every cached document
+    for _ in range(2):  # the documents are cached and current now
+        assert verify_badge(png).status == "valid"
     assertion_revoke(assertion=assertion, reason="Erreur de destinataire", revoked_by=owner)
     assert verify_badge(png).status == "revoked"
     assert verify_badge(assertion.ob3_credential).status == "revoked"
@@ -93,7 +94,8 @@ def test_a_tampered_badge_of_ours_fails_locally(assertion):
 @pytest.mark.usefixtures("no_network", "no_views")
 def test_a_compromised_key_is_seen_locally(assertion):
     png = png_of(assertion)
-    assert verify_badge(png).status == "valid"
+    for _ in range(2):  # the documents are cached and current now
+        assert verify_badge(png).status == "valid"
     for key in (assertion.signing_key_rsa, assertion.signing_key_ed25519):
         signing_key_revoke(key=key, reason="Fuite", revoked_at=assertion.issued_on - timedelta(days=1))
     report = verify_badge(assertion.ob3_credential)
