@@ -179,8 +179,9 @@ def test_a_worker_issuing_a_chunk_signs_bakes_and_mails_it_without_more_tasks(
              for i in range(20)]
     with django_capture_on_commit_callbacks(execute=True) as callbacks, django_assert_max_num_queries(20):
         issued, _ = assertions_issue_bulk(badge_class=badge_class, rows=chunk, issued_by=mediator, finalise_here=True)
-    # the announcement and the e-mails sent here: no finalise task, no e-mail task
-    assert len(callbacks) == 2
+    # the announcement and the e-mails sent here: no finalise task, no e-mail task (the cached
+    # hosted documents are told the signed forms were written, in a callback of their own)
+    assert len([c for c in callbacks if c.__module__ != "badges.document_cache"]) == 2
     assert len(mail.outbox) == 20 and mail.outbox[0].to == ["p0@example.org"]
     assert OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENT).count() == 20
     for assertion in Assertion.objects.filter(pk__in=[a.pk for a in issued]):
