@@ -199,10 +199,11 @@ def expand(document: dict[str, Any]) -> list[Any]:
 # type-scoped) context, the property, the list/index flags, the options that matter
 # and the node itself as JSON. Credentials of one badge repeat the same issuer,
 # achievement, criteria, image and schema, so most of a credential expands once per
-# process. The entry keeps the contexts it was made with and is used only if they
-# are the very same objects (pyld caches processed contexts, so they are while
-# warm); a different node, context or option is a different key.
-EXPANSION_CACHE_SIZE = 1024
+# process. Contexts are known by the ``_uuid`` pyld gives each processed context
+# (unique, and what pyld's own caches of processed contexts are keyed by); an entry
+# does not keep the context alive. A different node, context or option is a
+# different key. About 1.5 KiB an entry.
+EXPANSION_CACHE_SIZE = 512
 
 
 class _ExpansionCache:
@@ -294,11 +295,11 @@ class _Processor(jsonld.JsonLdProcessor):
                bool(options.get("isFrame")), options.get("processingMode"),
                bool(options.get("keepFreeFloatingNodes")), node)
         entry = expansion_cache.get(key)
-        if entry is not None and entry[0] is active_ctx and entry[1] is type_scoped_ctx:
-            for term in entry[2]:
+        if entry is not None:
+            for term in entry[0]:
                 self.on_property_dropped(term)
             # A fresh copy: pyld may change what it is given back.
-            return json.loads(entry[3])
+            return json.loads(entry[1])
         outer, dropped = self.on_property_dropped, []
 
         def record(term):
@@ -314,7 +315,7 @@ class _Processor(jsonld.JsonLdProcessor):
         value = _node_key(expanded) if isinstance(expanded, (dict, list)) else None
         if value is not None:
             # Stored as JSON text, before pyld goes on with the value: nobody can change the entry.
-            expansion_cache.put(key, (active_ctx, type_scoped_ctx, tuple(dropped), value))
+            expansion_cache.put(key, (tuple(dropped), value))
         return expanded
 
 
