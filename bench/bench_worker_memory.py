@@ -38,6 +38,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=1)
     parser.add_argument("--max-tasks-per-child", type=int, default=0, help="0: unset (children never replaced)")
     parser.add_argument("--tracemalloc", action="store_true", help="trace allocations in the child (slower)")
+    parser.add_argument("--image-kib", type=int, default=0,
+                        help="a badge PNG of about this size (noise, incompressible) instead of the factory's 3 KiB")
     parser.add_argument("--timeout", type=int, default=3600)
     return parser.parse_args()
 
@@ -48,6 +50,17 @@ def samples_by_child(prefix: str) -> dict[int, list[dict]]:
         pid = int(path.name.rsplit(".", 2)[1])
         children[pid] = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
     return children
+
+
+def noise_png(kib: int) -> bytes:
+    import io
+
+    from PIL import Image
+
+    side = max(16, int((kib * 1024 / 3) ** 0.5))
+    buffer = io.BytesIO()
+    Image.frombytes("RGB", (side, side), os.urandom(side * side * 3)).save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 def verdict(start_kib: int, final_kib: int) -> str:
@@ -71,6 +84,7 @@ def run(args: argparse.Namespace) -> None:
     import django
 
     django.setup()
+    from django.core.files.base import ContentFile
     from django.core.management import call_command
     from django.db import transaction
 
@@ -86,6 +100,8 @@ def run(args: argparse.Namespace) -> None:
     mediator = UserFactory(username=f"bench-memory-{run_id}")
     membership_set(issuer=issuer, user=mediator, role=Membership.Role.MEDIATOR)
     badge_class = BadgeClassFactory(issuer=issuer, name=f"Badge du banc mémoire {run_id}")
+    if args.image_kib:
+        badge_class.image.save("banc.png", ContentFile(noise_png(args.image_kib)), save=True)
     rows = "".join(f"Personne {i};m{i}-{run_id}@example.org;Atelier du {i % 28 + 1:02d}/02;"
                    f"{i % 28 + 1:02d}/02/2026\n" for i in range(args.rows))
     batch = batch_create(badge_class=badge_class, created_by=mediator,
@@ -98,7 +114,8 @@ def run(args: argparse.Namespace) -> None:
                "--include=bench._worker_probe", "--without-gossip", "--without-mingle", "--without-heartbeat"]
     if args.max_tasks_per_child:
         command.append(f"--max-tasks-per-child={args.max_tasks_per_child}")
-    print(f"{args.rows} rows, {args.concurrency} child(ren), max tasks per child "
+    print(f"badge image {badge_class.image.size // 1024} KiB; "
+          f"{args.rows} rows, {args.concurrency} child(ren), max tasks per child "
           f"{args.max_tasks_per_child or 'unset'}, tracemalloc {'on' if args.tracemalloc else 'off'}")
     log = open(probe.with_suffix(".log"), "w")
     worker = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
