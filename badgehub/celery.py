@@ -13,8 +13,8 @@ app.autodiscover_tasks()
 # Worker children and their memory. A task leaves cyclic garbage behind (a model
 # instance and its FieldFiles refer to each other, and each holds the signed documents
 # of a badge); Python frees cycles only at a full collection, which a large heap makes
-# rare, so a child that never restarts grew ~0.7 MiB per chunk of 50 badges, and more
-# with larger images (bench/bench_worker_memory.py). The heap a child inherits from the
+# rare, so a child that never restarts grew with every chunk of 50 badges issued, the
+# more the larger the badge image (bench/bench_worker_memory.py). The heap a child inherits from the
 # parent is frozen once (never scanned again, and its pages stay shared with the
 # parent), so collecting what a task left costs ~2 ms.
 _IN_CHILD = False
