@@ -171,6 +171,7 @@ def _parse_svg(svg: bytes | str) -> minidom.Document:
         raise BakeError(f"SVG illisible : {exc}") from exc
     root = doc.documentElement
     if root is None or root.localName != "svg":
+        doc.unlink()
         raise BakeError("Ce fichier n'est pas une image SVG")
     return doc
 
@@ -200,6 +201,20 @@ def bake_svg(svg: bytes | str, text: str, *, verify_url: str = "", version: str 
     body as CDATA, a VC-JWT (compact JWS) in the ``verify`` attribute, as §5.3.2 says.
     """
     doc = _parse_svg(svg)
+    try:
+        return _bake_into(doc, text, verify_url=verify_url, version=version)
+    finally:
+        _release(doc)
+
+
+def _release(doc: minidom.Document) -> None:
+    # A DOM is a web of cycles (parent <-> child) holding the whole image, often a
+    # base64 raster of hundreds of KB: unlinked, it is freed at once rather than at
+    # the next full garbage collection, which a worker's large heap makes rare.
+    doc.unlink()
+
+
+def _bake_into(doc: minidom.Document, text: str, *, verify_url: str, version: str) -> bytes:
     for child in list(doc.childNodes):
         # A DTD's default attributes, or a stylesheet instruction, would apply to the baked
         # file. The image was sanitised already; this keeps them from any badge we hand out.
@@ -228,14 +243,17 @@ def bake_svg(svg: bytes | str, text: str, *, verify_url: str = "", version: str 
 def extract_svg(svg: bytes | str) -> tuple[str, str, str] | None:
     """(element local name, text, verify URL) of the embedded badge, or None."""
     doc = _parse_svg(svg)
-    for node in doc.getElementsByTagName("*"):
-        if _is_badge_element(node):
-            text = "".join(
-                child.data for child in node.childNodes
-                if child.nodeType in (child.TEXT_NODE, child.CDATA_SECTION_NODE)
-            ).strip()
-            return node.localName, text, node.getAttribute("verify").strip()
-    return None
+    try:
+        for node in doc.getElementsByTagName("*"):
+            if _is_badge_element(node):
+                text = "".join(
+                    child.data for child in node.childNodes
+                    if child.nodeType in (child.TEXT_NODE, child.CDATA_SECTION_NODE)
+                ).strip()
+                return node.localName, text, node.getAttribute("verify").strip()
+        return None
+    finally:
+        _release(doc)
 
 
 _COMPACT_JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
@@ -255,7 +273,7 @@ def sanitise_svg(svg: bytes | str, *, data_urls: dict[str, list[str]] | None = N
     from py_svg_hush import filter_svg
 
     data = svg.encode("utf-8") if isinstance(svg, str) else svg
-    _parse_svg(data)  # defusedxml: entities and external references refused
+    _release(_parse_svg(data))  # defusedxml: entities and external references refused
     try:
         clean = filter_svg(data, keep_data_url_mime_types=RASTER_DATA_URLS if data_urls is None else data_urls)
     except Exception as exc:
@@ -264,6 +282,9 @@ def sanitise_svg(svg: bytes | str, *, data_urls: dict[str, list[str]] | None = N
         doc = safe_minidom.parseString(clean, forbid_dtd=True)
     except Exception as exc:
         raise BakeError(f"SVG illisible après nettoyage : {exc}") from exc
-    if doc.documentElement is None or doc.documentElement.localName != "svg":
-        raise BakeError("Ce fichier n'est pas une image SVG")
+    try:
+        if doc.documentElement is None or doc.documentElement.localName != "svg":
+            raise BakeError("Ce fichier n'est pas une image SVG")
+    finally:
+        _release(doc)
     return clean

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import copy
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -52,8 +54,35 @@ CONTEXT_FILES: dict[str, str] = {
 }
 
 
-def _fast_cache_key(ctx: dict[str, Any]) -> bytes:
+# Keys of inline contexts already serialised, by the identity of their members: pyld
+# hands ``canonicalize`` a fresh shallow copy (``dict(ctx)``) of the same context each
+# time, whose values are the very objects of the context it processed. An entry keeps
+# those objects alive, so no other object can take their ids while it is cached.
+_INLINE_KEYS: OrderedDict[tuple, tuple[tuple, bytes]] = OrderedDict()
+_INLINE_KEYS_SIZE = 256
+_INLINE_KEYS_LOCK = threading.Lock()
+
+
+def _serialise_context(ctx: dict[str, Any]) -> bytes:
     return json.dumps(ctx, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def _fast_cache_key(ctx: dict[str, Any]) -> bytes:
+    if _EXTRA_CONTEXTS.get() is not None:
+        # Contexts a verifier fetched are not ours to trust unchanged between calls.
+        return _serialise_context(ctx)
+    members = tuple((key, id(value)) for key, value in ctx.items())
+    with _INLINE_KEYS_LOCK:
+        entry = _INLINE_KEYS.get(members)
+        if entry is not None:
+            _INLINE_KEYS.move_to_end(members)
+            return entry[1]
+    key = _serialise_context(ctx)
+    with _INLINE_KEYS_LOCK:
+        _INLINE_KEYS[members] = (tuple(ctx.values()), key)
+        while len(_INLINE_KEYS) > _INLINE_KEYS_SIZE:
+            _INLINE_KEYS.popitem(last=False)
+    return key
 
 
 # pyld keys its cache of inline (type-scoped) contexts by a pure-Python JCS
@@ -169,7 +198,131 @@ def expand(document: dict[str, Any]) -> list[Any]:
     return jsonld.expand(document, _options())
 
 
-class _StrictProcessor(jsonld.JsonLdProcessor):
+# Expanded node objects, by everything pyld's ``_expand`` reads: the active (and
+# type-scoped) context, the property, the list/index flags, the options that matter
+# and the node itself as JSON. Credentials of one badge repeat the same issuer,
+# achievement, criteria, image and schema, so most of a credential expands once per
+# process. Contexts are known by the ``_uuid`` pyld gives each processed context
+# (unique, and what pyld's own caches of processed contexts are keyed by); an entry
+# does not keep the context alive. A different node, context or option is a
+# different key. About 1.5 KiB an entry.
+EXPANSION_CACHE_SIZE = 512
+
+
+class _ExpansionCache:
+    """A bounded LRU (``maxsize`` entries), safe across threads."""
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._entries: OrderedDict[tuple, tuple] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key: tuple) -> tuple | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                self.misses += 1
+            else:
+                self.hits += 1
+                self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key: tuple, entry: tuple) -> None:
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.maxsize:
+                self._entries.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def cache_clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self.hits = self.misses = 0
+
+
+expansion_cache = _ExpansionCache(EXPANSION_CACHE_SIZE)
+
+
+def _node_key(element: dict[str, Any]) -> str | None:
+    try:
+        return json.dumps(element, ensure_ascii=False, allow_nan=False, default=_not_json)
+    except (TypeError, ValueError):
+        return None
+
+
+def _not_json(value: Any) -> Any:
+    raise TypeError(type(value).__name__)
+
+
+def _has_tuple(value: Any) -> bool:
+    # json.dumps writes a tuple as a list; pyld would not read it as one.
+    if isinstance(value, tuple):
+        return True
+    if isinstance(value, dict):
+        return any(_has_tuple(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_tuple(v) for v in value)
+    return False
+
+
+class _Processor(jsonld.JsonLdProcessor):
+    """pyld's processor, remembering the expansion of node objects (see above)."""
+
+    _memo = False
+
+    def expand(self, input_, options):
+        # Only plain JSON is remembered: json.dumps would write a tuple as a list, which
+        # pyld does not read as one; contexts fetched for one document are not ours to keep.
+        self._memo = (options.get("documentLoader") is document_loader and _EXTRA_CONTEXTS.get() is None
+                      and not _has_tuple(input_))
+        return super().expand(input_, options)
+
+    def _expand(self, active_ctx, active_property, element, options, inside_list=False,
+                inside_index=False, type_scoped_ctx=None):
+        expand = super()._expand
+        # The top node is left out: it is the credential itself, unique (its id), and the
+        # largest to serialise.
+        if (not self._memo or active_property is None or not isinstance(element, dict)
+                or "_uuid" not in active_ctx or (type_scoped_ctx is not None and "_uuid" not in type_scoped_ctx)
+                or options.get("documentLoader") is not document_loader):
+            return expand(active_ctx, active_property, element, options, inside_list, inside_index, type_scoped_ctx)
+        node = _node_key(element)
+        if node is None:
+            return expand(active_ctx, active_property, element, options, inside_list, inside_index, type_scoped_ctx)
+        key = (active_ctx["_uuid"], type_scoped_ctx["_uuid"] if type_scoped_ctx is not None else None,
+               active_property, bool(inside_list), bool(inside_index), options.get("base"),
+               bool(options.get("isFrame")), options.get("processingMode"),
+               bool(options.get("keepFreeFloatingNodes")), node)
+        entry = expansion_cache.get(key)
+        if entry is not None:
+            for term in entry[0]:
+                self.on_property_dropped(term)
+            # A fresh copy: pyld may change what it is given back.
+            return json.loads(entry[1])
+        outer, dropped = self.on_property_dropped, []
+
+        def record(term):
+            dropped.append(term)
+            outer(term)
+
+        self.on_property_dropped = record
+        try:
+            expanded = expand(active_ctx, active_property, element, options, inside_list, inside_index,
+                              type_scoped_ctx)
+        finally:
+            self.on_property_dropped = outer
+        value = _node_key(expanded) if isinstance(expanded, (dict, list)) else None
+        if value is not None:
+            # Stored as JSON text, before pyld goes on with the value: nobody can change the entry.
+            expansion_cache.put(key, (tuple(dropped), value))
+        return expanded
+
+
+class _StrictProcessor(_Processor):
     """Processor that refuses documents whose terms or types would be dropped.
 
     Checking inside ``expand`` lets canonicalisation expand only once.
@@ -195,7 +348,7 @@ def canonize(document: dict[str, Any] | list[Any], *, strict: bool = False) -> s
     ``strict``: raise UndefinedTermError rather than silently drop undefined
     terms (use when signing; a verifier must accept what the signer hashed).
     """
-    processor = _StrictProcessor() if strict else jsonld.JsonLdProcessor()
+    processor = _StrictProcessor() if strict else _Processor()
     try:
         return processor.normalize(
             document,

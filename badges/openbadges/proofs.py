@@ -7,7 +7,6 @@ SHA-256 of each (proof configuration first), Ed25519 signature, base58btc.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 from collections.abc import Callable
@@ -121,7 +120,8 @@ def add_data_integrity_proof(
         options["domain"] = domain
     canonical_config, canonical_doc = canonical_forms(document, options)
     signature = key.sign(hash_data(canonical_config, canonical_doc))
-    secured = copy.deepcopy({k: v for k, v in document.items() if k != "proof"})
+    # A copy through JSON (what is published), several times cheaper than a deep copy.
+    secured = json.loads(json.dumps({k: v for k, v in document.items() if k != "proof"}, ensure_ascii=False))
     # An array, as the OB 3.0 JSON Schemas require (a VC may carry several proofs).
     secured["proof"] = [{**options, "proofValue": "z" + base58.b58encode(signature).decode("ascii")}]
     return secured
