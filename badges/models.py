@@ -552,3 +552,7 @@ class VerificationJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+# The API's models live with the API; imported here so the badges app registers them.
+from badges.api_v1.models import ApiToken, WebhookAttempt, WebhookDelivery, WebhookEndpoint  # noqa: E402,F401

@@ -161,3 +161,7 @@ def resign_ob2_jws(self, issuer_id: int) -> int:
         return assertions_ob2_resign(issuer_id=issuer_id)
     except Exception as exc:
         raise self.retry(exc=exc, countdown=60 * (self.request.retries + 1)) from exc
+
+
+# The API's webhook tasks, registered with the app's (autodiscovery reads badges.tasks).
+from badges.api_v1.tasks import deliver_webhook, resend_webhook, sweep_webhooks  # noqa: E402,F401

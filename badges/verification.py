@@ -236,6 +236,41 @@ def safe_fetch(url: str, *, deadline: float | None = None) -> tuple[int, str, by
     return _fetch_remote(url, deadline=own if deadline is None else min(deadline, own))
 
 
+def safe_post(url: str, *, body: bytes, headers: dict[str, str], seconds: float = FETCH_DEADLINE_S) -> int:
+    """POST ``body`` to a URL someone gave us (a webhook); returns the status code.
+
+    The same guards as a fetch: http(s) only, no private-network address (checked on the
+    name and on the address connected to), one deadline for everything, and no redirect
+    followed (a 3xx is the answer). The answer's body is not read beyond a little."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FetchRefused(f"Adresse non prise en charge : {url}")
+    if not settings.BADGEHUB_VERIFIER_ALLOW_PRIVATE and not _is_public_host(parts.hostname):
+        raise FetchRefused(f"Adresse d'un réseau privé refusée : {parts.hostname}")
+    deadline = time.monotonic() + seconds
+    watch = _Watch(deadline)
+    token = _watch.set(watch)
+    try:
+        with _session() as session:
+            response = session.post(url, data=body, headers=headers, stream=True, allow_redirects=False,
+                                    timeout=(min(TIMEOUT[0], seconds), min(TIMEOUT[1], seconds)))
+            try:
+                response.raw.read1(4096)
+                return response.status_code
+            finally:
+                watch.stop()
+                response.close()
+    except FetchRefused:
+        raise
+    except Exception as exc:
+        if watch.expired:
+            raise FetchRefused("Délai dépassé") from exc
+        raise
+    finally:
+        watch.stop()
+        _watch.reset(token)
+
+
 def budgeted_fetch(*, max_fetches: int = MAX_FETCHES, seconds: float | None = None):
     """A ``safe_fetch`` for one verification: a badge cannot make us fetch without end."""
     deadline = time.monotonic() + (DEADLINE_S if seconds is None else seconds)
