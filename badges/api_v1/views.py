@@ -27,6 +27,7 @@ from badges.models import Application, Assertion, BadgeClass, IssueBatch
 from badges.services.batches import batch_create_from_rows, issued_on_from_date
 
 MAX_BATCH = 1000
+CURSOR = r"^[A-Za-z0-9+/=_-]+$"
 
 
 class V1Api(APIView):
@@ -156,20 +157,15 @@ class AssertionOutput(serializers.Serializer):
 
 
 class IssueInput(serializers.Serializer):
-    recipient_email = serializers.EmailField()
+    recipient_email = serializers.EmailField(max_length=254)
     recipient_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     narrative = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     evidence_url = serializers.URLField(max_length=500, required=False, allow_blank=True, default="")
     issued_on = serializers.DateField(required=False, allow_null=True, default=None,
-                                      help_text="Jour de l'observation (pas dans le futur) ; vide : maintenant.")
+                                      help_text="Jour de l'observation ; vide, aujourd'hui ou plus tard : maintenant.")
     idempotency_key = serializers.CharField(
         max_length=150, required=False, allow_blank=True, default="",
         help_text="La même clé renvoie le même badge délivré au lieu d'en délivrer un second.")
-
-    def validate_issued_on(self, value):
-        if value is not None and value > timezone.localdate():
-            raise serializers.ValidationError(_("La date ne peut pas être dans le futur."))
-        return value
 
 
 class IssueOneInput(IssueInput):
@@ -180,13 +176,9 @@ class IssueBatchInput(serializers.Serializer):
     badge_class = serializers.UUIDField()
     narrative = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="",
                                       help_text="Observation commune, pour les lignes qui n'en ont pas.")
-    assertions = IssueInput(many=True, min_length=1, max_length=MAX_BATCH)
-
-    def validate_assertions(self, rows):
-        keys = [row["idempotency_key"] for row in rows if row["idempotency_key"]]
-        if len(keys) != len(set(keys)):
-            raise serializers.ValidationError(_("Deux lignes ont la même clé d'idempotence."))
-        return rows
+    assertions = serializers.ListField(
+        child=IssueInput(), min_length=1, max_length=MAX_BATCH,
+        help_text="Une ligne dont la clé d'idempotence a déjà servi (ici ou avant) est sautée.")
 
 
 class JobOutput(serializers.Serializer):
@@ -216,11 +208,12 @@ def _api_key(issuer, key: str) -> str | None:
 
 class AssertionFilter(serializers.Serializer):
     badge_class = serializers.UUIDField(required=False)
-    recipient_email = serializers.EmailField(required=False)
+    recipient_email = serializers.EmailField(max_length=254, required=False)
     status = serializers.ChoiceField(choices=["valid", "revoked", "expired"], required=False)
     issued_after = serializers.DateTimeField(required=False, help_text="Inclus. Date ou date et heure ISO 8601.")
     issued_before = serializers.DateTimeField(required=False, help_text="Exclu.")
-    cursor = serializers.CharField(required=False)
+    cursor = serializers.RegexField(CURSOR, max_length=500, required=False,
+                                    help_text="Le curseur des liens next et previous.")
     page_size = serializers.IntegerField(required=False, min_value=1, max_value=200)
 
 
@@ -390,7 +383,8 @@ class ApplicationOutput(serializers.Serializer):
 class ApplicationFilter(serializers.Serializer):
     status = serializers.ChoiceField(choices=[s for s in Application.Status.values if s != "draft"], required=False)
     badge_class = serializers.UUIDField(required=False)
-    cursor = serializers.CharField(required=False)
+    cursor = serializers.RegexField(CURSOR, max_length=500, required=False,
+                                    help_text="Le curseur des liens next et previous.")
 
 
 class ApplicationCursor(CursorPagination):
@@ -468,7 +462,7 @@ class PathwayListApi(V1Api):
 
 
 class ProgressQuery(serializers.Serializer):
-    recipient_email = serializers.EmailField()
+    recipient_email = serializers.EmailField(max_length=254)
 
 
 ProgressOutput = inline_serializer("PathwayProgress", fields={
