@@ -17,8 +17,10 @@ urlpatterns = [
     path("assertions/<str:public_id>/revoke/", views.AssertionRevokeApi.as_view(), name="assertion_revoke"),
     path("jobs/<str:public_id>/", views.JobDetailApi.as_view(), name="job_detail"),
     path("applications/", views.ApplicationListApi.as_view(), name="application_list"),
-    path("applications/<str:public_id>/decision/", views.ApplicationDecisionApi.as_view(),
-         name="application_decision"),
+    path("applications/<str:public_id>/accept/", views.ApplicationAcceptApi.as_view(), name="application_accept"),
+    path("applications/<str:public_id>/refuse/", views.ApplicationRefuseApi.as_view(), name="application_refuse"),
+    path("applications/<str:public_id>/request-more/", views.ApplicationRequestMoreApi.as_view(),
+         name="application_request_more"),
     path("pathways/", views.PathwayListApi.as_view(), name="pathway_list"),
     path("pathways/<str:public_id>/progress/", views.PathwayProgressApi.as_view(), name="pathway_progress"),
 ]

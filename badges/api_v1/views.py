@@ -2,8 +2,10 @@
 only: another issuer's objects answer 404, as if they did not exist."""
 
 import uuid
+from datetime import UTC
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -21,7 +23,7 @@ from rest_framework.views import APIView
 
 from badges import documents, selectors, services
 from badges.api_v1.auth import BearerTokenAuthentication, HasScope, TokenThrottle
-from badges.api_v1.errors import with_problems
+from badges.api_v1.errors import problem, with_problems
 from badges.api_v1.models import Scope
 from badges.models import Application, Assertion, BadgeClass, IssueBatch
 from badges.services.batches import batch_create_from_rows, issued_on_from_date
@@ -42,6 +44,64 @@ class V1Api(APIView):
     @property
     def issuer(self):
         return self.request.auth.issuer
+
+
+class _Strict:
+    """JSON strings only: REST framework would take 42 for "42" (or for a UUID), and a
+    request that breaks the schema must be refused, not guessed at."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            raise serializers.ValidationError(_("Une chaîne de caractères est attendue."))
+        return super().to_internal_value(data)
+
+
+# REST framework refuses NUL in any string; the schema says so, as a pattern.
+NO_NUL = r"^[^\x00]*$"
+SOME_TEXT = r"^[^\x00]*\S[^\x00]*$"
+
+
+class StrictChar(_Strict, serializers.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.append(RegexValidator(NO_NUL))
+
+
+class StrictEmail(_Strict, serializers.EmailField):
+    pass
+
+
+class StrictURL(_Strict, serializers.URLField):
+    pass
+
+
+class StrictUUID(_Strict, serializers.UUIDField):
+    pass
+
+
+class StrictChoice(_Strict, serializers.ChoiceField):
+    pass
+
+
+class StrictRegex(_Strict, serializers.RegexField):
+    pass
+
+
+class StrictDate(_Strict, serializers.DateField):
+    pass
+
+
+class UtcDateTime(serializers.DateTimeField):
+    """Answers in UTC: an old date in Europe/Paris has a local-mean-time offset (+00:09:21)
+    that RFC 3339 does not allow."""
+
+    def __init__(self, **kwargs):
+        super().__init__(default_timezone=UTC, **kwargs)
+
+
+def _query(request: Request) -> dict[str, str]:
+    # A plain dict: REST framework reads an empty value of a QueryDict as "not given".
+    return request.query_params.dict()
 
 
 def _uuid_or_404(value: str) -> uuid.UUID:
@@ -124,11 +184,11 @@ class AssertionOutput(serializers.Serializer):
     badge_class = serializers.UUIDField(source="badge_class.public_id")
     recipient_email = serializers.EmailField()
     recipient_name = serializers.CharField()
-    issued_on = serializers.DateTimeField()
-    expires_on = serializers.DateTimeField(allow_null=True)
+    issued_on = UtcDateTime()
+    expires_on = UtcDateTime(allow_null=True)
     status = serializers.ChoiceField(choices=["valid", "revoked", "expired"])
     revocation_reason = serializers.CharField()
-    revoked_at = serializers.DateTimeField(allow_null=True)
+    revoked_at = UtcDateTime(allow_null=True)
     claimed = serializers.SerializerMethodField()
     visibility = serializers.ChoiceField(choices=Assertion.Visibility.values)
     issued_via = serializers.CharField()
@@ -157,24 +217,24 @@ class AssertionOutput(serializers.Serializer):
 
 
 class IssueInput(serializers.Serializer):
-    recipient_email = serializers.EmailField(max_length=254)
-    recipient_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    narrative = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
-    evidence_url = serializers.URLField(max_length=500, required=False, allow_blank=True, default="")
-    issued_on = serializers.DateField(required=False, allow_null=True, default=None,
+    recipient_email = StrictEmail(max_length=254)
+    recipient_name = StrictChar(max_length=200, required=False, allow_blank=True, default="")
+    narrative = StrictChar(max_length=5000, required=False, allow_blank=True, default="")
+    evidence_url = StrictURL(max_length=500, required=False, allow_blank=True, default="")
+    issued_on = StrictDate(required=False, allow_null=True, default=None,
                                       help_text="Jour de l'observation ; vide, aujourd'hui ou plus tard : maintenant.")
-    idempotency_key = serializers.CharField(
+    idempotency_key = StrictChar(
         max_length=150, required=False, allow_blank=True, default="",
         help_text="La même clé renvoie le même badge délivré au lieu d'en délivrer un second.")
 
 
 class IssueOneInput(IssueInput):
-    badge_class = serializers.UUIDField()
+    badge_class = StrictUUID()
 
 
 class IssueBatchInput(serializers.Serializer):
-    badge_class = serializers.UUIDField()
-    narrative = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="",
+    badge_class = StrictUUID()
+    narrative = StrictChar(max_length=5000, required=False, allow_blank=True, default="",
                                       help_text="Observation commune, pour les lignes qui n'en ont pas.")
     assertions = serializers.ListField(
         child=IssueInput(), min_length=1, max_length=MAX_BATCH,
@@ -189,8 +249,8 @@ class JobOutput(serializers.Serializer):
     done = serializers.IntegerField()
     skipped = serializers.IntegerField(help_text="Lignes dont la clé d'idempotence avait déjà servi.")
     error = serializers.CharField()
-    created_at = serializers.DateTimeField()
-    finished_at = serializers.DateTimeField(allow_null=True)
+    created_at = UtcDateTime()
+    finished_at = UtcDateTime(allow_null=True)
     url = serializers.SerializerMethodField()
 
     def get_url(self, batch: IssueBatch) -> str:
@@ -230,7 +290,7 @@ class AssertionListApi(V1Api):
     @extend_schema(operation_id="assertions_list", parameters=[AssertionFilter], summary="Badges délivrés",
                    responses=with_problems({200: _page_of(AssertionOutput, "AssertionPage")}))
     def get(self, request: Request) -> Response:
-        filters = AssertionFilter(data=request.query_params)
+        filters = AssertionFilter(data=_query(request))
         filters.is_valid(raise_exception=True)
         values = filters.validated_data
         queryset = Assertion.objects.filter(badge_class__issuer=self.issuer).select_related("badge_class")
@@ -334,12 +394,7 @@ class AssertionDetailApi(V1Api):
 
 
 class RevokeInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=300, help_text="Motif, montré à la personne et aux vérificateurs.")
-
-    def validate_reason(self, value: str) -> str:
-        if not value.strip():
-            raise serializers.ValidationError(_("Indiquez le motif de la révocation."))
-        return value
+    reason = StrictRegex(SOME_TEXT, max_length=300, help_text="Motif, montré à la personne et aux vérificateurs.")
 
 
 class AssertionRevokeApi(V1Api):
@@ -368,8 +423,8 @@ class ApplicationOutput(serializers.Serializer):
     answers = serializers.DictField(child=serializers.CharField(allow_blank=True))
     evidence = serializers.SerializerMethodField()
     decision_comment = serializers.CharField()
-    submitted_at = serializers.DateTimeField(allow_null=True)
-    decided_at = serializers.DateTimeField(allow_null=True)
+    submitted_at = UtcDateTime(allow_null=True)
+    decided_at = UtcDateTime(allow_null=True)
     assertion = serializers.SerializerMethodField()
 
     def get_evidence(self, application: Application) -> list[dict[str, str]]:
@@ -398,7 +453,7 @@ class ApplicationListApi(V1Api):
     @extend_schema(operation_id="applications_list", parameters=[ApplicationFilter], summary="Demandes de badge",
                    responses=with_problems({200: _page_of(ApplicationOutput, "ApplicationPage")}))
     def get(self, request: Request) -> Response:
-        filters = ApplicationFilter(data=request.query_params)
+        filters = ApplicationFilter(data=_query(request))
         filters.is_valid(raise_exception=True)
         values = filters.validated_data
         # Drafts are the applicant's own until sent.
@@ -413,28 +468,56 @@ class ApplicationListApi(V1Api):
         return paginator.get_paginated_response(ApplicationOutput(page, many=True).data)
 
 
-class DecisionInput(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=["accept", "refuse", "request_more"])
-    comment = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="",
-                                    help_text="Obligatoire pour refuser ou demander des preuves.")
+class AcceptInput(serializers.Serializer):
+    comment = StrictChar(max_length=5000, required=False, allow_blank=True, default="")
 
 
-class ApplicationDecisionApi(V1Api):
+class CommentInput(serializers.Serializer):
+    comment = StrictRegex(SOME_TEXT, max_length=5000, help_text="Ce que le demandeur lira (obligatoire).")
+
+
+def _decide(view: V1Api, request: Request, public_id: str, service, data_class) -> Response:
+    application = get_object_or_404(Application.objects.exclude(status=Application.Status.DRAFT),
+                                    public_id=_uuid_or_404(public_id), badge_class__issuer=view.issuer)
+    data = data_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    if application.status != Application.Status.SUBMITTED:
+        return problem(409, _("Cette demande n'attend pas de décision."))
+    application = service(application=application, reviewer=request.user, comment=data.validated_data["comment"])
+    application = Application.objects.select_related("badge_class", "assertion").get(pk=application.pk)
+    return Response(ApplicationOutput(application).data)
+
+
+_DECISION_PARAMS = [OpenApiParameter("public_id", OpenApiTypes.UUID, OpenApiParameter.PATH)]
+
+
+class ApplicationAcceptApi(V1Api):
     required_scopes = {"POST": Scope.APPLICATIONS}
 
-    @extend_schema(operation_id="applications_decide", request=DecisionInput, summary="Décider d'une demande",
-                   responses=with_problems({200: ApplicationOutput}, write=True),
-                   parameters=[OpenApiParameter("public_id", OpenApiTypes.UUID, OpenApiParameter.PATH)])
+    @extend_schema(operation_id="applications_accept", request=AcceptInput, parameters=_DECISION_PARAMS,
+                   summary="Accepter une demande (le badge est délivré avec ses preuves)",
+                   responses=with_problems({200: ApplicationOutput}, write=True))
     def post(self, request: Request, public_id: str) -> Response:
-        application = get_object_or_404(Application.objects.exclude(status=Application.Status.DRAFT),
-                                        public_id=_uuid_or_404(public_id), badge_class__issuer=self.issuer)
-        data = DecisionInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        decide = {"accept": services.application_accept, "refuse": services.application_refuse,
-                  "request_more": services.application_request_more}[data.validated_data["decision"]]
-        application = decide(application=application, reviewer=request.user, comment=data.validated_data["comment"])
-        application = Application.objects.select_related("badge_class", "assertion").get(pk=application.pk)
-        return Response(ApplicationOutput(application).data)
+        return _decide(self, request, public_id, services.application_accept, AcceptInput)
+
+
+class ApplicationRefuseApi(V1Api):
+    required_scopes = {"POST": Scope.APPLICATIONS}
+
+    @extend_schema(operation_id="applications_refuse", request=CommentInput, parameters=_DECISION_PARAMS,
+                   summary="Refuser une demande", responses=with_problems({200: ApplicationOutput}, write=True))
+    def post(self, request: Request, public_id: str) -> Response:
+        return _decide(self, request, public_id, services.application_refuse, CommentInput)
+
+
+class ApplicationRequestMoreApi(V1Api):
+    required_scopes = {"POST": Scope.APPLICATIONS}
+
+    @extend_schema(operation_id="applications_request_more", request=CommentInput, parameters=_DECISION_PARAMS,
+                   summary="Demander des preuves complémentaires",
+                   responses=with_problems({200: ApplicationOutput}, write=True))
+    def post(self, request: Request, public_id: str) -> Response:
+        return _decide(self, request, public_id, services.application_request_more, CommentInput)
 
 
 # --- Pathways ------------------------------------------------------------------------
@@ -493,7 +576,7 @@ class PathwayProgressApi(V1Api):
         from pathways.selectors import pathway_progress_for_email
 
         pathway = get_object_or_404(Pathway, public_id=_uuid_or_404(public_id), issuer=self.issuer)
-        query = ProgressQuery(data=request.query_params)
+        query = ProgressQuery(data=_query(request))
         query.is_valid(raise_exception=True)
         email = query.validated_data["recipient_email"].lower()
         progress = pathway_progress_for_email(pathway=pathway, email=email)
@@ -502,7 +585,8 @@ class PathwayProgressApi(V1Api):
             "step_count": progress.step_count, "complete": progress.complete,
             "steps": [{"badge_class": str(step.badge_class.public_id), "name": step.badge_class.name,
                        "state": step.state, "is_key": step.is_key,
-                       "available_on": step.available_on.isoformat() if step.available_on else None}
+                       "available_on": UtcDateTime().to_representation(step.available_on)
+                       if step.available_on else None}
                       for step in progress.steps],
         })
 

@@ -113,11 +113,12 @@ def test_applications_are_listed_and_decided_for_the_issuer_only(api, other_api,
     listed = api.get("/api/v1/applications/?status=submitted").json()["results"]
     assert [item["id"] for item in listed] == [str(submitted.public_id)]
     assert other_api.get("/api/v1/applications/").json()["results"] == []
-    url = f"/api/v1/applications/{submitted.public_id}/decision/"
-    assert other_api.post(url, {"decision": "accept"}, format="json").status_code == 404
-    assert api.post(url, {"decision": "refuse"}, format="json").status_code == 400, "a refusal needs a comment"
-    accepted = api.post(url, {"decision": "accept", "comment": "Bravo"}, format="json")
+    url = f"/api/v1/applications/{submitted.public_id}"
+    assert other_api.post(f"{url}/accept/", {}, format="json").status_code == 404
+    assert api.post(f"{url}/refuse/", {"comment": "  "}, format="json").status_code == 400, "a refusal explains"
+    accepted = api.post(f"{url}/accept/", {"comment": "Bravo"}, format="json")
     assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
+    assert api.post(f"{url}/refuse/", {"comment": "Trop tard"}, format="json").status_code == 409
     submitted.refresh_from_db()
     assert submitted.assertion.recipient_email == "sam@example.org"
 

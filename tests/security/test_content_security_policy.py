@@ -93,6 +93,7 @@ def public_kwargs(world, issuer, beneficiary) -> dict[str, dict]:
         "favicon": {},
         "ob:issuer_did": {"public_id": issuer.public_id},
         "endorsements:endorser_did": {"public_id": world.endorser.public_id},
+        "api_v1:schema": {}, "api_v1:docs": {},
     }
 
 
