@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from badges import throttle
 from badges.api_v1 import tokens, webhooks
 from badges.api_v1.models import ApiToken, Event, Scope, WebhookDelivery, WebhookEndpoint
 from issuers.models import Issuer, Membership
@@ -132,6 +133,7 @@ def webhook_resend(request: HttpRequest, issuer_id: uuid.UUID, public_id: uuid.U
     issuer = _staff_issuer(request, issuer_id)
     endpoint = _issuer_endpoint(issuer, public_id)
     delivery = get_object_or_404(WebhookDelivery, endpoint=endpoint, public_id=delivery_id)
+    throttle.check(throttle.WEBHOOK_RESEND_PER_ACCOUNT, f"user:{request.user.pk}")
     webhooks.webhook_resend(delivery=delivery, resent_by=request.user)
     messages.success(request, _("Envoi relancé : le résultat s'affiche dans le journal dans un instant."))
     return redirect("partner:webhook_detail", issuer_id=issuer.public_id, public_id=endpoint.public_id)

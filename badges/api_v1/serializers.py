@@ -78,8 +78,6 @@ def absolute(path: str) -> str:
     return settings.SITE_URL + path
 
 
-
-
 class BadgeClassOutput(serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
     name = serializers.CharField()
