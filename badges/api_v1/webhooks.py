@@ -70,6 +70,19 @@ def endpoint_secret(endpoint: WebhookEndpoint) -> str:
     return decrypt_private_key(bytes(endpoint.secret_encrypted)).decode()
 
 
+def _names_a_private_host(url: str) -> bool:
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return not ipaddress.ip_address(host).is_global
+    except ValueError:
+        return False  # a name: resolved and checked when sending
+
+
 @transaction.atomic
 def webhook_endpoint_create(*, issuer: Issuer, created_by: AbstractBaseUser, url: str,
                             events: list[str]) -> tuple[WebhookEndpoint, str]:
@@ -85,6 +98,9 @@ def webhook_endpoint_create(*, issuer: Issuer, created_by: AbstractBaseUser, url
     endpoint.full_clean()
     if not endpoint.url.startswith(("https://", "http://")):
         raise ValidationError({"url": _("Indiquez une adresse http(s).")})
+    if not settings.BADGEHUB_VERIFIER_ALLOW_PRIVATE and _names_a_private_host(endpoint.url):
+        # Told now rather than at the first delivery; names are checked again at each send (DNS).
+        raise ValidationError({"url": _("Cette adresse est celle d'un réseau privé : indiquez une adresse publique.")})
     endpoint.save()
     audit_record(action=AuditEvent.Action.WEBHOOK_CREATED, actor=created_by, issuer=issuer, object_type="webhook",
                  object_id=endpoint.public_id, object_label=endpoint.url, details={"events": endpoint.events})
