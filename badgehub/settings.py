@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "axes",
     # OAuth 2.0 server of the Open Badges 3.0 API (badges/ob3api/).
     "oauth2_provider",
@@ -251,11 +253,34 @@ CELERY_BEAT_SCHEDULE = {
     "purge-verification-jobs": {"task": "badges.tasks.purge_verification_jobs", "schedule": 900.0},
     # Expired tokens and codes of the OB 3.0 API (badges/ob3api/).
     "purge-oauth-tokens": {"task": "badges.tasks.purge_oauth_tokens", "schedule": crontab(hour=4, minute=45)},
+    # Webhook deliveries whose next try is due (badges.api_v1.webhooks).
+    "sweep-webhooks": {"task": "badges.api_v1.tasks.sweep_webhooks", "schedule": 60.0},
 }
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # problem+json for /api/v1/; the older endpoint's answers are unchanged (see the handler).
+    "EXCEPTION_HANDLER": "badges.api_v1.errors.exception_handler",
+}
+
+# The API v1's OpenAPI 3.1 schema (/api/v1/schema/) and its docs (/api/v1/docs/).
+SPECTACULAR_SETTINGS = {
+    "TITLE": "badgehub — API des émetteurs",
+    "DESCRIPTION": "Délivrer, lister et révoquer des badges Open Badges, décider des demandes, suivre les "
+                   "parcours. Authentification : `Authorization: Bearer <jeton>` (espace partenaire → Jetons d'API).",
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "PREPROCESSING_HOOKS": ["badges.api_v1.docs.only_v1"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # The 1EdTech Open Badges 3.0 API (badges/ob3api/): django-oauth-toolkit is its OAuth 2.0 server.

@@ -19,6 +19,7 @@ urlpatterns = [
     path("compte/", include("badges.accounts_urls")),
     path("partenaire/", include("badges.partner_urls")),
     path("partenaire/", include("issuers.audit.urls")),
+    path("api/v1/", include("badges.api_v1.urls")),
     path("api/", include("badges.api_urls")),
     path("passeport/", include("badges.wallet_urls")),
     path("", include("badges.wallets.urls")),

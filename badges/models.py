@@ -558,7 +558,8 @@ class VerificationJob(models.Model):
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
 
-# The OB 3.0 API's tables (badges/ob3api/) and the wallet offers (badges/wallets/) live in their
-# sub-packages; imported here so that Django registers them with this app.
+# The sub-packages' models (OB 3.0 API, wallet offers, API v1 tokens and webhooks) live with their
+# code; imported here so that Django registers them with this app.
+from badges.api_v1.models import ApiToken, WebhookAttempt, WebhookDelivery, WebhookEndpoint  # noqa: E402,F401
 from badges.ob3api.models import ClientProfile, RemotePlatform  # noqa: E402,F401
 from badges.wallets.models import WalletDelivery, WalletOffer  # noqa: E402,F401

@@ -2,6 +2,7 @@
 
 from django.urls import path, re_path
 
+from badges.api_v1 import partner_views as api
 from badges.views import applications, partner, staff
 
 app_name = "partner"
@@ -34,4 +35,16 @@ urlpatterns = [
     path("structures/<uuid:issuer_id>/demandes/", staff.applications, name="applications"),
     path("structures/<uuid:issuer_id>/e-mails/", staff.emails, name="emails"),
     path("structures/<uuid:issuer_id>/e-mails/<int:email_id>/renvoyer/", staff.email_resend, name="email_resend"),
+    # The API: tokens and webhooks (badges.api_v1).
+    path("structures/<uuid:issuer_id>/api/jetons/", api.api_tokens, name="api_tokens"),
+    path("structures/<uuid:issuer_id>/api/jetons/<uuid:public_id>/revoquer/", api.api_token_revoke,
+         name="api_token_revoke"),
+    path("structures/<uuid:issuer_id>/api/webhooks/", api.webhook_list, name="webhooks"),
+    path("structures/<uuid:issuer_id>/api/webhooks/<uuid:public_id>/", api.webhook_detail, name="webhook_detail"),
+    path("structures/<uuid:issuer_id>/api/webhooks/<uuid:public_id>/renvoyer/<uuid:delivery_id>/",
+         api.webhook_resend, name="webhook_resend"),
+    path("structures/<uuid:issuer_id>/api/webhooks/<uuid:public_id>/reactiver/", api.webhook_enable,
+         name="webhook_enable"),
+    path("structures/<uuid:issuer_id>/api/webhooks/<uuid:public_id>/supprimer/", api.webhook_delete,
+         name="webhook_delete"),
 ]

@@ -169,3 +169,5 @@ def purge_oauth_tokens() -> None:
     from oauth2_provider.models import clear_expired
 
     clear_expired()
+# The API's webhook tasks, registered with the app's (autodiscovery reads badges.tasks).
+from badges.api_v1.tasks import deliver_webhook, resend_webhook, sweep_webhooks  # noqa: E402,F401

@@ -47,6 +47,10 @@ API_PER_CLIENT = Rule("api-ip", 1200, 3600)
 # platforms (each send fetches that platform's discovery, registers, asks for a token).
 OB3_REGISTRATION_PER_CLIENT = Rule("ob3-register-ip", 10, 3600)
 PLATFORM_SEND_PER_ACCOUNT = Rule("platform-send-user", 10, 3600)
+# One API v1 token, whatever its clients (a batch of 1,000 badges is one request).
+API_PER_TOKEN = Rule("api-token", 1000, 3600)
+# The webhook log's "Renvoyer" button: each press sends a request to the issuer's server.
+WEBHOOK_RESEND_PER_ACCOUNT = Rule("webhook-resend-user", 60, 3600)
 # Failed sign-ins from one client, all accounts together (one account: django-axes).
 # Generous: a mediator's workshop shares one public address and people mistype.
 LOGIN_FAILURES_PER_CLIENT = Rule("login-failures-ip", 30, 900)

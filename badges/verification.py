@@ -257,9 +257,10 @@ def safe_fetch(url: str, *, deadline: float | None = None) -> tuple[int, str, by
 
 
 def safe_request(method: str, url: str, *, headers: dict, body: bytes | None = None,
-                 auth: tuple[str, str] | None = None) -> tuple[int, str, bytes]:
-    """One request to another server (the OB 3.0 API client: registration, token, upsert) under the
-    same guards as ``safe_fetch``: no private addresses, one deadline, a size cap. Redirects are
+                 auth: tuple[str, str] | None = None, seconds: float = FETCH_DEADLINE_S) -> tuple[int, str, bytes]:
+    """One request to another server (the OB 3.0 API client: registration, token, upsert; webhook
+    deliveries) under the same guards as ``safe_fetch``: https in production, no private addresses
+    (checked on the name and on the address connected to), one deadline, a size cap. Redirects are
     not followed (a POST that is redirected is an answer, not a new request to send)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -268,8 +269,8 @@ def safe_request(method: str, url: str, *, headers: dict, body: bytes | None = N
         raise FetchRefused(f"Adresse non sécurisée (https requis) : {url}")
     if not settings.BADGEHUB_VERIFIER_ALLOW_PRIVATE and not _is_public_host(parts.hostname):
         raise FetchRefused(f"Adresse d'un réseau privé refusée : {parts.hostname}")
-    deadline = time.monotonic() + FETCH_DEADLINE_S
-    status, content_type, content, _location = _fetch_once(url, deadline=deadline, remaining=FETCH_DEADLINE_S,
+    deadline = time.monotonic() + seconds
+    status, content_type, content, _location = _fetch_once(url, deadline=deadline, remaining=seconds,
                                                            method=method, headers=headers, body=body, auth=auth)
     return status, content_type, content
 

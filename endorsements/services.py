@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from badges.api_v1.models import Event
+from badges.api_v1.webhooks import webhook_event
 from badges.models import Assertion, BadgeClass
 from badges.services.emails import email_queue
 from endorsements import documents
@@ -177,6 +179,8 @@ def endorsement_admin_saved(*, endorsement: Endorsement, by: AbstractBaseUser, c
         action = (AuditEvent.Action.ENDORSEMENT_WITHDRAWN if endorsement.withdrawn_at
                   else AuditEvent.Action.ENDORSEMENT_PUBLISHED)
         _endorsement_audit(action=action, endorsement=endorsement, actor=by)
+        if endorsement.withdrawn_at is None:
+            _endorsement_webhook(endorsement)
     return endorsement
 
 
@@ -217,7 +221,21 @@ def endorsement_accept(*, invitation: EndorsementInvitation, user: AbstractBaseU
     invitation.endorser = endorser
     invitation.save(update_fields=["accepted_at", "endorser"])
     _endorsement_audit(action=AuditEvent.Action.ENDORSEMENT_PUBLISHED, endorsement=endorsement, actor=user)
+    _endorsement_webhook(endorsement)
     return endorsement
+
+
+def _endorsement_webhook(endorsement: Endorsement) -> None:
+    issuer = endorsement_issuer(endorsement)
+    if issuer is None:
+        return
+    webhook_event(issuer_id=issuer.pk, event=Event.ENDORSEMENT_PUBLISHED, data={"endorsement": {
+        "id": str(endorsement.public_id),
+        "endorser": endorsement.endorser.name,
+        "statement": endorsement.statement,
+        "badge_class": str(endorsement.badge_class.public_id) if endorsement.badge_class_id else None,
+        "assertion": str(endorsement.assertion.public_id) if endorsement.assertion_id else None,
+    }})
 
 
 @transaction.atomic

@@ -77,6 +77,16 @@ def _progress_of(pathway: Pathway, held: set[int], enrolment: Enrolment | None, 
     return progress
 
 
+def pathway_progress_for_email(*, pathway: Pathway, email: str) -> PathwayProgress:
+    """One person's progress in one pathway, by the address their badges were sent to
+    (what an issuer's system knows of them; the API reads it)."""
+    email = email.strip().lower()
+    held = set(Assertion.objects.valid().filter(recipient_email=email).values_list("badge_class_id", flat=True))
+    enrolment = Enrolment.objects.filter(pathway=pathway, recipient_email=email).first()
+    pathway = pathways_with_steps().get(pk=pathway.pk)
+    return _progress_of(pathway, held, enrolment, timezone.now())
+
+
 def pathway_map(*, pathway: Pathway, user=None) -> PathwayProgress:
     """The picture of one pathway's steps; for a signed-in person, with their own
     progress (what they hold, what opens when)."""

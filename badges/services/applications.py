@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from badges import selectors
+from badges.api_v1.models import Event
+from badges.api_v1.webhooks import application_event
 from badges.models import Application, Assertion, BadgeClass, EmailAddress, Evidence
 from badges.services.emails import email_queue
 from badges.services.issuing import EvidenceInput, assertion_issue, evidence_add
@@ -132,6 +134,7 @@ def application_submit(*, application: Application) -> Application:
     application.full_clean()
     application.save()
     _tell_reviewers(application, resubmitted=resubmitted)
+    application_event(application=application, event=Event.APPLICATION_SUBMITTED)
     return application
 
 
@@ -179,6 +182,7 @@ def _decide(application: Application, *, reviewer: AbstractBaseUser, status: str
     application.decided_at = timezone.now()
     application.full_clean()
     application.save()
+    application_event(application=application, event=Event.APPLICATION_DECIDED)
 
 
 def _tell_applicant(application: Application, *, decision: str, assertion: Assertion | None = None) -> None:

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from badges import document_cache, selectors
+from badges.api_v1.models import Event
+from badges.api_v1.webhooks import assertion_data, assertion_event, webhook_events
 from badges.issuing import assertions_sign, assertions_write_signed
 from badges.models import Assertion, BadgeClass, Evidence, OutgoingEmail
 from badges.services.emails import email_queue, emails_queue
@@ -126,6 +128,7 @@ def assertion_issue(
                  details={"via": via, "badge_class": str(badge_class.public_id),
                           "recipient_email": assertion.recipient_email})
     _on_commit_announce(assertion_issued, assertion)
+    assertion_event(assertion=assertion, event=Event.ASSERTION_ISSUED)
     assertion_finalise_queue(assertion=assertion)
     return assertion
 
@@ -242,6 +245,8 @@ def assertions_issue_bulk(
                           **(audit_details or {})})
     transaction.on_commit(lambda: assertions_issued.send(sender=Assertion, assertion_ids=ids,
                                                          badge_class_id=badge_class.pk))
+    webhook_events(issuer_id=badge_class.issuer_id, event=Event.ASSERTION_ISSUED,
+                   items=[assertion_data(a) for a in assertions])
     if not finalise_here:
         assertions_finalise_queue(assertion_ids=ids)
     elif failed:  # their error is recorded; the retrying task signs them
@@ -353,4 +358,5 @@ def assertion_revoke(*, assertion: Assertion, reason: str, revoked_by: AbstractB
                  object_type="assertion", object_id=assertion.public_id, object_label=_label(assertion),
                  details={"reason": assertion.revocation_reason, "recipient_email": assertion.recipient_email})
     _on_commit_announce(assertion_revoked, assertion)
+    assertion_event(assertion=assertion, event=Event.ASSERTION_REVOKED)
     return assertion

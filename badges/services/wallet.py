@@ -13,6 +13,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from badges import selectors
+from badges.api_v1.models import Event
+from badges.api_v1.webhooks import assertion_event
 from badges.models import Assertion, EmailAddress, ImportedBadge, WalletProfile
 from badges.services.accounts import email_address_add
 from badges.services.issuing import assertion_documents_rebuild
@@ -45,6 +47,7 @@ def assertion_claim(*, assertion: Assertion, user: AbstractBaseUser) -> Assertio
         raise ValidationError(_("Ce lien a déjà été utilisé."))
     email_address_add(user=user, email=assertion.recipient_email, verified=True)
     assertion.refresh_from_db()
+    assertion_event(assertion=assertion, event=Event.ASSERTION_CLAIMED)
     return assertion
 
 
@@ -68,6 +71,7 @@ def _check_owner(*, assertion: Assertion, user: AbstractBaseUser) -> None:
 @transaction.atomic
 def assertion_set_visibility(*, assertion: Assertion, user: AbstractBaseUser, public: bool) -> Assertion:
     _check_owner(assertion=assertion, user=user)
+    made_public = public and assertion.visibility != Assertion.Visibility.PUBLIC
     assertion.visibility = Assertion.Visibility.PUBLIC if public else Assertion.Visibility.PRIVATE
     fields = ["visibility"]
     if assertion.recipient_user_id is None:
@@ -77,6 +81,8 @@ def assertion_set_visibility(*, assertion: Assertion, user: AbstractBaseUser, pu
         fields += ["recipient_user", "claimed_at"]
     assertion.full_clean()
     assertion.save(update_fields=fields)
+    if made_public:
+        assertion_event(assertion=assertion, event=Event.ASSERTION_MADE_PUBLIC)
     return assertion
 
 

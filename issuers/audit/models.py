@@ -41,6 +41,11 @@ class AuditEvent(models.Model):
             "clé d'une organisation qui recommande déclarée compromise")
         ENDORSEMENT_PUBLISHED = "endorsement_published", _("recommandation publiée")
         ENDORSEMENT_WITHDRAWN = "endorsement_withdrawn", _("recommandation retirée")
+        API_TOKEN_CREATED = "api_token_created", _("jeton d'API créé")
+        API_TOKEN_REVOKED = "api_token_revoked", _("jeton d'API révoqué")
+        WEBHOOK_CREATED = "webhook_created", _("webhook ajouté")
+        WEBHOOK_DELETED = "webhook_deleted", _("webhook supprimé")
+        WEBHOOK_DISABLED = "webhook_disabled", _("webhook désactivé après 24 h d'échecs")
 
     occurred_at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
     action = models.CharField(_("action"), max_length=40, choices=Action.choices)

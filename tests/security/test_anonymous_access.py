@@ -35,6 +35,8 @@ PUBLIC = {
     # What wallets call: metadata, and endpoints authorised by an offer's secret (exchange id, code, token).
     "wallets:exchange", "wallets:exchange_protocols", "wallets:oid4vci_metadata", "wallets:oid4vci_as_metadata",
     "wallets:oid4vci_token", "wallets:oid4vci_nonce", "wallets:oid4vci_credential",
+    # The API's schema and its documentation describe operations, not data.
+    "api_v1:schema", "api_v1:docs",
 }
 
 
@@ -103,6 +105,40 @@ def private_kwargs(world, issuer, beneficiary) -> dict[str, dict]:
         "wallet:disconnect_app": {"client_id": "any-client"},
         "wallet:send_to_platform": {"public_id": assertion.public_id},
         "wallet:platform_callback": {},
+        **api_kwargs(world, issuer),
+    }
+
+
+def api_kwargs(world, issuer) -> dict[str, dict]:
+    """The API v1 (a visitor has no token: 401) and its partner pages, with real objects."""
+    from badges.api_v1.models import WebhookDelivery
+    from badges.api_v1.tokens import api_token_create
+    from badges.api_v1.webhooks import webhook_endpoint_create
+
+    owner = issuer.memberships.get(role="owner").user
+    token, _secret = api_token_create(issuer=issuer, created_by=owner, name="CRM", scopes=["read"])
+    endpoint, _secret = webhook_endpoint_create(issuer=issuer, created_by=owner, url="https://crm.example.org/h",
+                                                events=["assertion.issued"])
+    delivery = WebhookDelivery.objects.create(endpoint=endpoint, event="assertion.issued", payload={},
+                                              status=WebhookDelivery.Status.DELIVERED)
+    assertion, issuer_id = world.assertion, issuer.public_id
+    hook = {"issuer_id": issuer_id, "public_id": endpoint.public_id}
+    return {
+        "api_v1:badge_class_list": {}, "api_v1:assertion_list": {}, "api_v1:assertion_batch": {},
+        "api_v1:application_list": {}, "api_v1:pathway_list": {},
+        "api_v1:badge_class_detail": {"public_id": assertion.badge_class.public_id},
+        "api_v1:assertion_detail": {"public_id": assertion.public_id},
+        "api_v1:assertion_revoke": {"public_id": assertion.public_id},
+        "api_v1:job_detail": {"public_id": world.batch.public_id},
+        "api_v1:application_accept": {"public_id": world.application.public_id},
+        "api_v1:application_refuse": {"public_id": world.application.public_id},
+        "api_v1:application_request_more": {"public_id": world.application.public_id},
+        "api_v1:pathway_progress": {"public_id": world.pathway.public_id},
+        "partner:api_tokens": {"issuer_id": issuer_id},
+        "partner:api_token_revoke": {"issuer_id": issuer_id, "public_id": token.public_id},
+        "partner:webhooks": {"issuer_id": issuer_id},
+        "partner:webhook_detail": hook, "partner:webhook_enable": hook, "partner:webhook_delete": hook,
+        "partner:webhook_resend": {**hook, "delivery_id": delivery.public_id},
     }
 
 

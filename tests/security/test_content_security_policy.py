@@ -99,6 +99,7 @@ def public_kwargs(world, issuer, beneficiary) -> dict[str, dict]:
         "wallets:exchange_protocols": {"exchange_id": "not-a-token"},
         "wallets:oid4vci_metadata": {}, "wallets:oid4vci_as_metadata": {}, "wallets:oid4vci_token": {},
         "wallets:oid4vci_nonce": {}, "wallets:oid4vci_credential": {},
+        "api_v1:schema": {}, "api_v1:docs": {},
     }
 
 
