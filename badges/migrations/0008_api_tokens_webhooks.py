@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('badges', '0007_reports_coop_and_indexes'),
+        ('badges', '0008_scale_list_indexes'),
         ('issuers', '0003_audit_event'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
