@@ -93,7 +93,8 @@ def desk_award_claim(*, award: DeskAward, user: AbstractBaseUser | None = None, 
 
     Works once: a second claim, even at the same time, is refused.
     """
-    locked = DeskAward.objects.select_for_update().select_related("badge_class__issuer", "issued_by").get(pk=award.pk)
+    locked = DeskAward.objects.select_for_update(of=("self",)).select_related("badge_class__issuer", "issued_by").get(
+        pk=award.pk)
     if locked.claimed_at is not None or locked.expires_at <= timezone.now():
         raise ValidationError(_("Ce code a déjà servi ou a expiré : demandez-en un nouveau au médiateur."))
     email = email.strip().lower()

@@ -140,7 +140,8 @@ def desk_claim(request: HttpRequest, token: str) -> HttpResponse:
                 with transaction.atomic():
                     user = account_services.account_create_on_the_spot(name=data["name"], email=data["email"],
                                                                        password=data["password"])
-                    assertion = desk_services.desk_award_claim(award=award, user=user)
+                    # The address typed now (if any) is the badge's: a link verifies it for the account.
+                    assertion = desk_services.desk_award_claim(award=award, user=user, email=data["email"])
             except ValidationError as exc:
                 add_errors(account_form, exc)
             else:
