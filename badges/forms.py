@@ -243,7 +243,16 @@ class DeskIssueForm(forms.Form):
                                      widget=forms.TextInput(attrs={"autocomplete": "off"}))
     narrative = forms.CharField(label=_("Ce que vous avez observé"), required=False,
                                 widget=forms.Textarea(attrs={"rows": 3}))
-    issued_on = forms.DateField(label=_("Date de l'observation"), widget=forms.DateInput(attrs={"type": "date"}))
+    issued_on = forms.DateField(label=_("Date de l'observation"),
+                                widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+
+    def clean_issued_on(self):
+        from django.utils import timezone
+
+        day = self.cleaned_data["issued_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("La date ne peut pas être dans le futur."))
+        return day
 
 
 class DeskCodeForm(forms.Form):

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -70,14 +70,16 @@ def _award_for_staff(request: HttpRequest, public_id: uuid.UUID) -> DeskAward:
 def desk_award(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     award = _award_for_staff(request, public_id)
     code = request.session.get(CODES_KEY, {}).get(str(award.public_id))
+    state = "claimed" if award.claimed_at else "open" if award.is_open else "expired"
+    if request.GET.get("etat"):
+        return JsonResponse({"state": state}, headers={"Cache-Control": "no-store"})
     claim_url = absolute(reverse("badges:desk_claim", kwargs={"token": award.token}))
     return render(request, "badges/partner/desk_award.html", {
         "award": award, "badge_class": award.badge_class,
         "code": desk_services.desk_code_display(code) if code and award.is_open else "",
         "qr_svg": qr_svg(claim_url) if award.is_open else "", "claim_url": claim_url,
         "code_url": absolute(reverse("badges:desk_code")),
-        # The screen updates itself until the person has the badge.
-        "poll_seconds": 5 if award.is_open else None,
+        "state": state,  # the screen asks for it and updates itself once the person has the badge
     })
 
 
@@ -170,9 +172,10 @@ def _kept(request: HttpRequest, award: DeskAward) -> HttpResponse:
     assertion = award.assertion
     assertion.refresh_from_db()
     ready = assertion.baked_at is not None
+    if request.GET.get("etat"):
+        return JsonResponse({"state": "ready" if ready else "pending"}, headers={"Cache-Control": "no-store"})
     return render(request, "badges/desk/kept.html", {
         "award": award, "assertion": assertion, "badge_class": award.badge_class, "ready": ready,
-        "poll_seconds": None if ready else 2,
     })
 
 
