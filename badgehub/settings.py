@@ -239,6 +239,10 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="badgehub") + os.env
 # batches that stopped moving, and tasks kept while the broker was down are queued
 # again once they have waited this long.
 BADGEHUB_STALLED_AFTER_SECONDS = env.int("BADGEHUB_STALLED_AFTER_SECONDS", default=180)
+# Award e-mails wait this long before they are sent, so that badges issued together to
+# one person (three steps, then the key badge the progress engine issues) go out as one
+# e-mail listing them all (badges.services.emails). Shorter than the sweeper's delay.
+BADGEHUB_AWARD_EMAIL_GROUPING_SECONDS = env.int("BADGEHUB_AWARD_EMAIL_GROUPING_SECONDS", default=30)
 CELERY_BEAT_SCHEDULE = {
     "requeue-stalled-work": {"task": "badges.tasks.requeue_stalled_work",
                              "schedule": env.float("BADGEHUB_SWEEP_SECONDS", default=60.0)},
