@@ -66,7 +66,9 @@ def display_file_name(name: str, *, limit: int = 150) -> str:
     no folders (``C:\\Users\\…`` or ``../``), no control or invisible characters,
     spaces collapsed, at most ``limit`` characters with its extension kept."""
     name = unicodedata.normalize("NFC", str(name or "")).replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    # Line breaks and tabs become spaces; invisible formatting (right-to-left overrides) goes.
+    name = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in name
+                   if unicodedata.category(ch) == "Cc" or unicodedata.category(ch)[0] != "C")
     name = " ".join(name.split()).strip(" .")
     if len(name) > limit:
         stem, dot, extension = name.rpartition(".")
