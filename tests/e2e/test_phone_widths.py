@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 LONG_EMAIL = "prenom.nom.avec.une.adresse.tres.longue.sans.aucune.coupure.possible" + "@example.org"
 LONG_URL = "https://example.org/" + "portfolio-de-la-beneficiaire-avec-un-chemin-tres-long-a"
-LONG_FILE = "capture-ecran-du-premier-mail-envoye-seule-a-la-conseillere-le-3-decembre.png"
+LONG_FILE = "capture-ecran-du-premier-mail-envoye-seule-a-la-conseillere-le-3-decembre-v2.png"
 LONG_WORD = "Observation" + "x" * 69
 assert len(LONG_EMAIL) == 80 and len(LONG_FILE) == 80 and len(LONG_URL) >= 75 and len(LONG_WORD) == 80
 
