@@ -3,6 +3,7 @@
 import hashlib
 import logging
 import re
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -28,13 +29,30 @@ def email_queue(*, to: str, template: str, context: dict, issuer=None, assertion
     email = OutgoingEmail(to=to, template=template, context=context, issuer=issuer, assertion=assertion)
     email.full_clean()
     email.save()
-    task_queue(send_email, email.pk, countdown=_grouping_delay(template))
+    if not _waits(template):
+        task_queue(send_email, email.pk)
     return email
 
 
-def _grouping_delay(template: str) -> int | None:
-    """Award e-mails wait a little for the badges issued with them (see _companions)."""
-    return (settings.BADGEHUB_AWARD_EMAIL_GROUPING_SECONDS or None) if template == "award" else None
+def _waits(template: str) -> bool:
+    """Award e-mails wait for the badges issued with them; ``award_emails_send_due`` sends them."""
+    return template == "award" and settings.BADGEHUB_AWARD_EMAIL_GROUPING_SECONDS > 0
+
+
+def award_emails_send_due(*, limit: int = 2000) -> int:
+    """Beat job: queue the award e-mails that have waited their grouping delay, a chunk
+    per task (each task sends its chunk over one connection, grouped by address)."""
+    from badges.services.queueing import task_publish
+    from badges.tasks import send_emails
+
+    before = timezone.now() - timedelta(seconds=settings.BADGEHUB_AWARD_EMAIL_GROUPING_SECONDS)
+    due = list(OutgoingEmail.objects.filter(template="award", status=OutgoingEmail.Status.PENDING,
+                                            created_at__lte=before)
+               .order_by("pk").values_list("pk", flat=True)[:limit])
+    for start in range(0, len(due), 500):
+        if not task_publish(name=send_emails.name, args=[due[start:start + 500]], keep=False):
+            break  # the broker is down: the next round finds them again
+    return len(due)
 
 
 def emails_queue(*, emails: list[OutgoingEmail], send_here: bool = False) -> list[OutgoingEmail]:
@@ -51,13 +69,14 @@ def emails_queue(*, emails: list[OutgoingEmail], send_here: bool = False) -> lis
         email.full_clean(exclude=["issuer", "assertion"] if index else None, validate_unique=False)
     OutgoingEmail.objects.bulk_create(emails)
     ids = [email.pk for email in emails]
-    delay = _grouping_delay(emails[0].template) if emails else None
-    if ids and send_here and not delay:
+    if ids and _waits(emails[0].template):
+        # Award e-mails wait for badges issued with them (a pathway's key badge): the beat
+        # job sends the chunk later, rendered once for the whole chunk all the same.
+        pass
+    elif ids and send_here:
         transaction.on_commit(lambda: emails_send_now(emails=emails))
     elif ids:
-        # Award e-mails wait for badges issued with them (a pathway's key badge): one task
-        # sends the chunk later, rendered once for the whole chunk all the same.
-        task_queue(send_emails, ids, countdown=delay)
+        task_queue(send_emails, ids)
     return emails
 
 
@@ -95,7 +114,8 @@ def message_id(email: OutgoingEmail, companions: list[OutgoingEmail] = ()) -> st
 #
 # A mediator's step badge completes a pathway, and the progress engine issues its key
 # badge a moment later; a mediator issues three steps in a row. The award e-mails wait
-# ``BADGEHUB_AWARD_EMAIL_GROUPING_SECONDS``, then whichever is sent first takes the other
+# ``BADGEHUB_AWARD_EMAIL_GROUPING_SECONDS`` (``award_emails_send_due``, a beat job, sends
+# them then; the sweeper too if that job stalls), then whichever is sent first takes the other
 # award e-mails to the same address not sent yet ("companions") and lists them all. The
 # companions are locked with it and recorded sent with it, in the same transaction: a
 # companion's own task finds it sent (or locked, and skips it); if the send fails they

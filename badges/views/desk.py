@@ -6,7 +6,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -162,6 +162,8 @@ def desk_claim(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("badges:desk_claim", token=award.token)
     except ValidationError as exc:
         error = " ".join(exc.messages)
+    except PermissionDenied:
+        error = _("Le médiateur n'est plus habilité à délivrer ce badge : adressez-vous à lui.")
     return render(request, "badges/desk/claim.html", {
         "award": award, "badge_class": award.badge_class, "account_form": account_form,
         "download_form": download_form, "error": error,

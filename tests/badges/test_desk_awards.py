@@ -184,3 +184,31 @@ def test_a_passport_created_with_an_email_carries_it_and_sends_a_verification_li
     assertion = Assertion.objects.get(desk_award__pk=award.pk)
     assert assertion.recipient_email == "awa@example.org" and assertion.recipient_user.email == "awa@example.org"
     assert list(OutgoingEmail.objects.values_list("to", "template")) == [("awa@example.org", "verify_email")]
+
+
+def test_a_badge_kept_without_email_never_counts_for_someone_else_in_a_pathway(mediator, badge_class, issuer):
+    from django.contrib.auth import get_user_model
+
+    from pathways.models import Enrolment, Pathway, PathwayStep
+    from pathways.tasks import update_progress
+    from tests.factories import BadgeClassFactory
+
+    key = BadgeClassFactory(issuer=issuer, name="Badge-clé", automatic=True, issuable_by_mediator=False)
+    pathway = Pathway.objects.create(issuer=issuer, name="Parcours", key_badge=key)
+    PathwayStep.objects.create(pathway=pathway, order=1, badge_class=badge_class)
+    for name in ("Awa", "Ali"):
+        award, _code = desk_award_create(badge_class=badge_class, recipient_name=name, issued_by=mediator)
+        person = get_user_model().objects.create_user(username=f"passeport-{name.lower()}", first_name=name)
+        update_progress(desk_award_claim(award=award, user=person).pk)
+    assert not Enrolment.objects.exists() and not Assertion.objects.filter(badge_class=key).exists()
+
+
+def test_a_mediator_who_lost_the_right_to_issue_gets_no_badge_issued(client, mediator, badge_class):
+    from issuers.models import Membership
+
+    award, _code = desk_award_create(badge_class=badge_class, recipient_name="Awa", issued_by=mediator)
+    Membership.objects.filter(user=mediator).delete()
+    response = client.post(reverse("badges:desk_claim", kwargs={"token": award.token}),
+                           {"action": "download", "download-email": "a@example.org"})
+    assert response.status_code == 400 and "plus habilité" in response.content.decode()
+    assert Assertion.objects.count() == 0

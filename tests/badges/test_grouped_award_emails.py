@@ -107,8 +107,37 @@ def test_when_the_grouped_email_fails_every_badge_of_it_is_sent_later(badge_clas
     assert len(mail.outbox) == 1 and mail.outbox[0].subject == "Vous avez reçu 2 badges"
 
 
+@pytest.mark.django_db
+def test_award_emails_wait_their_delay_then_the_beat_job_sends_them(pathway, owner, settings, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from badges.services import emails, queueing
+    from badges.services.recovery import stalled_work_requeue
+
+    settings.BADGEHUB_AWARD_EMAIL_GROUPING_SECONDS = 30
+    published = []
+    monkeypatch.setattr(emails, "task_queue", lambda task, *args, **kw: published.append(task.name))
+    monkeypatch.setattr(queueing, "task_publish", lambda *, name, args, **kw: published.append((name, args)) or True)
+    steps = [step.badge_class for step in pathway.steps.order_by("order")]
+    assertion_issue(badge_class=steps[0], recipient_email=EMAIL, issued_by=owner)
+    # No task waits in the broker for its time (a broker outage would lose it).
+    assert published == []
+    assert emails.award_emails_send_due() == 0
+    email = OutgoingEmail.objects.get()
+    # Nor does the sweeper take it early, unless it waited its delay and the sweeper's too.
+    OutgoingEmail.objects.update(created_at=timezone.now() - timedelta(seconds=31))
+    assert stalled_work_requeue().emails == 0
+    assert emails.award_emails_send_due() == 1
+    assert published == [("badges.tasks.send_emails", [[email.pk]])]
+
+
 @pytest.mark.worker
 def test_a_real_worker_sends_a_step_and_its_key_badge_in_one_email(celery_worker, pathway, owner, settings):
+    from badges.services.queueing import task_publish
+    from badges.tasks import send_due_award_emails
+
     settings.BADGEHUB_AWARD_EMAIL_GROUPING_SECONDS = 3
     steps = [step.badge_class for step in pathway.steps.order_by("order")]
     assertion_issue(badge_class=steps[0], recipient_email=EMAIL, recipient_name="Sam", issued_by=owner)
@@ -118,7 +147,8 @@ def test_a_real_worker_sends_a_step_and_its_key_badge_in_one_email(celery_worker
         emails = award_emails()
         if len(emails) == 3 and all(e.status == OutgoingEmail.Status.SENT for e in emails):
             break
-        time.sleep(0.2)
+        task_publish(name=send_due_award_emails.name, args=[])  # what the beat does every few seconds
+        time.sleep(1)
     assert [e.status for e in award_emails()] == [OutgoingEmail.Status.SENT] * 3
     assert len(mail.outbox) == 1 and mail.outbox[0].subject == "Vous avez reçu 3 badges"
     assert "Je sais gérer mes mails" in mail.outbox[0].body
