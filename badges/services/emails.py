@@ -119,7 +119,7 @@ def message_id(email: OutgoingEmail, companions: list[OutgoingEmail] = ()) -> st
 # award e-mails to the same address not sent yet ("companions") and lists them all. The
 # companions are locked with it and recorded sent with it, in the same transaction: a
 # companion's own task finds it sent (or locked, and skips it); if the send fails they
-# stay pending for their own task or the sweeper.
+# are recorded failed with it and retried with it (a single send leaves them pending).
 
 
 def _companions(emails: list[OutgoingEmail]) -> dict[int, list[OutgoingEmail]]:
