@@ -36,6 +36,7 @@ USER_CONTENT_CSP = "sandbox; default-src 'none'"
 class Access:
     shared: bool = False  # the same for everyone: caches may keep it
     attachment: bool = False  # downloaded, never shown on our origin
+    download_name: str = ""  # the name the person gave the file, with our extension
 
 
 def _public_image(model):
@@ -56,10 +57,18 @@ def _evidence(request: HttpRequest, name: str) -> Access | None:
     # A corrected badge shares its original's files: one row letting the person in is enough.
     rows = Evidence.objects.filter(file=name).select_related("assertion__badge_class", "application__badge_class")
     opened = request.session.get(OPENED_APPLICATIONS, [])
-    if any(selectors.user_may_see_evidence(user=request.user, evidence=row, opened_application_ids=opened)
-           for row in rows):
-        return Access(attachment=True)
+    for row in rows:
+        if selectors.user_may_see_evidence(user=request.user, evidence=row, opened_application_ids=opened):
+            return Access(attachment=True, download_name=_download_name(row.file_name, name))
     return None
+
+
+def _download_name(given: str, stored: str) -> str:
+    """The applicant's name for the file, but the extension our content check decided:
+    a file given as ``photo.html`` still downloads as the JPEG it is."""
+    extension = PurePosixPath(stored).suffix
+    stem = given[: -len(PurePosixPath(given).suffix) or None] if PurePosixPath(given).suffix else given
+    return f"{stem}{extension}" if stem else PurePosixPath(stored).name
 
 
 def _imported(request: HttpRequest, name: str) -> Access | None:
@@ -97,7 +106,8 @@ def file_response(name: str, access: Access) -> FileResponse:
     content_type = CONTENT_TYPES.get(extension)
     response = FileResponse(default_storage.open(name, "rb"), content_type=content_type or "application/octet-stream",
                             as_attachment=access.attachment or content_type is None,
-                            filename=PurePosixPath(name).name)
+                            # Django quotes it, or RFC 5987-encodes it when it is not ASCII.
+                            filename=access.download_name or PurePosixPath(name).name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = USER_CONTENT_CSP
     response._csp_exempt = True  # django-csp: this policy, not the pages' one

@@ -243,10 +243,19 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="badgehub") + os.env
 # batches that stopped moving, and tasks kept while the broker was down are queued
 # again once they have waited this long.
 BADGEHUB_STALLED_AFTER_SECONDS = env.int("BADGEHUB_STALLED_AFTER_SECONDS", default=180)
+# Award e-mails wait this long, so that badges issued together to one person (three
+# steps, then the key badge the progress engine issues) go out as one e-mail listing them
+# all; a beat job sends those due (badges.services.emails). No broker-side countdown: a
+# task held by a worker until its time is what a broker outage loses. 0 sends each one at
+# once (and is the only choice without a broker: nothing would run the beat job).
+BADGEHUB_AWARD_EMAIL_GROUPING_SECONDS = env.int("BADGEHUB_AWARD_EMAIL_GROUPING_SECONDS",
+                                                default=30 if REDIS_URL else 0)
 CELERY_BEAT_SCHEDULE = {
     "requeue-stalled-work": {"task": "badges.tasks.requeue_stalled_work",
                              "schedule": env.float("BADGEHUB_SWEEP_SECONDS", default=60.0)},
     "retry-failed-emails": {"task": "badges.tasks.retry_failed_emails", "schedule": 900.0},
+    "send-due-award-emails": {"task": "badges.tasks.send_due_award_emails",
+                              "schedule": env.float("BADGEHUB_AWARD_EMAIL_SWEEP_SECONDS", default=10.0)},
     # Files of partner forms left unconfirmed (services.uploads.draft_files_purge).
     "purge-draft-files": {"task": "badges.tasks.purge_draft_files", "schedule": crontab(hour=4, minute=15)},
     # The public verifier's jobs expire after an hour (services.verifier.verification_jobs_purge).

@@ -11,6 +11,7 @@ entities refused; a stored name of ours, unguessable.
 
 import io
 import secrets
+import unicodedata
 from pathlib import PurePath
 
 from defusedxml import minidom as safe_minidom
@@ -58,6 +59,22 @@ def _stem(name: str) -> str:
     stem = get_valid_filename(PurePath(name or "fichier").stem)[:60] or "fichier"
     # Served from /media/ behind access checks; an unguessable name is the second lock.
     return f"{stem}-{secrets.token_urlsafe(12)}"
+
+
+def display_file_name(name: str, *, limit: int = 150) -> str:
+    """The name a person gave a file, safe to show and to offer as a download name:
+    no folders (``C:\\Users\\…`` or ``../``), no control or invisible characters,
+    spaces collapsed, at most ``limit`` characters with its extension kept."""
+    name = unicodedata.normalize("NFC", str(name or "")).replace("\\", "/").rsplit("/", 1)[-1]
+    # Line breaks and tabs become spaces; invisible formatting (right-to-left overrides) goes.
+    name = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in name
+                   if unicodedata.category(ch) == "Cc" or unicodedata.category(ch)[0] != "C")
+    name = " ".join(name.split()).strip(" .")
+    if len(name) > limit:
+        stem, dot, extension = name.rpartition(".")
+        extension = extension[:10] if dot and stem else ""
+        name = name[:limit - len(extension) - 1].rstrip(" .") + ("." + extension if extension else "")
+    return name
 
 
 def unguessable_name(name: str, extension: str) -> str:

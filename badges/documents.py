@@ -206,6 +206,8 @@ def assertion_data(assertion: Assertion, *, version: str) -> AssertionData:
         id=assertion_url(assertion) if version == "ob2" else credential_url(assertion),
         badge=badge_class_data(assertion.badge_class, version=version, with_endorsements=version == "ob3"),
         recipient_email=assertion.recipient_email,
+        recipient_url=assertion.recipient_url,
+        recipient_name=assertion.recipient_name,
         salt=assertion.salt,
         issued_on=assertion.issued_on,
         expires=assertion.expires_on,

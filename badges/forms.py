@@ -234,3 +234,44 @@ class ImportForm(forms.Form):
         if not data.get("file") and not (data.get("text") or "").strip() and "file" not in self.errors:
             raise forms.ValidationError(_("Choisissez une image de badge ou collez son lien."))
         return data
+
+
+class DeskIssueForm(forms.Form):
+    """A badge handed over at the desk: the person's name, no e-mail address."""
+
+    recipient_name = forms.CharField(label=_("Nom de la personne"), max_length=200,
+                                     widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    narrative = forms.CharField(label=_("Ce que vous avez observé"), required=False,
+                                widget=forms.Textarea(attrs={"rows": 3}))
+    issued_on = forms.DateField(label=_("Date de l'observation"),
+                                widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+
+    def clean_issued_on(self):
+        from django.utils import timezone
+
+        day = self.cleaned_data["issued_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("La date ne peut pas être dans le futur."))
+        return day
+
+
+class DeskCodeForm(forms.Form):
+    code = forms.CharField(label=_("Le code affiché par le médiateur"), max_length=20,
+                           widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
+                                                         "spellcheck": "false", "inputmode": "text"}))
+
+
+class DeskAccountForm(forms.Form):
+    """A passport created on the spot: the e-mail address is optional."""
+
+    name = forms.CharField(label=_("Votre nom"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    email = forms.EmailField(label=_("Votre adresse e-mail (facultatif, vous pourrez l'ajouter plus tard)"),
+                             required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password = forms.CharField(label=_("Choisissez un mot de passe"), strip=False,
+                               help_text=_("Au moins 8 caractères."),
+                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+
+class DeskDownloadForm(forms.Form):
+    email = forms.EmailField(label=_("Votre adresse e-mail (le badge la porte, de façon masquée)"),
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))

@@ -155,7 +155,10 @@ class Assertion(models.Model):
     badge_class = models.ForeignKey(
         BadgeClass, on_delete=models.PROTECT, related_name="assertions", verbose_name=_("badge")
     )
-    recipient_email = models.EmailField(_("e-mail du bénéficiaire"), db_index=True)
+    # Blank only for a badge kept at the mediator's desk by someone without an e-mail
+    # address: it then names its holder by ``recipient_url`` (their passport's page).
+    recipient_email = models.EmailField(_("e-mail du bénéficiaire"), db_index=True, blank=True)
+    recipient_url = models.URLField(_("adresse du passeport du bénéficiaire"), max_length=300, blank=True)
     recipient_name = models.CharField(_("nom du bénéficiaire"), max_length=200, blank=True)
     recipient_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -226,6 +229,10 @@ class Assertion(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("badges:assertion_detail", kwargs={"public_id": self.public_id})
+
+    def clean(self) -> None:
+        if not self.recipient_email and not self.recipient_url:
+            raise ValidationError({"recipient_email": _("Indiquez l'adresse e-mail du bénéficiaire.")})
 
     # The OB 3.0 status lists are chunks of the primary-key space: list n of an
     # issuer holds ids [n*SIZE, (n+1)*SIZE). No counter to lock while issuing.
@@ -308,6 +315,9 @@ class Evidence(models.Model):
     narrative = models.TextField(_("description"), blank=True)
     url = models.URLField(_("lien"), blank=True)
     file = models.FileField(_("fichier"), upload_to="evidence/", blank=True)
+    # The name the file had on the applicant's or mediator's device (sanitised); the
+    # stored name stays ours and random.
+    file_name = models.CharField(_("nom du fichier"), max_length=150, blank=True)
     genre = models.CharField(_("type de preuve"), max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -326,7 +336,14 @@ class Evidence(models.Model):
     @property
     def label(self) -> str:
         """How a person tells this piece of evidence from the others in a list."""
-        return self.name or (PurePosixPath(self.file.name).name if self.file else "") or self.url or self.narrative
+        return self.name or self.file_label or self.url or self.narrative
+
+    @property
+    def file_label(self) -> str:
+        """The file's name as the person who gave it knows it (older rows: the stored name)."""
+        if not self.file:
+            return ""
+        return self.file_name or PurePosixPath(self.file.name).name
 
     def clean(self) -> None:
         if not (self.narrative or self.url or self.file):
@@ -556,6 +573,56 @@ class VerificationJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+# Unambiguous: no 0/O, 1/I/L, 2/Z, 5/S, 8/B confusions when read from a screen and typed on a phone.
+DESK_CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+DESK_CODE_LENGTH = 8
+
+
+def desk_code_digest(code: str) -> str:
+    """What is stored of a short code: typed codes are compared by this digest."""
+    import hashlib
+
+    cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
+    return hashlib.sha256(f"badgehub-desk:{cleaned}".encode()).hexdigest()
+
+
+class DeskAward(models.Model):
+    """A badge a mediator issued at their desk to someone with no e-mail address at hand.
+
+    Nothing is signed yet: the person scans the QR code (the long ``token``) or types the
+    short code on their own phone, and the identity the badge carries is fixed then (the
+    e-mail address they give, or their new passport's page). Single use, for a few minutes.
+    """
+
+    TTL = timedelta(minutes=10)
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    badge_class = models.ForeignKey(BadgeClass, on_delete=models.PROTECT, related_name="desk_awards")
+    recipient_name = models.CharField(_("nom du bénéficiaire"), max_length=200)
+    narrative = models.TextField(_("observation"), blank=True)
+    issued_on = models.DateTimeField(_("délivré le"), default=timezone.now)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                  related_name="+")
+    token = models.CharField(max_length=64, default=new_token, unique=True, editable=False)
+    code_digest = models.CharField(max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    assertion = models.OneToOneField(Assertion, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="desk_award")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("badge remis sur place")
+        verbose_name_plural = _("badges remis sur place")
+
+    def __str__(self) -> str:
+        return f"{self.badge_class} → {self.recipient_name}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.claimed_at is None and self.expires_at > timezone.now()
 
 
 # The sub-packages' models (OB 3.0 API, wallet offers, API v1 tokens and webhooks) live with their

@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 
 from badges.api_v1 import partner_views as api
-from badges.views import applications, partner, staff
+from badges.views import applications, desk, partner, staff
 
 app_name = "partner"
 urlpatterns = [
@@ -12,6 +12,9 @@ urlpatterns = [
     path("delivrer/<uuid:public_id>/apercu/", partner.issue_preview, name="issue_preview"),
     path("delivrer/<uuid:public_id>/groupe/", partner.batch_new, name="batch_new"),
     path("delivrer/<uuid:public_id>/groupe/modele.csv", partner.batch_template, name="batch_template"),
+    path("delivrer/<uuid:public_id>/sur-place/", desk.desk_new, name="desk_new"),
+    path("sur-place/<uuid:public_id>/", desk.desk_award, name="desk_award"),
+    path("sur-place/<uuid:public_id>/nouveau-code/", desk.desk_renew, name="desk_renew"),
     path("groupes/<uuid:public_id>/", partner.batch_detail, name="batch_detail"),
     path("groupes/<uuid:public_id>/delivrer/", partner.batch_start, name="batch_start"),
     path("groupes/<uuid:public_id>/progression.json", partner.batch_progress, name="batch_progress"),

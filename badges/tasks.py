@@ -37,6 +37,17 @@ def send_emails(self, email_ids: list[int]) -> int:
     return len(email_ids)
 
 
+# Acknowledged on receipt (no acks_late): the next round (seconds later) does again what a
+# lost one did not, and a message a worker holds unacknowledged when Redis goes away is
+# what kombu fails to restore (the consumer stops).
+@shared_task(acks_late=False, time_limit=120, soft_time_limit=100)
+def send_due_award_emails() -> int:
+    """Beat job, every few seconds: award e-mails whose grouping delay has passed."""
+    from badges.services.emails import award_emails_send_due
+
+    return award_emails_send_due()
+
+
 @shared_task
 def retry_failed_emails() -> int:
     """Beat job: one more attempt for e-mails whose retries ran out (SMTP outage)."""

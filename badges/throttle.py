@@ -37,6 +37,8 @@ APPLICATION_START_PER_ADDRESS = Rule("application-start-email", 5, 3600)
 APPLICATION_START_PER_CLIENT = Rule("application-start-ip", 20, 3600)
 ADDRESS_ADD_PER_ACCOUNT = Rule("address-add-user", 10, 3600)
 CLAIM_PER_CLIENT = Rule("claim-ip", 60, 600)
+# Short codes typed at a mediator's desk: 25^8 codes, a few open at once for 10 minutes.
+DESK_CODE_PER_CLIENT = Rule("desk-code-ip", 10, 600)
 VERIFIER_PER_CLIENT = Rule("verifier-ip", 10, 600)
 # Wallet offers: each one signs a credential; the endpoints wallets call, per client.
 WALLET_OFFER_PER_ACCOUNT = Rule("wallet-offer-user", 30, 3600)

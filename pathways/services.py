@@ -55,6 +55,10 @@ def enrolment_update(*, pathway: Pathway, email: str, name: str = "", started_on
 
 
 def progress_for_assertion(*, assertion: Assertion) -> list[Enrolment]:
+    if not assertion.recipient_email:
+        # Kept at a mediator's desk without an address (it names a passport page): progress
+        # is counted by address, and a blank one would lump different people together.
+        return []
     pathways = Pathway.objects.filter(steps__badge_class=assertion.badge_class).prefetch_related("steps").distinct()
     return [
         enrolment_update(pathway=pathway, email=assertion.recipient_email, name=assertion.recipient_name,

@@ -37,6 +37,13 @@ def _own_cache(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _award_emails_at_once(settings) -> None:
+    # Award e-mails wait for the badges issued with them in production; tests that are
+    # about that grouping set the delay themselves.
+    settings.BADGEHUB_AWARD_EMAIL_GROUPING_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path_factory) -> None:
     settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
     os.makedirs(settings.MEDIA_ROOT, exist_ok=True)

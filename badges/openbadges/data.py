@@ -79,6 +79,10 @@ class AssertionData:
     evidence: tuple[EvidenceData, ...] = ()
     narrative: str = ""
     image: str = ""  # baked image URL, optional
+    # Named in clear, when the holder has no e-mail address: the page of their passport.
+    recipient_url: str = ""
+    # The holder's name as the issuer recorded it (OB 3.0 credentialSubject.name).
+    recipient_name: str = ""
 
 
 @dataclass(frozen=True)

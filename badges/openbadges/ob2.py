@@ -103,7 +103,7 @@ def assertion(data: AssertionData, *, signing_key_url: str = "") -> dict[str, An
         "@context": OB2_CONTEXT,
         "type": "Assertion",
         "id": data.id,
-        "recipient": {
+        "recipient": {"type": "url", "hashed": False, "identity": data.recipient_url} if data.recipient_url else {
             "type": "email",
             "hashed": True,
             "salt": data.salt,

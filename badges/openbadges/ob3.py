@@ -156,17 +156,20 @@ def build_credential(
 ) -> dict[str, Any]:
     """Unsigned OpenBadgeCredential for ``assertion`` (sign it with proofs.*)."""
     badge = assertion.badge
-    subject: dict[str, Any] = {
-        "type": ["AchievementSubject"],
-        "identifier": [{
+    subject: dict[str, Any] = {"type": ["AchievementSubject"]}
+    if assertion.recipient_url:
+        subject["id"] = assertion.recipient_url  # the holder's own page, in clear
+    else:
+        subject["identifier"] = [{
             "type": "IdentityObject",
             "identityHash": hash_email(assertion.recipient_email, assertion.salt),
             "identityType": "emailAddress",
             "hashed": True,
             "salt": assertion.salt,
-        }],
-        "achievement": achievement(badge, self_issued=self_issued),
-    }
+        }]
+    if assertion.recipient_name:
+        subject["name"] = assertion.recipient_name
+    subject["achievement"] = achievement(badge, self_issued=self_issued)
     credential: dict[str, Any] = {
         "@context": list(CREDENTIAL_CONTEXT),
         "id": assertion.id,

@@ -51,6 +51,9 @@ class VerificationReport:
     issuer_name: str = ""
     recipient_match: bool | None = None  # None when no e-mail was given
     revocation_reason: str = ""
+    # Whom the badge names, as its issuer recorded them (only what the badge itself
+    # discloses: a name, or an identity given in clear; a hashed e-mail names nobody).
+    holder: str = ""
     checks: list[Check] = field(default_factory=list)
     document: dict[str, Any] | None = None
 
@@ -201,6 +204,34 @@ def _revoked(report: VerificationReport, reason: str, detail: str) -> None:
 # --- OB 2.0 ------------------------------------------------------------------------
 
 
+def _clear_text(value: Any) -> str:
+    return " ".join(value.split())[:200] if isinstance(value, str) else ""
+
+
+def _ob2_holder(assertion: Mapping[str, Any]) -> str:
+    """The 1EdTech Recipient Profile extension's name, or an identity not hashed."""
+    for key, value in assertion.items():
+        if key.endswith("recipientProfile") and isinstance(value, dict) and _clear_text(value.get("name")):
+            return _clear_text(value.get("name"))
+    recipient = assertion.get("recipient") or {}
+    if isinstance(recipient, dict) and recipient.get("hashed") is False:
+        return _clear_text(recipient.get("identity"))
+    return ""
+
+
+def _ob3_holder(subject: Any) -> str:
+    """credentialSubject.name, else an identifier of type name (or an id) given in clear."""
+    if not isinstance(subject, dict):
+        return ""
+    if _clear_text(subject.get("name")):
+        return _clear_text(subject.get("name"))
+    for ident in _as_list(subject.get("identifier")):
+        if isinstance(ident, dict) and ident.get("identityType") == "name" and ident.get("hashed") is False:
+            return _clear_text(ident.get("identityHash"))
+    subject_id = _clear_text(subject.get("id"))
+    return subject_id if subject_id.startswith(("https://", "http://")) else ""
+
+
 def _same_origin(a: str, b: str) -> bool:
     sa, sb = urlsplit(a), urlsplit(b)
     return (sa.scheme, sa.netloc.lower()) == (sb.scheme, sb.netloc.lower())
@@ -302,6 +333,7 @@ def _verify_ob2(
                 raise _Stop
     report.add("revocation", True, "Le badge n'a pas été révoqué")
     report.status = "valid"
+    report.holder = _ob2_holder(assertion)
     _check_dates(report, now, start=None, end=assertion.get("expires"))
 
     recipient = assertion.get("recipient") or {}
@@ -768,6 +800,7 @@ def _verify_ob3(
     if checked or not unknown:
         report.add("revocation", True, "Le badge n'a pas été révoqué")
     report.status = "valid"
+    report.holder = _ob3_holder(subject)
     _check_dates(
         report,
         now,
@@ -976,5 +1009,7 @@ def verify(
         c.ok for c in report.checks if c.code != "recipient" and c.level != "warning"
     ):
         report.status = "invalid"
+    if report.status not in ("valid", "expired"):
+        report.holder = ""  # a badge that is not genuine names nobody
     report.valid = report.status == "valid"
     return report

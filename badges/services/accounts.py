@@ -5,6 +5,8 @@ A sign-in link carries the account's ``last_login``: signing in changes it, so
 the link works once.
 """
 
+import secrets
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.password_validation import validate_password
@@ -65,6 +67,30 @@ def account_create(*, name: str, email: str, password: str, email_verified: bool
     address = email_address_add(user=user, email=email, verified=email_verified)
     if not email_verified:
         email_verification_send(address=address)
+    return user
+
+
+@transaction.atomic
+def account_create_on_the_spot(*, name: str, password: str, email: str = "") -> AbstractBaseUser:
+    """A passport created at a mediator's desk. With an e-mail address, as ``account_create``
+    (a link verifies it); without one, the person signs in with the identifier we give
+    them (``passeport-…``) and may add an address later."""
+    if email.strip():
+        return account_create(name=name, email=email, password=password)
+    User = get_user_model()
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Indiquez votre nom.")})
+    alphabet = "acdefghjkmnpqrtuvwxy34679"
+    for _attempt in range(5):
+        username = "passeport-" + "".join(secrets.choice(alphabet) for _ in range(8))
+        if not User.objects.filter(username=username).exists():
+            break
+    user = User(username=username, email="", first_name=name[:150])
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
     return user
 
 

@@ -110,6 +110,7 @@ def assertion_issue_many(
     if evidence is not None and evidence.file is not None:
         checked = upload_validate(upload=evidence.file)  # once for the group, not once per person
         file_bytes, file_name = checked.read(), checked.name
+    given_name = (evidence.file_name or getattr(evidence.file, "name", "")) if evidence is not None else ""
     moment = issued_on_from_date(issued_on)
     issued = []
     for recipient in recipients:
@@ -118,7 +119,7 @@ def assertion_issue_many(
             # Each assertion owns its own copy of the file (deleting one never breaks another).
             copy = CheckedFile(file_bytes, name=file_name) if file_bytes is not None else None
             items.append(EvidenceInput(narrative=evidence.narrative, url=evidence.url, name=evidence.name,
-                                       genre=evidence.genre, file=copy))
+                                       genre=evidence.genre, file=copy, file_name=given_name))
         issued.append(
             assertion_issue(
                 badge_class=badge_class,

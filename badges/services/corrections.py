@@ -33,7 +33,7 @@ def assertion_correct(*, assertion: Assertion, corrected_by: AbstractBaseUser, r
     # The evidence documents the same observation: the rows are copied, the files shared.
     Evidence.objects.bulk_create([
         Evidence(assertion=corrected, name=item.name, narrative=item.narrative, url=item.url, file=item.file.name,
-                 genre=item.genre)
+                 file_name=item.file_name, genre=item.genre)
         for item in assertion.evidence.all()
     ])
     assertion_revoke(

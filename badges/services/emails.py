@@ -1,7 +1,9 @@
 """Every e-mail goes through OutgoingEmail: recorded, sent by a worker, retried, resendable."""
 
+import hashlib
 import logging
 import re
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -27,8 +29,30 @@ def email_queue(*, to: str, template: str, context: dict, issuer=None, assertion
     email = OutgoingEmail(to=to, template=template, context=context, issuer=issuer, assertion=assertion)
     email.full_clean()
     email.save()
-    task_queue(send_email, email.pk)
+    if not _waits(template):
+        task_queue(send_email, email.pk)
     return email
+
+
+def _waits(template: str) -> bool:
+    """Award e-mails wait for the badges issued with them; ``award_emails_send_due`` sends them."""
+    return template == "award" and settings.BADGEHUB_AWARD_EMAIL_GROUPING_SECONDS > 0
+
+
+def award_emails_send_due(*, limit: int = 2000) -> int:
+    """Beat job: queue the award e-mails that have waited their grouping delay, a chunk
+    per task (each task sends its chunk over one connection, grouped by address)."""
+    from badges.services.queueing import task_publish
+    from badges.tasks import send_emails
+
+    before = timezone.now() - timedelta(seconds=settings.BADGEHUB_AWARD_EMAIL_GROUPING_SECONDS)
+    due = list(OutgoingEmail.objects.filter(template="award", status=OutgoingEmail.Status.PENDING,
+                                            created_at__lte=before)
+               .order_by("pk").values_list("pk", flat=True)[:limit])
+    for start in range(0, len(due), 500):
+        if not task_publish(name=send_emails.name, args=[due[start:start + 500]], keep=False):
+            break  # the broker is down: the next round finds them again
+    return len(due)
 
 
 def emails_queue(*, emails: list[OutgoingEmail], send_here: bool = False) -> list[OutgoingEmail]:
@@ -45,7 +69,11 @@ def emails_queue(*, emails: list[OutgoingEmail], send_here: bool = False) -> lis
         email.full_clean(exclude=["issuer", "assertion"] if index else None, validate_unique=False)
     OutgoingEmail.objects.bulk_create(emails)
     ids = [email.pk for email in emails]
-    if ids and send_here:
+    if ids and _waits(emails[0].template):
+        # Award e-mails wait for badges issued with them (a pathway's key badge): the beat
+        # job sends the chunk later, rendered once for the whole chunk all the same.
+        pass
+    elif ids and send_here:
         transaction.on_commit(lambda: emails_send_now(emails=emails))
     elif ids:
         task_queue(send_emails, ids)
@@ -68,12 +96,71 @@ def emails_send_now(*, emails: list[OutgoingEmail]) -> None:
         task_queue(send_emails, [email.pk for email in failed], countdown=30)
 
 
-def message_id(email: OutgoingEmail) -> str:
+def message_id(email: OutgoingEmail, companions: list[OutgoingEmail] = ()) -> str:
     """The same Message-ID every time this e-mail is sent: if a worker dies between the
     mail server's acceptance and recording it sent, the copy sent again is the same
-    message, which mail services show once."""
+    message, which mail services show once. An e-mail that lists other badges too has
+    an id of its own for that list: sent again with one more badge, it is a new message
+    (the person may read a badge twice, never miss one)."""
     domain = urlsplit(settings.SITE_URL).hostname or "badgehub.localhost"
-    return f"<email.{email.pk}.{int(email.created_at.timestamp())}@{domain}>"
+    group = ""
+    if companions:
+        pks = ",".join(str(pk) for pk in sorted(c.pk for c in companions))
+        group = "." + hashlib.sha256(pks.encode()).hexdigest()[:12]
+    return f"<email.{email.pk}.{int(email.created_at.timestamp())}{group}@{domain}>"
+
+
+# --- badges issued together: one e-mail ----------------------------------------------
+#
+# A mediator's step badge completes a pathway, and the progress engine issues its key
+# badge a moment later; a mediator issues three steps in a row. The award e-mails wait
+# ``BADGEHUB_AWARD_EMAIL_GROUPING_SECONDS`` (``award_emails_send_due``, a beat job, sends
+# them then; the sweeper too if that job stalls), then whichever is sent first takes the other
+# award e-mails to the same address not sent yet ("companions") and lists them all. The
+# companions are locked with it and recorded sent with it, in the same transaction: a
+# companion's own task finds it sent (or locked, and skips it); if the send fails they
+# are recorded failed with it and retried with it (a single send leaves them pending).
+
+
+def _companions(emails: list[OutgoingEmail]) -> dict[int, list[OutgoingEmail]]:
+    """For each award e-mail of ``emails`` that leads a group: the others to its address.
+
+    One query for a whole chunk (usually answering nothing), so a CSV chunk keeps its
+    render-once path for everyone else.
+    """
+    awards = [email for email in emails if email.template == "award" and email.assertion_id]
+    if not awards:
+        return {}
+    in_hand = {email.pk for email in emails}
+    others = list(OutgoingEmail.objects.select_for_update(skip_locked=True, of=("self",))
+                  .filter(to__in={email.to for email in awards}, template="award", assertion__isnull=False)
+                  .exclude(status=OutgoingEmail.Status.SENT).exclude(pk__in=in_hand)
+                  .select_related("assertion__badge_class__issuer").order_by("pk"))
+    by_address: dict[str, list[OutgoingEmail]] = {}
+    for email in sorted(awards, key=lambda e: e.pk) + others:
+        by_address.setdefault(email.to, []).append(email)
+    return {group[0].pk: group[1:] for group in by_address.values() if len(group) > 1 and group[0].pk in in_hand}
+
+
+def _grouped_parts(email: OutgoingEmail, companions: list[OutgoingEmail]) -> tuple[str, str, str]:
+    assertions = sorted([email.assertion, *(c.assertion for c in companions)], key=lambda a: (a.issued_on, a.pk))
+    name = next((a.recipient_name for a in assertions if a.recipient_name), "")
+    context = {"site_url": settings.SITE_URL, "assertions": assertions, "recipient_name": name}
+    with translation.override(_language(email)):
+        subject = " ".join(_render_text("emails/awards_subject.txt", context).split())
+        text = _render_text("emails/awards.txt", context)
+        html = render_to_string("emails/awards.html", context)
+    return subject, text, html
+
+
+def _mark_companions(companions: list[OutgoingEmail], leader: OutgoingEmail) -> None:
+    for companion in companions:
+        companion.attempts += 1
+        companion.subject = leader.subject
+        if leader.status == OutgoingEmail.Status.SENT:
+            _mark_sent(companion)
+        else:
+            companion.status, companion.last_error = OutgoingEmail.Status.FAILED, leader.last_error
 
 
 def _parts(email: OutgoingEmail, *, assertion=None) -> tuple[str, str, str]:
@@ -91,11 +178,15 @@ def _language(email: OutgoingEmail) -> str:
     return email.context.get("language", settings.LANGUAGE_CODE)
 
 
-def _message(email: OutgoingEmail, merges: dict | None = None) -> EmailMultiAlternatives:
-    parts = _award_parts(email, merges) if merges is not None and email.template == "award" else None
+def _message(email: OutgoingEmail, merges: dict | None = None,
+             companions: list[OutgoingEmail] = ()) -> EmailMultiAlternatives:
+    if companions:
+        parts = _grouped_parts(email, companions)
+    else:
+        parts = _award_parts(email, merges) if merges is not None and email.template == "award" else None
     subject, text, html = parts or _parts(email)
     message = EmailMultiAlternatives(subject=subject, body=text, to=[email.to],
-                                     headers={"Message-ID": message_id(email)})
+                                     headers={"Message-ID": message_id(email, companions)})
     message.attach_alternative(html, "text/html")
     email.subject = subject
     return message
@@ -211,8 +302,10 @@ def email_send_once(*, email_id: int) -> OutgoingEmail | None:
 def email_send(*, email: OutgoingEmail) -> OutgoingEmail:
     """Render and send one recorded e-mail. Raises on failure so the task retries."""
     email.attempts += 1
+    # Inside the caller's transaction: the companions stay locked until it ends.
+    companions = _companions([email]).get(email.pk, []) if transaction.get_connection().in_atomic_block else []
     try:
-        message = _message(email)
+        message = _message(email, companions=companions)
         message.send()
     except Exception as exc:
         _mark_failed(email, exc)
@@ -220,6 +313,9 @@ def email_send(*, email: OutgoingEmail) -> OutgoingEmail:
         raise
     _mark_sent(email)
     email.save(update_fields=_SENT_FIELDS)
+    _mark_companions(companions, email)
+    for companion in companions:
+        companion.save(update_fields=_SENT_FIELDS)
     return email
 
 
@@ -240,13 +336,19 @@ def emails_deliver(*, emails: list[OutgoingEmail]) -> list[OutgoingEmail]:
         return []
     failed = []
     merges: dict = {}
+    groups = _companions(emails)
+    grouped = {companion.pk for companions in groups.values() for companion in companions}
+    recorded = list(emails)
+    recorded += [c for companions in groups.values() for c in companions if c.pk not in {e.pk for e in emails}]
     connection = get_connection()
     try:
         connection.open()
         for email in emails:
+            if email.pk in grouped:
+                continue  # listed in its group's e-mail, recorded with it
             email.attempts += 1
             try:
-                message = _message(email, merges)
+                message = _message(email, merges, companions=groups.get(email.pk, []))
                 message.connection = connection
                 if not connection.send_messages([message]):
                     raise RuntimeError("message not accepted")
@@ -259,12 +361,15 @@ def emails_deliver(*, emails: list[OutgoingEmail]) -> list[OutgoingEmail]:
                     pass
             else:
                 _mark_sent(email)
+            if email.pk in groups:
+                _mark_companions(groups[email.pk], email)
+                failed += [c for c in groups[email.pk] if c.status == OutgoingEmail.Status.FAILED]
     finally:
         try:
             connection.close()
         except Exception:  # the e-mails' outcomes are known; a close error changes nothing
             pass
-        _record_outcomes(emails)
+        _record_outcomes(recorded)
     return failed
 
 

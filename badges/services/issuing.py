@@ -18,7 +18,7 @@ from badges.issuing import assertions_sign, assertions_write_signed
 from badges.models import Assertion, BadgeClass, Evidence, OutgoingEmail
 from badges.services.emails import email_queue, emails_queue
 from badges.services.queueing import task_queue
-from badges.services.uploads import upload_validate
+from badges.services.uploads import CheckedFile, display_file_name, upload_validate
 from badges.signals import assertion_issued, assertion_revoked, assertions_issued
 from issuers.audit.models import AuditEvent
 from issuers.audit.services import audit_record
@@ -31,6 +31,8 @@ class EvidenceInput:
     name: str = ""
     genre: str = ""
     file: File | None = None
+    # The file's name on the person's device, when ``file`` was renamed on its way here.
+    file_name: str = ""
 
 
 def _expiry(badge_class: BadgeClass, issued_on: datetime) -> datetime | None:
@@ -67,6 +69,7 @@ def assertion_issue(
     badge_class: BadgeClass,
     recipient_email: str,
     recipient_name: str = "",
+    recipient_url: str = "",
     issued_by: AbstractBaseUser | None = None,
     via: str = Assertion.Via.MEDIATOR,
     narrative: str = "",
@@ -92,6 +95,7 @@ def assertion_issue(
     assertion = Assertion(
         badge_class=badge_class,
         recipient_email=recipient_email.strip().lower(),
+        recipient_url=recipient_url,
         recipient_name=recipient_name.strip(),
         issued_by=issued_by,
         issued_via=via,
@@ -100,7 +104,7 @@ def assertion_issue(
         expires_on=_expiry(badge_class, issued_on),
         idempotency_key=idempotency_key or None,
     )
-    owner = selectors.user_for_email(email=assertion.recipient_email)
+    owner = selectors.user_for_email(email=assertion.recipient_email) if assertion.recipient_email else None
     if owner is not None and via in (Assertion.Via.SELF, Assertion.Via.APPLICATION, Assertion.Via.AUTOMATIC):
         # The person asked for it (or earned it) with their account: it is theirs already.
         assertion.recipient_user = owner
@@ -115,7 +119,7 @@ def assertion_issue(
         raise
     for item in evidence:
         evidence_add(assertion=assertion, item=item)
-    if notify:
+    if notify and assertion.recipient_email:
         email_queue(
             to=assertion.recipient_email,
             template="award",
@@ -328,9 +332,11 @@ def evidence_add(*, item: EvidenceInput, assertion: Assertion | None = None, app
     evidence = Evidence(assertion=assertion, application=application, narrative=item.narrative, url=item.url,
                         name=item.name, genre=item.genre)
     if item.file is not None:
+        given = item.file_name or ("" if isinstance(item.file, CheckedFile) else getattr(item.file, "name", ""))
         # Whatever door it came through (form, draft, API, script), checked here once more.
         checked = upload_validate(upload=item.file)
         evidence.file.save(checked.name, checked, save=False)
+        evidence.file_name = display_file_name(given)
     evidence.full_clean()
     evidence.save()
     return evidence

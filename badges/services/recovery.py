@@ -53,7 +53,10 @@ def stalled_work_requeue(*, now=None) -> Requeued:
             return result  # the broker went away: the next round finds them again
     result.assertions = len(unbaked)
 
+    # Award e-mails wait their grouping delay first (services.emails.award_emails_send_due).
+    awards_before = before - timedelta(seconds=settings.BADGEHUB_AWARD_EMAIL_GROUPING_SECONDS)
     pending = list(OutgoingEmail.objects.filter(status=OutgoingEmail.Status.PENDING, created_at__lt=before)
+                   .exclude(template="award", created_at__gte=awards_before)
                    .order_by("pk").values_list("pk", flat=True)[:MAX_PER_ROUND])
     for start in range(0, len(pending), CHUNK_SIZE):
         if not task_publish(name=send_emails.name, args=[pending[start:start + CHUNK_SIZE]], keep=False):

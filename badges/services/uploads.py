@@ -14,6 +14,7 @@ from badgehub.uploads import (  # noqa: F401 (the services' names for the rules)
     MAX_BADGE_FILE_BYTES,
     CheckedFile,
     badge_file_read,
+    display_file_name,
     file_check,
     unguessable_name,
     upload_validate,

@@ -46,6 +46,7 @@ def report_as_dict(report) -> dict:
     return {"valid": report.valid, "status": report.status, "version": report.version,
             "badge_name": report.badge_name, "issuer_name": report.issuer_name,
             "recipient_match": report.recipient_match, "revocation_reason": report.revocation_reason,
+            "holder": report.holder,
             "checks": [asdict(check) for check in report.checks]}
 
 

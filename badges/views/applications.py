@@ -161,8 +161,9 @@ def application_edit(request: HttpRequest, token: str) -> HttpResponse:
             data = form.cleaned_data
             evidence = []
             if data["evidence_text"] or data["evidence_url"] or data["evidence_file"]:
+                given = request.FILES.get("evidence_file")
                 evidence.append(EvidenceInput(narrative=data["evidence_text"], url=data["evidence_url"],
-                                              file=data["evidence_file"]))
+                                              file=data["evidence_file"], file_name=given.name if given else ""))
             submit = "submit" in request.POST and to_remove is None
             try:
                 # Saved first, in its own transaction: a refused submission keeps the draft.

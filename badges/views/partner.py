@@ -119,7 +119,8 @@ def issue_preview(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 file = ContentFile(stored.read(), name=PurePath(draft["file_path"]).name)
         evidence = None
         if draft["evidence_url"] or file is not None:
-            evidence = EvidenceInput(url=draft["evidence_url"], file=file, name=draft.get("file_name", ""))
+            evidence = EvidenceInput(url=draft["evidence_url"], file=file, name=draft.get("file_name", ""),
+                                     file_name=draft.get("file_name", ""))
         token = request.POST.get("idempotency_token") or draft.get("token") or ""
         try:
             issued = services.assertion_issue_many(

@@ -30,6 +30,13 @@ def _confirm(browser: Browser, url: str, data: dict):
 
 def test_a_redis_outage_while_issuing_loses_nothing_and_doubles_nothing(stack, own_redis, mediator, requestable):
     badge_class = requestable
+    # Award e-mails sent at once. When they wait to be grouped, the worker fetches Awa's
+    # finalise task at once and still holds it, unacknowledged, when Redis stops: kombu then
+    # fails to restore it ("Restoring 1 unacknowledged message(s)", AttributeError on
+    # 'hostname', cf. celery/kombu#582) and the worker stops for good. A fragility of the
+    # worker whatever the e-mails do (compose restarts a stopped worker; this stack does not).
+    # Grouping: tests/badges/test_grouped_award_emails.py, and test_worker_killed runs with it.
+    stack.env["BADGEHUB_AWARD_EMAIL_GROUPING_SECONDS"] = "0"
     stack.start_web()
     stack.start_worker()
     browser = Browser(stack.site_url, session_for(mediator))

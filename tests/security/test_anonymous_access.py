@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 # sign-in and sign-up, and links whose secret token is the key (claim, application, e-mail).
 PUBLIC = {
     "set_language", "healthz", "home", "media", "favicon",
-    "issuers:detail", "badges:class_detail", "badges:verify", "badges:claim",
+    "issuers:detail", "badges:class_detail", "badges:verify", "badges:claim", "badges:desk_code", "badges:desk_claim",
     "ob:issuer_v2", "ob:issuer", "ob:issuer_did", "ob:revocations", "ob:status_list", "ob:key", "ob:credential",
     "accounts:login", "accounts:logout", "accounts:signup", "accounts:login_link_request", "accounts:login_link",
     "accounts:verify_email",
@@ -40,11 +40,31 @@ PUBLIC = {
 }
 
 
+def desk_award_for(badge_class):
+    """A badge waiting at a mediator's desk (the same one however often the walk asks)."""
+    import secrets
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from badges.models import DeskAward, desk_code_digest
+
+    return DeskAward.objects.filter(badge_class=badge_class).first() or DeskAward.objects.create(
+        badge_class=badge_class, recipient_name="Awa", code_digest=desk_code_digest(secrets.token_hex(8)),
+        expires_at=timezone.now() + timedelta(minutes=10))
+
+
 def private_kwargs(world, issuer, beneficiary) -> dict[str, dict]:
     """Real ids for every non-public view: a missing check would let the visitor in."""
     assertion, issuer_id = world.assertion, issuer.public_id
+    award = desk_award_for(assertion.badge_class)
     return {
         "badges:assertion_detail": {"public_id": assertion.public_id},
+        # Only the browser that kept it downloads a badge kept at the desk.
+        "badges:desk_download": {"token": award.token, "fmt": "png"},
+        "partner:desk_new": {"public_id": assertion.badge_class.public_id},
+        "partner:desk_award": {"public_id": award.public_id},
+        "partner:desk_renew": {"public_id": award.public_id},
         "partner:batch_template": {"public_id": assertion.badge_class.public_id},
         "badges:assertion_download": {"public_id": assertion.public_id, "fmt": "png"},
         "reports:issuer": {"public_id": issuer_id},

@@ -16,7 +16,7 @@ from badges.models import Assertion
 from badges.services import wallet as wallet_services
 from tests.factories import UserFactory
 from tests.security.conftest import url_patterns
-from tests.security.test_anonymous_access import private_kwargs
+from tests.security.test_anonymous_access import desk_award_for, private_kwargs
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +66,8 @@ def public_kwargs(world, issuer, beneficiary) -> dict[str, dict]:
         "badges:class_detail": {"public_id": badge_class.public_id},
         "badges:verify": {},
         "badges:claim": {"token": assertion.claim_token},
+        "badges:desk_code": {},
+        "badges:desk_claim": {"token": desk_award_for(badge_class).token},
         "ob:issuer_v2": {"public_id": issuer.public_id},
         "ob:issuer": {"public_id": issuer.public_id},
         "ob:revocations": {"public_id": issuer.public_id},
