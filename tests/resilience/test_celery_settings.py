@@ -14,8 +14,11 @@ def _tasks():
 def test_messages_are_acknowledged_after_the_task_and_one_at_a_time():
     assert settings.CELERY_TASK_ACKS_LATE and settings.CELERY_TASK_REJECT_ON_WORKER_LOST
     assert settings.CELERY_WORKER_PREFETCH_MULTIPLIER == 1
+    # A beat job run every few seconds is acknowledged on receipt: its next round does again what a
+    # lost one did not (badges.tasks.send_due_award_emails says why).
+    on_receipt = {"badges.tasks.send_due_award_emails"}
     for name, task in _tasks().items():
-        assert task.acks_late, name
+        assert task.acks_late == (name not in on_receipt), name
 
 
 def test_no_task_outlives_the_visibility_timeout():
