@@ -23,6 +23,11 @@ MUTMUT = ROOT / ".venv" / "bin" / "mutmut"
 BADGES_TESTS = ["tests/badges/test_habilitation.py", "tests/badges/test_partner_issue.py",
                 "tests/badges/test_batches.py", "tests/badges/test_csv_rows.py", "tests/badges/test_bulk_issuing.py"]
 
+def _only(module: str, *functions: str) -> str:
+    """mutmut name globs for some functions of a module ("xǁClassǁmethod" for a method)."""
+    return " ".join(f"{module}.{f if f.startswith('xǁ') else 'x_' + f}__mutmut_*" for f in functions)
+
+
 # name -> (module to mutate, mutant-name filter or None, tests that should catch it)
 TARGETS: dict[str, tuple[str, str | None, list[str]]] = {
     "badges.selectors": ("badges/selectors.py", None, [
@@ -60,11 +65,72 @@ TARGETS: dict[str, tuple[str, str | None, list[str]]] = {
     "pathways.services": ("pathways/services.py", None, [
         "tests/pathways/", "tests/badges/test_habilitation.py"]),
     "endorsements.services": ("endorsements/services.py", None, ["tests/endorsements/"]),
-    # Being changed by another branch (status lists without proof): run once it is merged.
     "badges.openbadges.verify": ("badges/openbadges/verify.py", None, [
         "tests/openbadges/test_verify.py", "tests/openbadges_django/"]),
     "badges.openbadges.proofs": ("badges/openbadges/proofs.py", None, [
         "tests/openbadges/test_proofs.py", "tests/openbadges/test_verify.py"]),
+    # --- Focused targets: the functions that protect someone, against fast (unit-level) subsets.
+    # One run of each fits in a few minutes on the shared machine with one child.
+    "verify.protect": ("badges/openbadges/verify.py", _only(
+        "badges.openbadges.verify", "_check_status_list_proof", "_status_list_refused", "_check_ob3_status",
+        "_revoked", "_check_dates", "_check_email", "_compromised", "_same_origin", "_report_proof",
+        "_select_proof", "xǁ_Ob3Contextǁsame_issuer"),
+        ["tests/openbadges/test_verify.py", "tests/openbadges/test_verify_did_and_jwt.py"]),
+    "proofs.protect": ("badges/openbadges/proofs.py", _only(
+        "badges.openbadges.proofs", "verify_data_integrity_proof", "verify_vc_jwt", "_claims_problem",
+        "_same_moment", "_resolve", "_epoch"),
+        ["tests/openbadges/test_proofs.py", "tests/openbadges/test_verify_did_and_jwt.py"]),
+    "issuers.access": ("issuers/selectors.py issuers/models.py", "issuers.selectors.x_* "
+                       "issuers.models.xǁIssuerQuerySetǁfor_user* issuers.models.xǁSigningKeyǁis_active*", [
+        "tests/security/test_outsider_access.py", "tests/reports/test_report_access.py",
+        "tests/badges/test_staff_pages.py"]),
+    "issuers.services.protect": ("issuers/services.py", _only(
+        "issuers.services", "signing_key_create", "signing_key_revoke", "membership_set", "membership_remove"), [
+        "tests/openbadges_django/test_signing_and_hosting.py", "tests/openbadges_django/test_ob2_resign_on_rotation.py",
+        "tests/audit/test_recording.py"]),
+    "issuing.protect": ("badges/services/issuing.py", _only(
+        "badges.services.issuing", "_check_may_issue", "assertion_revoke", "_expiry"), [
+        "tests/badges/test_habilitation.py", "tests/badges/test_staff_pages.py", "tests/badges/test_bulk_issuing.py"]),
+    "batches.protect": ("badges/services/batches.py", _only(
+        "badges.services.batches", "recipients_parse", "csv_check", "_parse_date", "batch_start"), [
+        "tests/badges/test_csv_rows.py", "tests/badges/test_batches.py", "tests/badges/test_habilitation.py",
+        "tests/security/test_csv_injection.py"]),
+    "applications.protect": ("badges/services/applications.py", _only(
+        "badges.services.applications", "_check_reviewer", "application_accept", "application_refuse",
+        "application_request_more", "_decide", "assertion_self_issue", "application_submit",
+        "application_evidence_remove"), [
+        "tests/badges/test_applications.py", "tests/badges/test_application_evidence_removal.py",
+        "tests/badges/test_habilitation.py", "tests/badges/test_self_declared_label.py"]),
+    "wallet.protect": ("badges/services/wallet.py", _only(
+        "badges.services.wallet", "assertion_claim", "assertion_decline", "_check_owner", "assertion_set_visibility",
+        "assertion_set_shown_details", "_verify_for_someone_of", "imported_badge_set_visibility",
+        "imported_badge_delete"), [
+        "tests/badges/test_claim.py", "tests/badges/test_claim_races.py", "tests/badges/test_wallet_views.py",
+        "tests/badges/test_wallet_import.py", "tests/badges/test_wallet_imported_sharing.py"]),
+    "accounts.protect": ("badges/services/accounts.py", _only(
+        "badges.services.accounts", "email_verification_confirm", "email_address_remove", "login_link_use",
+        "login_link_send", "account_delete", "_login_token", "email_address_request"), [
+        "tests/badges/test_accounts.py", "tests/badges/test_login_link_throttle.py",
+        "tests/security/test_login_limits.py"]),
+    "corrections.protect": ("badges/services/corrections.py", None, [
+        "tests/badges/test_staff_pages.py", "tests/badges/test_habilitation.py"]),
+    "selectors.access": ("badges/selectors.py", _only(
+        "badges.selectors", "user_for_email", "get_issuable_badge_class", "get_batch_for_user", "user_can_review",
+        "badge_classes_user_reviews", "applications_for_reviewer", "get_application_for_reviewer",
+        "wallet_assertions", "user_owns_assertion", "get_assertion_for_owner", "user_may_view_assertion",
+        "_is_issuer_staff", "user_may_see_evidence"), [
+        "tests/security/test_outsider_access.py", "tests/security/test_anonymous_access.py",
+        "tests/badges/test_review_queue.py", "tests/badges/test_wallet_views.py",
+        "tests/badges/test_application_evidence_removal.py", "tests/security/test_file_serving.py"]),
+    "views.access": ("badges/views/*.py", "badges.views.*.x_get_*", [
+        "tests/security/test_outsider_access.py", "tests/security/test_anonymous_access.py",
+        "tests/badges/test_wallet_public_pages.py", "tests/badges/test_wallet_imported_sharing.py"]),
+    "endorsements.protect": ("endorsements/services.py", _only(
+        "endorsements.services", "invitation_check_open", "endorsement_accept", "endorsement_withdraw",
+        "endorser_key_revoke", "endorser_active_key", "target_issuer", "endorsement_invite"), [
+        "tests/endorsements/test_accept.py", "tests/endorsements/test_withdraw.py",
+        "tests/endorsements/test_invitations.py", "tests/endorsements/test_endorser_keys.py",
+        "tests/endorsements/test_invitation_dates.py"]),
 }
 FIRST = ["badges.selectors", "badges.services.issuing", "pathways.services", "endorsements.services",
          "issuers.selectors"]
@@ -77,7 +143,7 @@ source_paths =
     endorsements
     badgehub
 only_mutate =
-    {module}
+{module}
 also_copy =
     templates
     static
@@ -108,7 +174,7 @@ def prepare(name: str, module: str, tests: list[str]) -> Path:
     if shared.exists():
         (target / "shared").symlink_to(shared)
     present = [t for t in tests if (ROOT / t).exists()]
-    (target / "setup.cfg").write_text(SETUP_CFG.format(module=module,
+    (target / "setup.cfg").write_text(SETUP_CFG.format(module="\n".join(f"    {m}" for m in module.split()),
                                                        tests="\n".join(f"    {t}" for t in present)))
     return target
 
@@ -142,18 +208,39 @@ def results(target: Path) -> dict[str, str]:
     return found
 
 
-def run(name: str, children: int) -> str:
+def message_only(diff: str) -> bool:
+    """True when the mutant only changes the wording of a message (a string literal with a space in
+    it, e.g. "XXLa liste…XX"): what a person reads, not what the code decides. Shown as a count."""
+    removed = [line[1:] for line in diff.splitlines() if line.startswith("-") and not line.startswith("---")]
+    added = [line[1:] for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++")]
+    if not removed or len(removed) != len(added):
+        return False
+    for before, after in zip(removed, added, strict=True):
+        strings_before = re.findall(r"(?:[rfbu]?)(\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*')", before)
+        strings_after = re.findall(r"(?:[rfbu]?)(\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*')", after)
+        skeleton = re.sub(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'", "S", before)
+        if skeleton != re.sub(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'", "S", after):
+            return False
+        changed = [b for b, a in zip(strings_before, strings_after, strict=False) if b != a]
+        if len(strings_before) != len(strings_after) or not changed or not all(" " in b for b in changed):
+            return False
+    return True
+
+
+def run(name: str, children: int, *, report_only: bool = False) -> str:
     module, name_filter, tests = TARGETS[name]
-    target = prepare(name, module, tests)
-    print(f"\n=== {name}: mutating {module} against {len(tests)} test paths", flush=True)
-    args = [str(MUTMUT), "run", "--max-children", str(children)]
-    if name_filter:
-        args += name_filter.split()
-    # A database of its own per target: targets may run side by side, and never touch the worktree's.
-    env = {**os.environ, "DATABASE_URL": f"{os.environ['DATABASE_URL']}_mut_{name.replace('.', '_')}"}
-    with open(target / "mutmut.log", "w") as log:
-        subprocess.run(args, cwd=target, stdout=log, stderr=subprocess.STDOUT, env=env)
-    drop_test_databases(env["DATABASE_URL"])
+    target = WORK / name
+    if not report_only:
+        target = prepare(name, module, tests)
+        print(f"\n=== {name}: mutating {module} against {len(tests)} test paths", flush=True)
+        args = [str(MUTMUT), "run", "--max-children", str(children)]
+        if name_filter:
+            args += name_filter.split()
+        # A database of its own per target: targets may run side by side, and never touch the worktree's.
+        env = {**os.environ, "DATABASE_URL": f"{os.environ['DATABASE_URL']}_mut_{name.replace('.', '_')}"}
+        with open(target / "mutmut.log", "w") as log:
+            subprocess.run(args, cwd=target, stdout=log, stderr=subprocess.STDOUT, env=env)
+        drop_test_databases(env["DATABASE_URL"])
     found = results(target)
     if name_filter:
         patterns = [re.compile(f.replace(".", r"\.").replace("*", ".*")) for f in name_filter.split()]
@@ -162,14 +249,21 @@ def run(name: str, children: int) -> str:
     for status in found.values():
         counts[status] = counts.get(status, 0) + 1
     survivors = sorted(k for k, v in found.items() if v == "survived")
+    wording = 0
     for mutant in survivors:
         diff = subprocess.run([str(MUTMUT), "show", mutant], cwd=target, capture_output=True, text=True).stdout
+        if message_only(diff):
+            wording += 1
+            continue
         print(f"--- survived: {mutant}\n{diff}", flush=True)
     killed = counts.get("killed", 0) + counts.get("timeout", 0)
     reached = killed + counts.get("survived", 0) + counts.get("suspicious", 0)
     score = f"{100 * killed / reached:.0f}%" if reached else "n/a"
+    logic = reached - wording
+    logic_score = f"{100 * killed / logic:.0f}%" if logic else "n/a"
     line = (f"{name}: {score} killed ({killed}/{reached} mutants reached by the tests; "
-            + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + ")")
+            + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+            + f"); without the {wording} survivors that only reword a message: {logic_score} ({killed}/{logic})")
     print(line, flush=True)
     return line
 
@@ -180,15 +274,18 @@ def main() -> int:
                                                    f"known: {' '.join(TARGETS)}")
     parser.add_argument("--children", type=int, default=int(os.environ.get("MUTATION_CHILDREN", "1")),
                         help="mutants run at once (default 1: the machine is shared)")
+    parser.add_argument("--report-only", action="store_true",
+                        help="print the survivors and scores of the last run (var/mutation/<target>) again")
     args = parser.parse_args()
     names = list(TARGETS) if args.targets == ["all"] else (args.targets or FIRST)
     unknown = [n for n in names if n not in TARGETS]
     if unknown:
         parser.error(f"unknown target(s): {', '.join(unknown)}")
     WORK.mkdir(parents=True, exist_ok=True)
-    lines = [run(name, args.children) for name in names]
-    with open(WORK / "scores.txt", "a") as scores:
-        scores.write("\n".join(lines) + "\n")
+    lines = [run(name, args.children, report_only=args.report_only) for name in names]
+    if not args.report_only:
+        with open(WORK / "scores.txt", "a") as scores:
+            scores.write("\n".join(lines) + "\n")
     print("\n" + "\n".join(lines))
     return 0
 
