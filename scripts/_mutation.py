@@ -76,7 +76,7 @@ TARGETS: dict[str, tuple[str, str | None, list[str]]] = {
         "_revoked", "_check_dates", "_check_email", "_compromised", "_same_origin", "_report_proof",
         "_select_proof", "xǁ_Ob3Contextǁsame_issuer"),
         ["tests/openbadges/test_verify.py", "tests/openbadges/test_verify_did_and_jwt.py",
-         "tests/openbadges/test_verify_status_lists.py"]),
+         "tests/openbadges/test_verify_status_lists.py", "tests/openbadges/test_verify_checks.py"]),
     "proofs.protect": ("badges/openbadges/proofs.py", _only(
         "badges.openbadges.proofs", "verify_data_integrity_proof", "verify_vc_jwt", "_claims_problem",
         "_same_moment", "_resolve", "_epoch"),

@@ -58,6 +58,7 @@ def revocation_check(report):
 def test_the_issuers_own_list_revokes_the_badge(web, ed_pair):
     report = verify(badge(ed_pair), fetch=web, now=NOW)
     assert report.status == "revoked" and not report.valid
+    assert not revocation_check(report)[-1].ok  # shown failed, not ticked
     assert revocation_check(report)[-1].message == "Ce badge a été révoqué par son émetteur"
     assert STATUS_URL in revocation_check(report)[-1].detail
 
@@ -68,6 +69,7 @@ def test_a_list_stripped_of_its_proof_cannot_un_revoke_the_badge(web, ed_pair):
     web[STATUS_URL] = unsigned
     report = verify(badge(ed_pair), fetch=web, now=NOW)
     assert report.status == "invalid" and not report.valid
+    assert not revocation_check(report)[-1].ok
     assert "n'est pas signée par l'émetteur" in revocation_check(report)[-1].message
     assert "aucune preuve" in revocation_check(report)[-1].detail
 
@@ -87,12 +89,14 @@ def test_a_list_cleared_after_its_issuer_signed_it_cannot_un_revoke_the_badge(we
     report = verify(badge(ed_pair), fetch=web, now=NOW)
     assert report.status == "invalid"
     assert revocation_check(report)[-1].message == "La liste de révocation n'est pas signée par l'émetteur"
+    assert revocation_check(report)[-1].detail == f"{STATUS_URL} : Signature Ed25519 invalide"
 
 
 def test_a_list_signed_by_another_issuer_cannot_un_revoke_the_badge(web, ed_pair, other_pair):
     web[STATUS_URL] = status_list(other_pair, set(), key_url=OTHER_KEY_URL, list_issuer=OTHER_ISSUER)
     report = verify(badge(ed_pair), fetch=web, now=NOW)
     assert report.status == "invalid"
+    assert revocation_check(report)[-1].message == "La liste de révocation n'est pas signée par l'émetteur"
     assert f"signée par {OTHER_ISSUER}" in revocation_check(report)[-1].detail
 
 
@@ -216,3 +220,36 @@ def test_a_did_whose_document_cannot_be_read_cannot_clear_its_badges(moved, ed_p
     report = verify(badge(ed_pair), fetch=moved, now=NOW)
     assert report.status == "invalid"
     assert "n'est pas signée par l'émetteur" in revocation_check(report)[-1].message
+
+
+class FailsAfter(FakeWeb):
+    """Serves ``url`` the first ``times`` times, then answers 500 (a profile that goes away)."""
+
+    def __init__(self, pages, url: str, times: int):
+        super().__init__(pages)
+        self.url, self.times = url, times
+
+    def __call__(self, url: str):
+        if url == self.url:
+            self.times -= 1
+            if self.times < 0:
+                return 500, "text/plain", b"oops"
+        return super().__call__(url)
+
+
+def test_a_did_whose_https_profile_cannot_be_read_back_cannot_clear_its_badges(moved, ed_pair):
+    moved[STATUS_URL] = status_list(ed_pair, set(), key_url=DID_VM, list_issuer=DID)
+    probe = FakeWeb(moved.pages)
+    assert verify(badge(ed_pair), fetch=probe, now=NOW).status == "valid"
+    assert probe.requested.count(ISSUER_ID) >= 2  # the profile is read for the key, then for the DID
+    flaky = FailsAfter(moved.pages, ISSUER_ID, probe.requested.count(ISSUER_ID) - 1)
+    report = verify(badge(ed_pair), fetch=flaky, now=NOW)
+    assert report.status == "invalid"
+    assert f"signée par {DID}" in revocation_check(report)[-1].detail
+
+
+def test_a_status_that_is_not_an_object_is_a_warning_not_a_crash(web, ed_pair):
+    report = verify(badge(ed_pair, status="https://status.example/1"), fetch=web, now=NOW)
+    warning = revocation_check(report)[-1]
+    assert warning.level == "warning" and warning.message == "Statut de révocation impossible à vérifier"
+    assert report.status == "valid"
