@@ -91,7 +91,8 @@ TARGETS: dict[str, tuple[str, str | None, list[str]]] = {
         "tests/audit/test_recording.py"]),
     "issuing.protect": ("badges/services/issuing.py", _only(
         "badges.services.issuing", "_check_may_issue", "assertion_revoke"), [
-        "tests/badges/test_habilitation.py", "tests/badges/test_staff_pages.py", "tests/badges/test_bulk_issuing.py"]),
+        "tests/badges/test_habilitation.py", "tests/badges/test_issuing_rules.py", "tests/badges/test_staff_pages.py",
+        "tests/badges/test_bulk_issuing.py"]),
     "batches.protect": ("badges/services/batches.py", _only(
         "badges.services.batches", "recipients_parse", "csv_check", "_parse_date", "batch_start"), [
         "tests/badges/test_csv_rows.py", "tests/badges/test_batches.py", "tests/badges/test_habilitation.py",
@@ -142,7 +143,8 @@ TARGETS: dict[str, tuple[str, str | None, list[str]]] = {
                        "issuers.selectors.x_* issuers.models.xǁIssuerQuerySetǁfor_user*",
                        _only("badges.selectors", "user_may_view_assertion", "_is_issuer_staff",
                              "get_assertion_for_owner", "user_owns_assertion")]), [
-        "tests/badges/test_habilitation.py", "tests/badges/test_claim_races.py", "tests/badges/test_wallet_views.py",
+        "tests/badges/test_habilitation.py", "tests/badges/test_issuing_rules.py", "tests/badges/test_claim_races.py",
+        "tests/badges/test_wallet_views.py",
         "tests/security/test_outsider_access.py", "tests/badges/test_staff_pages.py",
         "tests/badges/test_review_queue.py", "tests/endorsements/test_withdraw.py",
         "tests/endorsements/test_invitation_dates.py"]),

@@ -252,4 +252,5 @@ def test_a_status_that_is_not_an_object_is_a_warning_not_a_crash(web, ed_pair):
     report = verify(badge(ed_pair, status="https://status.example/1"), fetch=web, now=NOW)
     warning = revocation_check(report)[-1]
     assert warning.level == "warning" and warning.message == "Statut de révocation impossible à vérifier"
-    assert report.status == "valid"
+    assert not warning.ok and warning.detail == "type de statut inconnu : 'https://status.example/1'"
+    assert report.status == "valid"  # a warning: the person is told the revocation could not be checked
