@@ -113,7 +113,7 @@ TARGETS: dict[str, tuple[str, str | None, list[str]]] = {
         "tests/badges/test_accounts.py", "tests/badges/test_login_link_throttle.py",
         "tests/security/test_login_limits.py"]),
     "corrections.protect": ("badges/services/corrections.py", None, [
-        "tests/badges/test_staff_pages.py", "tests/badges/test_habilitation.py"]),
+        "tests/badges/test_corrections.py", "tests/badges/test_staff_pages.py", "tests/badges/test_habilitation.py"]),
     "selectors.access": ("badges/selectors.py", _only(
         "badges.selectors", "get_batch_for_user", "user_can_review", "get_application_for_reviewer",
         "user_owns_assertion", "get_assertion_for_owner", "user_may_view_assertion", "_is_issuer_staff",
@@ -143,7 +143,8 @@ TARGETS: dict[str, tuple[str, str | None, list[str]]] = {
                        "issuers.selectors.x_* issuers.models.xǁIssuerQuerySetǁfor_user*",
                        _only("badges.selectors", "user_may_view_assertion", "_is_issuer_staff",
                              "get_assertion_for_owner", "user_owns_assertion")]), [
-        "tests/badges/test_habilitation.py", "tests/badges/test_issuing_rules.py", "tests/badges/test_claim_races.py",
+        "tests/badges/test_habilitation.py", "tests/badges/test_issuing_rules.py", "tests/badges/test_corrections.py",
+        "tests/badges/test_claim_races.py",
         "tests/badges/test_wallet_views.py",
         "tests/security/test_outsider_access.py", "tests/badges/test_staff_pages.py",
         "tests/badges/test_review_queue.py", "tests/endorsements/test_withdraw.py",
