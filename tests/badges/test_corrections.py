@@ -5,7 +5,7 @@ requested badge stays so for verifiers (the public label says so), a revoked bad
 import pytest
 from django.core.exceptions import ValidationError
 
-from badges.models import Assertion
+from badges.models import Assertion, Evidence
 from badges.services import assertion_correct, assertion_issue, assertion_revoke
 from tests.factories import BadgeClassFactory
 
@@ -45,3 +45,19 @@ def test_a_revoked_badge_is_not_corrected_back_to_life(issuer, owner):
     with pytest.raises(ValidationError, match="Ce badge est déjà révoqué : il ne peut plus être corrigé."):
         correct(wrong, owner)
     assert Assertion.objects.filter(badge_class=badge_class).count() == 1
+
+
+def test_the_corrected_badge_carries_the_correction_and_the_same_evidence(issuer, owner):
+    badge_class = BadgeClassFactory(issuer=issuer)
+    wrong = assertion_issue(badge_class=badge_class, recipient_email="lea@exemple.org", recipient_name="Lea",
+                            issued_by=owner, narrative="Observé", notify=False)
+    Evidence.objects.create(assertion=wrong, name="Photo de l'atelier", narrative="Atelier du 3 mars",
+                            url="https://portfolio.example/lea", file="evidence/atelier.jpg", genre="Photo")
+    corrected = assertion_correct(assertion=wrong, corrected_by=owner, recipient_email="lea.martin@example.org",
+                                  recipient_name="Léa Martin", narrative="Observée en atelier",
+                                  issued_on=wrong.issued_on)
+    assert (corrected.recipient_email, corrected.recipient_name, corrected.narrative) == \
+        ("lea.martin@example.org", "Léa Martin", "Observée en atelier")
+    [evidence] = corrected.evidence.all()
+    assert (evidence.name, evidence.narrative, evidence.url, evidence.file.name, evidence.genre) == \
+        ("Photo de l'atelier", "Atelier du 3 mars", "https://portfolio.example/lea", "evidence/atelier.jpg", "Photo")
