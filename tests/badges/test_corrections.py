@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from badges.models import Assertion, Evidence
 from badges.services import assertion_correct, assertion_issue, assertion_revoke
+from issuers.audit.models import AuditEvent
 from tests.factories import BadgeClassFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,3 +62,11 @@ def test_the_corrected_badge_carries_the_correction_and_the_same_evidence(issuer
     [evidence] = corrected.evidence.all()
     assert (evidence.name, evidence.narrative, evidence.url, evidence.file.name, evidence.genre) == \
         ("Photo de l'atelier", "Atelier du 3 mars", "https://portfolio.example/lea", "evidence/atelier.jpg", "Photo")
+
+
+def test_the_audit_log_names_who_revoked_the_wrong_badge(issuer, owner):
+    badge_class = BadgeClassFactory(issuer=issuer)
+    wrong = assertion_issue(badge_class=badge_class, recipient_email="lea@exemple.org", issued_by=owner, notify=False)
+    correct(wrong, owner)
+    revoked = AuditEvent.objects.get(action=AuditEvent.Action.ASSERTION_REVOKED, object_id=str(wrong.public_id))
+    assert revoked.actor == owner
