@@ -129,6 +129,7 @@ def test_a_list_for_another_purpose_says_nothing_about_revocation(web, ed_pair):
     report = verify(badge(ed_pair), fetch=web, now=NOW)
     assert report.status == "invalid"
     assert revocation_check(report)[-1].message == "La liste de statut ne correspond pas au badge"
+    assert revocation_check(report)[-1].detail == f"{STATUS_URL} : suspension au lieu de revocation"
 
 
 def test_a_suspended_badge_is_not_valid(web, ed_pair):
@@ -141,7 +142,9 @@ def test_a_suspended_badge_is_not_valid(web, ed_pair):
 
 def test_only_the_badges_own_index_counts(web, ed_pair):
     web[STATUS_URL] = status_list(ed_pair, {6, 8})  # the neighbours are revoked, not index 7
-    assert verify(badge(ed_pair), fetch=web, now=NOW).status == "valid"
+    report = verify(badge(ed_pair), fetch=web, now=NOW)
+    assert report.status == "valid"
+    assert revocation_check(report)[-1].ok and revocation_check(report)[-1].message == "Le badge n'a pas été révoqué"
     entry = {**ob3.status_entry(status_entry(7)), "statusListIndex": "8"}
     assert verify(badge(ed_pair, status=entry), fetch=web, now=NOW).status == "revoked"
 
@@ -151,6 +154,7 @@ def test_an_index_outside_the_list_or_an_unreadable_list_is_invalid(web, ed_pair
     report = verify(badge(ed_pair, status=entry), fetch=web, now=NOW)
     assert report.status == "invalid"
     assert revocation_check(report)[-1].message == "La liste de statut est illisible"
+    assert not revocation_check(report)[-1].ok and "out of range" in revocation_check(report)[-1].detail
     document = ob3.build_status_list_credential(STATUS_URL, ISSUER_ID, set())
     document["credentialSubject"]["encodedList"] = "unot-gzip"
     web[STATUS_URL] = proofs.add_data_integrity_proof(document, ed_pair.private_pem, KEY_URL, "2025-05-01T00:00:00Z")
@@ -171,8 +175,15 @@ def test_a_1edtech_revocation_list_revokes_with_its_reason(web, ed_pair):
     report = verify(badge(ed_pair, status=entry), fetch=web, now=NOW)
     assert report.status == "revoked" and report.revocation_reason == "Fraude"
     assert revocation_check(report)[-1].message == "Ce badge a été révoqué par son émetteur : Fraude"
+    assert revocation_check(report)[-1].detail == list_url
+    web[list_url] = {"revokedCredentials": [{"id": credential_id}]}  # no reason given: none is made up
+    report = verify(badge(ed_pair, status=entry), fetch=web, now=NOW)
+    assert report.status == "revoked" and report.revocation_reason == ""
+    assert revocation_check(report)[-1].message == "Ce badge a été révoqué par son émetteur"
     web[list_url] = {"revokedCredentials": ["urn:uuid:someone-else"]}
-    assert verify(badge(ed_pair, status=entry), fetch=web, now=NOW).status == "valid"
+    report = verify(badge(ed_pair, status=entry), fetch=web, now=NOW)
+    assert report.status == "valid"
+    assert revocation_check(report)[-1].ok and revocation_check(report)[-1].message == "Le badge n'a pas été révoqué"
     web[list_url] = {"revokedAssertions": [credential_id]}
     report = verify(badge(ed_pair, status=entry), fetch=web, now=NOW)
     assert report.status == "revoked" and report.revocation_reason == ""
@@ -220,6 +231,28 @@ def test_a_did_whose_document_cannot_be_read_cannot_clear_its_badges(moved, ed_p
     report = verify(badge(ed_pair), fetch=moved, now=NOW)
     assert report.status == "invalid"
     assert "n'est pas signée par l'émetteur" in revocation_check(report)[-1].message
+
+
+def test_an_entry_that_does_not_name_its_purpose_is_a_revocation_entry(web, ed_pair):
+    entry = ob3.status_entry(status_entry(7))
+    del entry["statusPurpose"]
+    assert verify(badge(ed_pair, status=entry), fetch=web, now=NOW).status == "revoked"
+
+
+def test_a_list_that_does_not_name_its_purpose_serves_the_entrys(web, ed_pair):
+    document = ob3.build_status_list_credential(STATUS_URL, ISSUER_ID, {7})
+    del document["credentialSubject"]["statusPurpose"]
+    web[STATUS_URL] = proofs.add_data_integrity_proof(document, ed_pair.private_pem, KEY_URL, "2025-05-01T00:00:00Z")
+    assert verify(badge(ed_pair), fetch=web, now=NOW).status == "revoked"
+
+
+def test_an_entry_without_an_index_reads_no_bit(web, ed_pair):
+    web[STATUS_URL] = status_list(ed_pair, {1})
+    entry = ob3.status_entry(status_entry(7))
+    del entry["statusListIndex"]
+    report = verify(badge(ed_pair, status=entry), fetch=web, now=NOW)
+    assert report.status == "invalid"
+    assert revocation_check(report)[-1].message == "La liste de statut est illisible"
 
 
 class FailsAfter(FakeWeb):
