@@ -70,3 +70,16 @@ def test_the_audit_log_names_who_revoked_the_wrong_badge(issuer, owner):
     correct(wrong, owner)
     revoked = AuditEvent.objects.get(action=AuditEvent.Action.ASSERTION_REVOKED, object_id=str(wrong.public_id))
     assert revoked.actor == owner
+
+
+def test_the_audit_log_of_the_issuer_says_who_corrected_what(issuer, owner):
+    badge_class = BadgeClassFactory(issuer=issuer)
+    wrong = assertion_issue(badge_class=badge_class, recipient_email="lea@exemple.org", recipient_name="Léa Martin",
+                            issued_by=owner, notify=False)
+    corrected = correct(wrong, owner)
+    event = AuditEvent.objects.get(action=AuditEvent.Action.ASSERTION_CORRECTED)
+    assert (event.actor, event.issuer, event.object_id) == (owner, issuer, str(wrong.public_id))
+    assert event.details["replaced_by"] == str(corrected.public_id)
+    # Only what changed, before and after.
+    assert event.details["changed"] == {
+        "recipient_email": {"before": "lea@exemple.org", "after": "lea.martin@example.org"}}
