@@ -78,7 +78,9 @@ def test_the_audit_log_of_the_issuer_says_who_corrected_what(issuer, owner):
                             issued_by=owner, notify=False)
     corrected = correct(wrong, owner)
     event = AuditEvent.objects.get(action=AuditEvent.Action.ASSERTION_CORRECTED)
-    assert (event.actor, event.issuer, event.object_id) == (owner, issuer, str(wrong.public_id))
+    assert (event.actor, event.issuer, event.object_type, event.object_id) == \
+        (owner, issuer, "assertion", str(wrong.public_id))
+    assert event.object_label == f"{badge_class.name} → Léa Martin"
     assert event.details["replaced_by"] == str(corrected.public_id)
     # Only what changed, before and after.
     assert event.details["changed"] == {
