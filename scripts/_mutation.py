@@ -105,8 +105,9 @@ TARGETS: dict[str, tuple[str, str | None, list[str]]] = {
     "wallet.protect": ("badges/services/wallet.py", _only(
         "badges.services.wallet", "assertion_claim", "assertion_decline", "_check_owner", "assertion_set_visibility",
         "_verify_for_someone_of", "imported_badge_set_visibility", "imported_badge_delete"), [
-        "tests/badges/test_claim.py", "tests/badges/test_claim_races.py", "tests/badges/test_wallet_views.py",
-        "tests/badges/test_wallet_import.py", "tests/badges/test_wallet_imported_sharing.py"]),
+        "tests/badges/test_claim.py", "tests/badges/test_claim_races.py", "tests/badges/test_wallet_visibility.py",
+        "tests/badges/test_wallet_views.py", "tests/badges/test_wallet_import.py",
+        "tests/badges/test_wallet_imported_sharing.py"]),
     "accounts.protect": ("badges/services/accounts.py", _only(
         "badges.services.accounts", "email_verification_confirm", "email_address_remove", "login_link_use",
         "account_delete"), [
@@ -130,6 +131,14 @@ TARGETS: dict[str, tuple[str, str | None, list[str]]] = {
         "tests/endorsements/test_accept.py", "tests/endorsements/test_withdraw.py",
         "tests/endorsements/test_invitations.py", "tests/endorsements/test_endorser_keys.py",
         "tests/endorsements/test_invitation_dates.py"]),
+    # The verifier's checks and the proofs in one run (unit tests only).
+    "openbadges.unit": ("badges/openbadges/verify.py badges/openbadges/proofs.py", " ".join([
+        _only("badges.openbadges.verify", "_check_dates", "_select_proof", "_check_email", "_compromised",
+              "_report_proof", "_same_origin"),
+        _only("badges.openbadges.proofs", "verify_data_integrity_proof", "verify_vc_jwt", "_claims_problem",
+              "_same_moment")]), [
+        "tests/openbadges/test_verify_checks.py", "tests/openbadges/test_verify.py", "tests/openbadges/test_proofs.py",
+        "tests/openbadges/test_verify_did_and_jwt.py"]),
     # The guards of the services and selectors in one run (one setup instead of eight on a loaded machine).
     "protect.db": ("badges/services/issuing.py badges/services/wallet.py badges/services/applications.py "
                    "badges/services/corrections.py endorsements/services.py issuers/selectors.py issuers/models.py "
@@ -144,7 +153,7 @@ TARGETS: dict[str, tuple[str, str | None, list[str]]] = {
                        _only("badges.selectors", "user_may_view_assertion", "_is_issuer_staff",
                              "get_assertion_for_owner", "user_owns_assertion")]), [
         "tests/badges/test_habilitation.py", "tests/badges/test_issuing_rules.py", "tests/badges/test_corrections.py",
-        "tests/badges/test_claim_races.py",
+        "tests/badges/test_claim_races.py", "tests/badges/test_wallet_visibility.py",
         "tests/badges/test_wallet_views.py",
         "tests/security/test_outsider_access.py", "tests/badges/test_staff_pages.py",
         "tests/badges/test_review_queue.py", "tests/endorsements/test_withdraw.py",
