@@ -137,7 +137,8 @@ TARGETS: dict[str, tuple[str, str | None, list[str]]] = {
               "_report_proof", "_same_origin"),
         _only("badges.openbadges.proofs", "verify_data_integrity_proof", "verify_vc_jwt", "_claims_problem",
               "_same_moment")]), [
-        "tests/openbadges/test_verify_checks.py", "tests/openbadges/test_verify.py", "tests/openbadges/test_proofs.py",
+        "tests/openbadges/test_verify_checks.py", "tests/openbadges/test_jwt_claims.py",
+        "tests/openbadges/test_verify.py", "tests/openbadges/test_proofs.py",
         "tests/openbadges/test_verify_did_and_jwt.py"]),
     # The guards of the services and selectors in one run (one setup instead of eight on a loaded machine).
     "protect.db": ("badges/services/issuing.py badges/services/wallet.py badges/services/applications.py "
