@@ -155,7 +155,7 @@ TARGETS: dict[str, tuple[str, str | None, list[str]]] = {
                              "get_assertion_for_owner", "user_owns_assertion")]), [
         "tests/badges/test_habilitation.py", "tests/badges/test_issuing_rules.py", "tests/badges/test_corrections.py",
         "tests/badges/test_claim_races.py", "tests/badges/test_wallet_visibility.py",
-        "tests/badges/test_wallet_views.py",
+        "tests/badges/test_decline_and_revoke_scope.py", "tests/badges/test_wallet_views.py",
         "tests/security/test_outsider_access.py", "tests/badges/test_staff_pages.py",
         "tests/badges/test_review_queue.py", "tests/endorsements/test_withdraw.py",
         "tests/endorsements/test_invitation_dates.py"]),
