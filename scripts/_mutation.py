@@ -23,6 +23,11 @@ MUTMUT = ROOT / ".venv" / "bin" / "mutmut"
 BADGES_TESTS = ["tests/badges/test_habilitation.py", "tests/badges/test_partner_issue.py",
                 "tests/badges/test_batches.py", "tests/badges/test_csv_rows.py", "tests/badges/test_bulk_issuing.py"]
 
+def _only(module: str, *functions: str) -> str:
+    """mutmut name globs for some functions of a module ("xǁClassǁmethod" for a method)."""
+    return " ".join(f"{module}.{f if f.startswith('xǁ') else 'x_' + f}__mutmut_*" for f in functions)
+
+
 # name -> (module to mutate, mutant-name filter or None, tests that should catch it)
 TARGETS: dict[str, tuple[str, str | None, list[str]]] = {
     "badges.selectors": ("badges/selectors.py", None, [
@@ -60,11 +65,100 @@ TARGETS: dict[str, tuple[str, str | None, list[str]]] = {
     "pathways.services": ("pathways/services.py", None, [
         "tests/pathways/", "tests/badges/test_habilitation.py"]),
     "endorsements.services": ("endorsements/services.py", None, ["tests/endorsements/"]),
-    # Being changed by another branch (status lists without proof): run once it is merged.
     "badges.openbadges.verify": ("badges/openbadges/verify.py", None, [
         "tests/openbadges/test_verify.py", "tests/openbadges_django/"]),
     "badges.openbadges.proofs": ("badges/openbadges/proofs.py", None, [
         "tests/openbadges/test_proofs.py", "tests/openbadges/test_verify.py"]),
+    # --- Focused targets: the functions that protect someone, against fast (unit-level) subsets.
+    # One run of each fits in a few minutes on the shared machine with one child.
+    "verify.protect": ("badges/openbadges/verify.py", _only(
+        "badges.openbadges.verify", "_check_status_list_proof", "_status_list_refused", "_check_ob3_status",
+        "_revoked", "_check_dates", "_check_email", "_compromised", "_same_origin", "_report_proof",
+        "_select_proof", "xǁ_Ob3Contextǁsame_issuer"),
+        ["tests/openbadges/test_verify.py", "tests/openbadges/test_verify_did_and_jwt.py",
+         "tests/openbadges/test_verify_status_lists.py", "tests/openbadges/test_verify_checks.py"]),
+    "proofs.protect": ("badges/openbadges/proofs.py", _only(
+        "badges.openbadges.proofs", "verify_data_integrity_proof", "verify_vc_jwt", "_claims_problem",
+        "_same_moment", "_resolve", "_epoch"),
+        ["tests/openbadges/test_proofs.py", "tests/openbadges/test_verify_did_and_jwt.py"]),
+    "issuers.access": ("issuers/selectors.py issuers/models.py", "issuers.selectors.x_* "
+                       "issuers.models.xǁIssuerQuerySetǁfor_user* issuers.models.xǁSigningKeyǁis_active*", [
+        "tests/security/test_outsider_access.py", "tests/reports/test_report_access.py",
+        "tests/badges/test_staff_pages.py"]),
+    "issuers.services.protect": ("issuers/services.py", _only(
+        "issuers.services", "signing_key_revoke", "membership_set", "membership_remove"), [
+        "tests/openbadges_django/test_signing_and_hosting.py", "tests/openbadges_django/test_ob2_resign_on_rotation.py",
+        "tests/audit/test_recording.py"]),
+    "issuing.protect": ("badges/services/issuing.py", _only(
+        "badges.services.issuing", "_check_may_issue", "assertion_revoke"), [
+        "tests/badges/test_habilitation.py", "tests/badges/test_issuing_rules.py", "tests/badges/test_staff_pages.py",
+        "tests/badges/test_bulk_issuing.py"]),
+    "batches.protect": ("badges/services/batches.py", _only(
+        "badges.services.batches", "recipients_parse", "csv_check", "_parse_date", "batch_start"), [
+        "tests/badges/test_csv_rows.py", "tests/badges/test_batches.py", "tests/badges/test_habilitation.py",
+        "tests/security/test_csv_injection.py"]),
+    "applications.protect": ("badges/services/applications.py", _only(
+        "badges.services.applications", "_check_reviewer", "application_accept", "assertion_self_issue",
+        "application_submit", "application_evidence_remove"), [
+        "tests/badges/test_applications.py", "tests/badges/test_application_evidence_removal.py",
+        "tests/badges/test_habilitation.py", "tests/badges/test_self_declared_label.py"]),
+    "wallet.protect": ("badges/services/wallet.py", _only(
+        "badges.services.wallet", "assertion_claim", "assertion_decline", "_check_owner", "assertion_set_visibility",
+        "_verify_for_someone_of", "imported_badge_set_visibility", "imported_badge_delete"), [
+        "tests/badges/test_claim.py", "tests/badges/test_claim_races.py", "tests/badges/test_wallet_visibility.py",
+        "tests/badges/test_wallet_views.py", "tests/badges/test_wallet_import.py",
+        "tests/badges/test_wallet_imported_sharing.py"]),
+    "accounts.protect": ("badges/services/accounts.py", _only(
+        "badges.services.accounts", "email_verification_confirm", "email_address_remove", "login_link_use",
+        "account_delete"), [
+        "tests/badges/test_accounts.py", "tests/badges/test_login_link_throttle.py",
+        "tests/security/test_login_limits.py"]),
+    "corrections.protect": ("badges/services/corrections.py", None, [
+        "tests/badges/test_corrections.py", "tests/badges/test_staff_pages.py", "tests/badges/test_habilitation.py"]),
+    "selectors.access": ("badges/selectors.py", _only(
+        "badges.selectors", "get_batch_for_user", "user_can_review", "get_application_for_reviewer",
+        "user_owns_assertion", "get_assertion_for_owner", "user_may_view_assertion", "_is_issuer_staff",
+        "user_may_see_evidence"), [
+        "tests/security/test_outsider_access.py", "tests/security/test_anonymous_access.py",
+        "tests/badges/test_review_queue.py", "tests/badges/test_wallet_views.py",
+        "tests/badges/test_application_evidence_removal.py", "tests/security/test_file_serving.py"]),
+    "views.access": ("badges/views/*.py", "badges.views.*.x_get_*", [
+        "tests/security/test_outsider_access.py", "tests/security/test_anonymous_access.py",
+        "tests/badges/test_wallet_public_pages.py", "tests/badges/test_wallet_imported_sharing.py"]),
+    "endorsements.protect": ("endorsements/services.py", _only(
+        "endorsements.services", "invitation_check_open", "endorsement_accept", "endorsement_withdraw",
+        "endorser_key_revoke"), [
+        "tests/endorsements/test_accept.py", "tests/endorsements/test_withdraw.py",
+        "tests/endorsements/test_invitations.py", "tests/endorsements/test_endorser_keys.py",
+        "tests/endorsements/test_invitation_dates.py"]),
+    # The verifier's checks and the proofs in one run (unit tests only).
+    "openbadges.unit": ("badges/openbadges/verify.py badges/openbadges/proofs.py", " ".join([
+        _only("badges.openbadges.verify", "_check_dates", "_select_proof", "_check_email", "_compromised",
+              "_report_proof", "_same_origin"),
+        _only("badges.openbadges.proofs", "verify_data_integrity_proof", "verify_vc_jwt", "_claims_problem",
+              "_same_moment")]), [
+        "tests/openbadges/test_verify_checks.py", "tests/openbadges/test_jwt_claims.py",
+        "tests/openbadges/test_verify.py", "tests/openbadges/test_proofs.py",
+        "tests/openbadges/test_verify_did_and_jwt.py"]),
+    # The guards of the services and selectors in one run (one setup instead of eight on a loaded machine).
+    "protect.db": ("badges/services/issuing.py badges/services/wallet.py badges/services/applications.py "
+                   "badges/services/corrections.py endorsements/services.py issuers/selectors.py issuers/models.py "
+                   "badges/selectors.py", " ".join([
+                       _only("badges.services.issuing", "_check_may_issue", "assertion_revoke"),
+                       _only("badges.services.wallet", "assertion_claim", "assertion_decline", "_check_owner",
+                             "assertion_set_visibility"),
+                       _only("badges.services.applications", "_check_reviewer"),
+                       _only("badges.services.corrections", "assertion_correct"),
+                       _only("endorsements.services", "invitation_check_open", "endorsement_withdraw"),
+                       "issuers.selectors.x_* issuers.models.xǁIssuerQuerySetǁfor_user*",
+                       _only("badges.selectors", "user_may_view_assertion", "_is_issuer_staff",
+                             "get_assertion_for_owner", "user_owns_assertion")]), [
+        "tests/badges/test_habilitation.py", "tests/badges/test_issuing_rules.py", "tests/badges/test_corrections.py",
+        "tests/badges/test_claim_races.py", "tests/badges/test_wallet_visibility.py",
+        "tests/badges/test_decline_and_revoke_scope.py", "tests/badges/test_wallet_views.py",
+        "tests/security/test_outsider_access.py", "tests/badges/test_staff_pages.py",
+        "tests/badges/test_review_queue.py", "tests/endorsements/test_withdraw.py",
+        "tests/endorsements/test_invitation_dates.py"]),
 }
 FIRST = ["badges.selectors", "badges.services.issuing", "pathways.services", "endorsements.services",
          "issuers.selectors"]
@@ -77,7 +171,7 @@ source_paths =
     endorsements
     badgehub
 only_mutate =
-    {module}
+{module}
 also_copy =
     templates
     static
@@ -107,10 +201,35 @@ def prepare(name: str, module: str, tests: list[str]) -> Path:
     shared = ROOT.parent / "shared"
     if shared.exists():
         (target / "shared").symlink_to(shared)
+    for pattern in module.split():
+        for path in target.glob(pattern):
+            undecorate(path)
     present = [t for t in tests if (ROOT / t).exists()]
-    (target / "setup.cfg").write_text(SETUP_CFG.format(module=module,
+    (target / "setup.cfg").write_text(SETUP_CFG.format(module="\n".join(f"    {m}" for m in module.split()),
                                                        tests="\n".join(f"    {t}" for t in present)))
     return target
+
+
+def undecorate(path: Path) -> int:
+    """mutmut 3 leaves decorated functions alone, and most services are ``@transaction.atomic``:
+    in the copy, ``@d`` over ``def f`` becomes ``f = d(f)`` after it (the same function at run
+    time), so that mutmut mutates them too. Top-level functions only; returns how many."""
+    import ast
+
+    lines = path.read_text().splitlines()
+    changed = 0
+    for node in sorted(ast.parse("\n".join(lines)).body, key=lambda n: n.lineno, reverse=True):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or not node.decorator_list:
+            continue
+        wrapped = node.name
+        for decorator in reversed(node.decorator_list):
+            wrapped = f"({ast.unparse(decorator)})({wrapped})"
+        lines.insert(node.end_lineno, f"{node.name} = {wrapped}")
+        first, last = node.decorator_list[0].lineno, node.decorator_list[-1].end_lineno
+        lines[first - 1:last] = [f"# decorated below: {node.name}"] * (last - first + 1)
+        changed += 1
+    path.write_text("\n".join(lines) + "\n")
+    return changed
 
 
 def drop_test_databases(url: str) -> None:
@@ -142,18 +261,108 @@ def results(target: Path) -> dict[str, str]:
     return found
 
 
-def run(name: str, children: int) -> str:
+def message_only(diff: str) -> bool:
+    """True when the mutant only changes the wording of a message (a string literal with a space in
+    it, e.g. "XXLa liste…XX"): what a person reads, not what the code decides. Shown as a count."""
+    removed = [line[1:] for line in diff.splitlines() if line.startswith("-") and not line.startswith("---")]
+    added = [line[1:] for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++")]
+    if not removed or len(removed) != len(added):
+        return False
+    for before, after in zip(removed, added, strict=True):
+        strings_before = re.findall(r"(?:[rfbu]?)(\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*')", before)
+        strings_after = re.findall(r"(?:[rfbu]?)(\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*')", after)
+        skeleton = re.sub(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'", "S", before)
+        if skeleton != re.sub(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'", "S", after):
+            return False
+        changed = [b for b, a in zip(strings_before, strings_after, strict=False) if b != a]
+        if len(strings_before) != len(strings_after) or not changed or not all(" " in b for b in changed):
+            return False
+    return True
+
+
+def mutant_diffs(target: Path, module: str, names: list[str], root: str = "mutants") -> dict[str, str]:
+    """The diff of each mutant against the original function, read from mutmut's mutated copies
+    (one parse per file instead of one ``mutmut show`` process per survivor)."""
+    import ast
+    import difflib
+
+    sources: dict[str, dict[str, str]] = {}
+    for pattern in module.split():
+        for path in (target / root).glob(pattern):
+            text = path.read_text()
+            lines = text.splitlines()
+            functions = {}
+            for node in ast.walk(ast.parse(text)):
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and "__mutmut_" in node.name:
+                    functions[node.name] = "\n".join(lines[node.lineno - 1:node.end_lineno])
+            sources[str(path.relative_to(target / root))] = functions
+    diffs = {}
+    for name in names:
+        function = name.rsplit(".", 1)[-1]
+        for path, functions in sources.items():
+            if function in functions:
+                stem = function.split("__mutmut_")[0]
+                original = functions.get(stem + "__mutmut_orig", "").replace(stem + "__mutmut_orig", stem)
+                mutated = functions[function].replace(function, stem)
+                lines = difflib.unified_diff(original.splitlines(), mutated.splitlines(), path, path, n=1,
+                                             lineterm="")
+                diffs[name] = "\n".join(lines)
+                break
+        else:
+            diffs[name] = subprocess.run([str(MUTMUT), "show", name], cwd=target, capture_output=True,
+                                         text=True).stdout
+    return diffs
+
+
+def logic_mutants(module: str, name_filter: str | None, root: Path = ROOT) -> tuple[list[str], int]:
+    """The mutants of ``module`` that ``name_filter`` selects, minus those that only reword a message
+    (generated here, the way mutmut will, so that the slow runs skip them): (names, skipped)."""
+    import fnmatch
+
+    sys.path.insert(0, str(ROOT / ".venv" / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}"
+                           / "site-packages"))
+    from mutmut.mutation.file_mutation import mutate_file_contents
+
+    names, skipped = [], 0
+    patterns = name_filter.split() if name_filter else ["*"]
+    for pattern in module.split():
+        for path in sorted(root.glob(pattern)):
+            dotted = ".".join(path.relative_to(root).with_suffix("").parts)
+            mutated = mutate_file_contents(str(path), path.read_text())
+            scratch = WORK / "_scratch" / path.relative_to(root)
+            scratch.parent.mkdir(parents=True, exist_ok=True)
+            scratch.write_text(mutated.code)
+            wanted = [f"{dotted}.{n}" for n in mutated.mutant_names]
+            wanted = [n for n in wanted if any(fnmatch.fnmatch(n, p) for p in patterns)]
+            diffs = mutant_diffs(WORK / "_scratch", str(path.relative_to(root)), wanted, root="")
+            for n in wanted:
+                if message_only(diffs[n]):
+                    skipped += 1
+                else:
+                    names.append(n)
+    return names, skipped
+
+
+def run(name: str, children: int, *, report_only: bool = False) -> str:
     module, name_filter, tests = TARGETS[name]
-    target = prepare(name, module, tests)
-    print(f"\n=== {name}: mutating {module} against {len(tests)} test paths", flush=True)
-    args = [str(MUTMUT), "run", "--max-children", str(children)]
-    if name_filter:
-        args += name_filter.split()
-    # A database of its own per target: targets may run side by side, and never touch the worktree's.
-    env = {**os.environ, "DATABASE_URL": f"{os.environ['DATABASE_URL']}_mut_{name.replace('.', '_')}"}
-    with open(target / "mutmut.log", "w") as log:
-        subprocess.run(args, cwd=target, stdout=log, stderr=subprocess.STDOUT, env=env)
-    drop_test_databases(env["DATABASE_URL"])
+    target = WORK / name
+    if not report_only:
+        target = prepare(name, module, tests)
+        print(f"\n=== {name}: mutating {module} against {len(tests)} test paths", flush=True)
+        args = [str(MUTMUT), "run", "--max-children", str(children)]
+        here = Path.cwd()
+        os.chdir(target)  # mutmut reads its configuration (setup.cfg) from the current directory
+        try:
+            selected, skipped = logic_mutants(module, name_filter, target)
+        finally:
+            os.chdir(here)
+        print(f"{len(selected)} mutants to run ({skipped} that only reword a message are not run)", flush=True)
+        args += selected
+        # A database of its own per target: targets may run side by side, and never touch the worktree's.
+        env = {**os.environ, "DATABASE_URL": f"{os.environ['DATABASE_URL']}_mut_{name.replace('.', '_')}"}
+        with open(target / "mutmut.log", "w") as log:
+            subprocess.run(args, cwd=target, stdout=log, stderr=subprocess.STDOUT, env=env)
+        drop_test_databases(env["DATABASE_URL"])
     found = results(target)
     if name_filter:
         patterns = [re.compile(f.replace(".", r"\.").replace("*", ".*")) for f in name_filter.split()]
@@ -162,14 +371,22 @@ def run(name: str, children: int) -> str:
     for status in found.values():
         counts[status] = counts.get(status, 0) + 1
     survivors = sorted(k for k, v in found.items() if v == "survived")
+    wording = 0
+    diffs = mutant_diffs(target, module, survivors)
     for mutant in survivors:
-        diff = subprocess.run([str(MUTMUT), "show", mutant], cwd=target, capture_output=True, text=True).stdout
+        diff = diffs[mutant]
+        if message_only(diff):
+            wording += 1
+            continue
         print(f"--- survived: {mutant}\n{diff}", flush=True)
     killed = counts.get("killed", 0) + counts.get("timeout", 0)
     reached = killed + counts.get("survived", 0) + counts.get("suspicious", 0)
     score = f"{100 * killed / reached:.0f}%" if reached else "n/a"
+    logic = reached - wording
+    logic_score = f"{100 * killed / logic:.0f}%" if logic else "n/a"
     line = (f"{name}: {score} killed ({killed}/{reached} mutants reached by the tests; "
-            + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + ")")
+            + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+            + f"); without the {wording} survivors that only reword a message: {logic_score} ({killed}/{logic})")
     print(line, flush=True)
     return line
 
@@ -180,15 +397,18 @@ def main() -> int:
                                                    f"known: {' '.join(TARGETS)}")
     parser.add_argument("--children", type=int, default=int(os.environ.get("MUTATION_CHILDREN", "1")),
                         help="mutants run at once (default 1: the machine is shared)")
+    parser.add_argument("--report-only", action="store_true",
+                        help="print the survivors and scores of the last run (var/mutation/<target>) again")
     args = parser.parse_args()
     names = list(TARGETS) if args.targets == ["all"] else (args.targets or FIRST)
     unknown = [n for n in names if n not in TARGETS]
     if unknown:
         parser.error(f"unknown target(s): {', '.join(unknown)}")
     WORK.mkdir(parents=True, exist_ok=True)
-    lines = [run(name, args.children) for name in names]
-    with open(WORK / "scores.txt", "a") as scores:
-        scores.write("\n".join(lines) + "\n")
+    lines = [run(name, args.children, report_only=args.report_only) for name in names]
+    if not args.report_only:
+        with open(WORK / "scores.txt", "a") as scores:
+            scores.write("\n".join(lines) + "\n")
     print("\n" + "\n".join(lines))
     return 0
 

@@ -1,5 +1,10 @@
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+
+from endorsements import services
+from endorsements.models import Endorsement
+from issuers.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +46,19 @@ def test_members_see_a_withdraw_link_on_their_organisation_page(client, endorser
     assert url(endorsement) in client.get(endorsement.endorser.get_absolute_url()).content.decode()
     client.force_login(outsider)
     assert url(endorsement) not in client.get(endorsement.endorser.get_absolute_url()).content.decode()
+
+
+def test_the_service_refuses_a_non_member_and_says_why(outsider, endorsement):
+    with pytest.raises(ValidationError, match="Seuls les membres de l'organisation peuvent retirer sa recommandation"):
+        services.endorsement_withdraw(endorsement=endorsement, user=outsider)
+    endorsement.refresh_from_db()
+    assert endorsement.withdrawn_at is None
+
+
+def test_a_withdrawal_is_logged_once_with_who_withdrew(endorser_user, endorsement):
+    services.endorsement_withdraw(endorsement=endorsement, user=endorser_user)
+    first = Endorsement.objects.get(pk=endorsement.pk).withdrawn_at
+    services.endorsement_withdraw(endorsement=endorsement, user=endorser_user)  # a second click changes nothing
+    assert Endorsement.objects.get(pk=endorsement.pk).withdrawn_at == first
+    [event] = AuditEvent.objects.filter(action=AuditEvent.Action.ENDORSEMENT_WITHDRAWN)
+    assert event.actor == endorser_user

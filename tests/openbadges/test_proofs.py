@@ -138,3 +138,28 @@ def test_a_tampered_vc_jwt_is_refused(key_pair, credential):
     header, payload, signature = token.split(".")
     other = proofs.sign_vc_jwt({**credential, "name": "Autre"}, key_pair.private_pem, KEY_URL).split(".")[1]
     assert not proofs.verify_vc_jwt(f"{header}.{other}.{signature}", _resolver(key_pair)).verified
+
+
+@pytest.mark.parametrize("change, error", [
+    (lambda d: d.pop("proof"), "Aucune preuve eddsa-rdfc-2022 trouvée"),
+    (lambda d: d["proof"][0].update(type="Ed25519Signature2020"), "Unsupported proof type"),
+    (lambda d: d["proof"][0].update(cryptosuite="ecdsa-rdfc-2019"), "Aucune preuve eddsa-rdfc-2022 trouvée"),
+    (lambda d: d["proof"][0].update(proofPurpose="authentication"), "Unexpected proofPurpose"),
+    (lambda d: d["proof"][0].update({"@context": ["https://example.org/other"]}), "does not prefix"),
+    (lambda d: d["proof"][0].update(proofValue="uQUJD"), "not base58btc"),
+    (lambda d: d["proof"][0].pop("proofValue"), "not base58btc"),
+])
+def test_a_proof_that_is_missing_or_not_ours_to_check_is_not_verified(key_pair, credential, change, error):
+    secured = proofs.add_data_integrity_proof(credential, key_pair.private_pem, KEY_URL, NOW)
+    change(secured)
+    result = proofs.verify_data_integrity_proof(secured, _resolver(key_pair))
+    assert result.verified is False and error in result.error
+
+
+def test_a_proof_reports_its_method_creation_and_controller(key_pair, credential):
+    secured = proofs.add_data_integrity_proof(credential, key_pair.private_pem, KEY_URL, NOW)
+    result = proofs.verify_data_integrity_proof(secured, _resolver(key_pair))
+    assert (result.verified, result.verification_method, result.created, result.controller) == \
+        (True, KEY_URL, "2025-06-01T12:00:00Z", ISSUER_ID)
+    result = proofs.verify_data_integrity_proof(secured, lambda vm: (_ for _ in ()).throw(LookupError("no key")))
+    assert result.verified is False and result.error == "LookupError: no key"
