@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -57,6 +58,27 @@ class Process:
         self.name, self.args, self.env, self.cwd = name, args, env, cwd
         self.log_path = log_dir / f"{name}.log"
         self.proc: subprocess.Popen | None = None
+        self.restarts = 0
+        self._supervisor: threading.Thread | None = None
+        self._stopping = threading.Event()
+
+    def supervise(self) -> "Process":
+        """Start it again whenever it exits on its own, as compose's ``restart: unless-stopped``
+        does for the production worker."""
+        def watch() -> None:
+            while not self._stopping.wait(0.5):
+                proc = self.proc
+                if proc is not None and proc.poll() is not None:
+                    try:
+                        os.killpg(proc.pid, signal.SIGKILL)  # children it left behind
+                    except (ProcessLookupError, PermissionError):
+                        pass
+                    self.restarts += 1
+                    self.start()
+
+        self._supervisor = threading.Thread(target=watch, name=f"supervise-{self.name}", daemon=True)
+        self._supervisor.start()
+        return self
 
     def start(self) -> "Process":
         log = open(self.log_path, "ab")
@@ -74,6 +96,10 @@ class Process:
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 20) -> None:
         """Signal the group we created (the process and the children it forked), then wait."""
+        self._stopping.set()
+        if self._supervisor is not None:
+            self._supervisor.join(timeout=5)
+            self._supervisor = None
         if self.proc is None:
             return
         if self.proc.poll() is None:
@@ -198,7 +224,9 @@ class Stack:
         wait_for(lambda: requests.get(self.site_url + "/", timeout=2).status_code < 500, timeout=60,
                  what="gunicorn to answer")
 
-    def start_worker(self) -> Process:
+    def start_worker(self, *, restart: bool = False) -> Process:
+        """A prefork worker with its beat; ``restart``: started again when it exits on its own,
+        as compose restarts the production worker."""
         number = len(self.workers) + 1
         worker = Process(f"worker{number}", [
             CELERY, "-A", "badgehub", "worker", "--pool", "prefork", "--concurrency", "2", "--beat",
@@ -207,7 +235,7 @@ class Stack:
         ], env=self.env, log_dir=self.work).start()
         self.workers.append(worker)
         wait_for(lambda: "ready." in worker.log(), timeout=60, what=f"{worker.name} to be ready")
-        return worker
+        return worker.supervise() if restart else worker
 
     def stop(self) -> None:
         for worker in self.workers:
