@@ -16,3 +16,23 @@ def ensure_database(database_url: str) -> None:
         if cur.fetchone() is None:
             cur.execute(f'CREATE DATABASE "{name}"')
     conn.close()
+
+
+def mediator_and_badge(label: str):
+    """After ``django.setup()``: the database migrated, then a new issuer, a mediator of it and a badge
+    class, all named after ``label`` and a fresh run id. Returns (run id, issuer, mediator, badge class)."""
+    import uuid
+
+    from django.core.management import call_command
+
+    from issuers.models import Membership
+    from issuers.services import membership_set
+    from tests.factories import BadgeClassFactory, IssuerFactory, UserFactory
+
+    call_command("migrate", verbosity=0)
+    run = uuid.uuid4().hex[:8]
+    issuer = IssuerFactory(name=f"Banc {label} {run}")
+    mediator = UserFactory(username=f"bench-{run}")
+    membership_set(issuer=issuer, user=mediator, role=Membership.Role.MEDIATOR)
+    badge_class = BadgeClassFactory(issuer=issuer, name=f"Badge du banc {label} {run}")
+    return run, issuer, mediator, badge_class

@@ -25,7 +25,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -205,23 +204,15 @@ def run_bench(args: argparse.Namespace) -> None:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection, connections, transaction
     from django.test.utils import CaptureQueriesContext
 
     from badges.issuing import SIGNING_PREFETCHES, images_of
     from badges.models import Assertion, IssueBatch, OutgoingEmail
     from badges.services import assertion_issue, batch_create, batch_start
-    from issuers.models import Membership
-    from issuers.services import membership_set
-    from tests.factories import BadgeClassFactory, IssuerFactory, UserFactory
+    from bench._database import mediator_and_badge
 
-    call_command("migrate", verbosity=0)
-    run = uuid.uuid4().hex[:8]
-    issuer = IssuerFactory(name=f"Banc d'essai {run}")
-    mediator = UserFactory(username=f"bench-{run}")
-    membership_set(issuer=issuer, user=mediator, role=Membership.Role.MEDIATOR)
-    badge_class = BadgeClassFactory(issuer=issuer, name=f"Badge du banc {run}")
+    run, _issuer, mediator, badge_class = mediator_and_badge("d'essai")
     print(f"database {urlparse(os.environ['DATABASE_URL']).path.lstrip('/')}, queue {os.environ['CELERY_QUEUE']}, "
           f"{args.rows} rows, worker concurrency {args.concurrency}, max tasks per child {args.max_tasks_per_child}")
 

@@ -22,7 +22,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,21 +84,13 @@ def run(args: argparse.Namespace) -> None:
 
     django.setup()
     from django.core.files.base import ContentFile
-    from django.core.management import call_command
     from django.db import transaction
 
     from badges.models import Assertion, IssueBatch, OutgoingEmail
     from badges.services import batch_create, batch_start
-    from issuers.models import Membership
-    from issuers.services import membership_set
-    from tests.factories import BadgeClassFactory, IssuerFactory, UserFactory
+    from bench._database import mediator_and_badge
 
-    call_command("migrate", verbosity=0)
-    run_id = uuid.uuid4().hex[:8]
-    issuer = IssuerFactory(name=f"Banc mémoire {run_id}")
-    mediator = UserFactory(username=f"bench-memory-{run_id}")
-    membership_set(issuer=issuer, user=mediator, role=Membership.Role.MEDIATOR)
-    badge_class = BadgeClassFactory(issuer=issuer, name=f"Badge du banc mémoire {run_id}")
+    run_id, _issuer, mediator, badge_class = mediator_and_badge("mémoire")
     if args.image_kib:
         badge_class.image.save("banc.png", ContentFile(noise_png(args.image_kib)), save=True)
     rows = "".join(f"Personne {i};m{i}-{run_id}@example.org;Atelier du {i % 28 + 1:02d}/02;"
