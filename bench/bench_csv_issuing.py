@@ -52,6 +52,9 @@ def prepare_environment() -> None:
     # A queue of our own: no other worker (tests, dev server) eats the bench's tasks.
     os.environ["CELERY_QUEUE"] = f"bench-{os.getpid()}"
     os.environ["EMAIL_URL"] = f"smtp://127.0.0.1:{SINK.port}"
+    # Award e-mails sent as each badge is issued: the bench's worker runs no beat, which is what
+    # sends e-mails waiting to be grouped (production: 30 s later, by the beat service).
+    os.environ.setdefault("BADGEHUB_AWARD_EMAIL_GROUPING_SECONDS", "0")
     # As in production: with DEBUG on, Django records every query of the worker
     # (slower, and memory grows with the number of rows).
     os.environ["DEBUG"] = "false"
