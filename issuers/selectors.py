@@ -1,13 +1,7 @@
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import Http404
 
-from issuers.models import Issuer, Membership, SigningKey
-
-
-def user_role(*, user: AbstractBaseUser, issuer: Issuer) -> str | None:
-    if not user.is_authenticated:
-        return None
-    return Membership.objects.filter(user=user, issuer=issuer).values_list("role", flat=True).first()
+from issuers.models import Issuer, SigningKey
 
 
 def get_issuer_for_user(*, user: AbstractBaseUser, public_id, roles: tuple[str, ...]) -> Issuer:
