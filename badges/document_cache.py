@@ -40,12 +40,14 @@ _FRAGMENT = "hosted:fragment:"
 DOC_TTL_S = 7 * 24 * 3600
 GENERATION_TTL_S = 30 * 24 * 3600
 
-# What a CDN or a browser may keep. Issued credentials change only on revocation, a
-# privacy rebuild or a re-signing, all rare: an hour, then a cheap 304 revalidation.
-# Revocation and status lists are what verifiers poll to see a revocation: a minute.
+# What a CDN or a browser may keep. An OB 3.0 credential changes only on a privacy
+# rebuild or a re-signing (its revocation shows in the status list): an hour, then a
+# cheap 304 revalidation. What a verifier reads to see a revocation — revocation and
+# status lists, and the hosted OB 2.0 assertion, which carries its own "revoked" — a minute.
 IMMUTABLE = "public, max-age=3600"
 PROFILE = "public, max-age=300"
 LIST = "public, max-age=60"
+REVOCABLE = LIST
 
 
 def issuer_scope(issuer_id: int) -> str:

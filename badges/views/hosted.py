@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from badges import document_cache, documents
-from badges.document_cache import IMMUTABLE, LIST, PROFILE, Document, assertion_scope, issuer_scope, lists_scope
+from badges.document_cache import IMMUTABLE, LIST, PROFILE, REVOCABLE, Document, assertion_scope, issuer_scope, lists_scope
 from badges.models import Assertion, BadgeClass
 from badges.openbadges import proofs
 from badges.openbadges.util import iso_datetime
@@ -70,7 +70,8 @@ def ob2_assertion_document(assertion: Assertion) -> Document:
         gone = {"@context": document["@context"], "id": document["id"], "type": "Assertion", "revoked": True,
                 "revocationReason": assertion.revocation_reason}
         return Document(gone, scopes, LIST, status=410)
-    return Document(document, scopes, IMMUTABLE)
+    # A hosted OB 2.0 verifier learns of a revocation from this very document.
+    return Document(document, scopes, REVOCABLE)
 
 
 @document_cache.register("badges:assertion_detail")
