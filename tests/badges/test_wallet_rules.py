@@ -50,7 +50,8 @@ def test_a_claim_link_of_an_address_verified_by_another_account_claims_nothing(u
 def test_a_claim_link_of_an_address_another_account_added_but_never_verified_claims_nothing(unclaimed, sam):
     other = UserFactory(username="other", email="other@example.org")
     EmailAddress.objects.create(user=other, email=LEA)  # added, verification link not followed yet
-    with pytest.raises(ValidationError, match="autre compte"):
+    # Told to sign in with that account (not merely that the address is taken).
+    with pytest.raises(ValidationError, match="Connectez-vous avec ce compte"):
         assertion_claim(assertion=unclaimed, user=sam)
     unclaimed.refresh_from_db()
     assert unclaimed.claimed_at is None and unclaimed.recipient_user is None
