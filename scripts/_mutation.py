@@ -108,8 +108,8 @@ TARGETS: dict[str, tuple[str, str | None, list[str]]] = {
         "badges.services.wallet", "assertion_claim", "assertion_decline", "_check_owner", "assertion_set_visibility",
         "_verify_for_someone_of", "imported_badge_set_visibility", "imported_badge_delete"), [
         "tests/badges/test_wallet_rules.py", "tests/badges/test_claim.py", "tests/badges/test_claim_races.py",
-        "tests/badges/test_wallet_visibility.py", "tests/badges/test_wallet_views.py", "tests/badges/test_wallet_import.py",
-        "tests/badges/test_wallet_imported_sharing.py"]),
+        "tests/badges/test_wallet_visibility.py", "tests/badges/test_wallet_views.py",
+        "tests/badges/test_wallet_import.py", "tests/badges/test_wallet_imported_sharing.py"]),
     "accounts.protect": ("badges/services/accounts.py", _only(
         "badges.services.accounts", "email_verification_confirm", "email_address_remove", "login_link_use",
         "account_delete"), [

@@ -14,7 +14,7 @@ from issuers.audit.models import AuditEvent
 pytestmark = pytest.mark.django_db
 
 ROWS = [{"email": "sam@example.org", "name": "Sam", "narrative": "", "evidence_url": "", "issued_on": ""}]
-CSV = "nom;e-mail\nSam Martin;sam@example.org\n".encode()
+CSV = b"nom;e-mail\nSam Martin;sam@example.org\n"
 
 
 @pytest.mark.parametrize("closed", ["archived", "not_by_mediator"])
