@@ -5,12 +5,15 @@ unnoticed by the page tests. Each test here fails when one rule is removed."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from badges.api_v1.models import Event
+from badges.api_v1.webhooks import webhook_endpoint_create
 from badges.issuing import assertion_finalise
 from badges.models import Assertion, EmailAddress, ImportedBadge, WalletProfile
 from badges.services import assertion_claim, assertion_issue
 from badges.services.accounts import email_address_add
 from badges.services.wallet import (
     assertion_set_shown_details,
+    assertion_set_visibility,
     badge_import,
     imported_badge_delete,
     imported_badge_set_visibility,
@@ -79,6 +82,24 @@ def test_only_the_owner_chooses_what_a_badge_page_shows(issuer, lea, sam):
     assert not held.show_evidence and held.show_narrative
 
 
+def test_the_issuers_webhooks_hear_only_of_a_badge_made_public(issuer, owner, unclaimed, sam):
+    """Nothing is announced when a badge stays or becomes private: that is the person's business."""
+    endpoint, _secret = webhook_endpoint_create(issuer=issuer, created_by=owner, url="https://crm.example.org/h",
+                                                events=[Event.ASSERTION_MADE_PUBLIC])
+
+    def announced() -> int:
+        return endpoint.deliveries.filter(event=Event.ASSERTION_MADE_PUBLIC).count()
+
+    assertion_claim(assertion=unclaimed, user=sam)
+    assertion_set_visibility(assertion=unclaimed, user=sam, public=False)
+    assert announced() == 0
+    assertion_set_visibility(assertion=unclaimed, user=sam, public=True)
+    assert announced() == 1
+    assertion_set_visibility(assertion=unclaimed, user=sam, public=True)  # already public
+    assertion_set_visibility(assertion=unclaimed, user=sam, public=False)
+    assert announced() == 1
+
+
 def test_a_public_profile_needs_its_address(lea):
     with pytest.raises(ValidationError) as refused:
         wallet_profile_update(user=lea, public=True, slug="  ", display_name="Léa", headline="")
@@ -102,6 +123,9 @@ def test_only_the_owner_of_an_imported_badge_makes_it_public(imported, sam, lea)
     imported_badge_set_visibility(imported=imported, user=lea, public=True)
     imported.refresh_from_db()
     assert imported.visibility == Assertion.Visibility.PUBLIC
+    imported_badge_set_visibility(imported=imported, user=lea, public=False)  # and back
+    imported.refresh_from_db()
+    assert imported.visibility == Assertion.Visibility.PRIVATE
 
 
 def test_only_the_owner_of_an_imported_badge_deletes_it(imported, sam, lea):
