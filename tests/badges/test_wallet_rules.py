@@ -153,3 +153,27 @@ def test_a_badge_issued_to_a_second_verified_address_is_imported_for_it(db, lea)
     Assertion.objects.filter(pk=signed.pk).update(recipient_user=None)  # issued elsewhere: not in our records
     imported = badge_import(user=lea, data=signed.ob3_jwt)
     assert imported.recipient_email == "lea.pro@example.org" and imported.user == lea
+
+
+@pytest.fixture
+def signed_for_lea(db, lea):
+    badge = BadgeClassFactory(issuer=IssuerFactory(name="Info Jeunes Vire"), name="Engagement citoyen")
+    return assertion_finalise(assertion=AssertionFactory(badge_class=badge, recipient_email=LEA))
+
+
+def test_a_revoked_badge_is_refused_as_revoked(signed_for_lea, lea):
+    from badges.services import assertion_revoke
+
+    assertion_revoke(assertion=signed_for_lea, reason="Erreur de saisie")
+    with pytest.raises(ValidationError, match="révoqué par son émetteur : il ne peut pas être importé"):
+        badge_import(user=lea, data=signed_for_lea.ob3_jwt)
+    assert not ImportedBadge.objects.exists()
+
+
+def test_a_tampered_badge_is_refused_even_though_it_can_be_read(signed_for_lea, lea):
+    import json
+
+    tampered = dict(signed_for_lea.ob3_credential, name="Je sais piloter un avion")
+    with pytest.raises(ValidationError, match="n'a pas pu être vérifié"):
+        badge_import(user=lea, data=json.dumps(tampered))
+    assert not ImportedBadge.objects.exists()
