@@ -109,7 +109,8 @@ TARGETS: dict[str, tuple[str, str | None, list[str]]] = {
         "_verify_for_someone_of", "imported_badge_set_visibility", "imported_badge_delete"), [
         "tests/badges/test_wallet_rules.py", "tests/badges/test_claim.py", "tests/badges/test_claim_races.py",
         "tests/badges/test_wallet_visibility.py", "tests/badges/test_wallet_views.py",
-        "tests/badges/test_wallet_import.py", "tests/badges/test_wallet_imported_sharing.py"]),
+        "tests/badges/test_wallet_import.py", "tests/badges/test_wallet_imported_sharing.py",
+        "tests/badges/test_decline_and_revoke_scope.py", "tests/api_v1/test_webhook_events.py"]),
     "accounts.protect": ("badges/services/accounts.py", _only(
         "badges.services.accounts", "email_verification_confirm", "email_address_remove", "login_link_use",
         "account_delete"), [
