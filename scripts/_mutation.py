@@ -91,28 +91,31 @@ TARGETS: dict[str, tuple[str, str | None, list[str]]] = {
         "tests/audit/test_recording.py"]),
     "issuing.protect": ("badges/services/issuing.py", _only(
         "badges.services.issuing", "_check_may_issue", "assertion_revoke"), [
-        "tests/badges/test_habilitation.py", "tests/badges/test_issuing_rules.py", "tests/badges/test_staff_pages.py",
+        "tests/badges/test_habilitation.py", "tests/badges/test_issuing_rules.py",
+        "tests/badges/test_issuing_and_desk_rules.py", "tests/badges/test_staff_pages.py",
         "tests/badges/test_bulk_issuing.py"]),
     "batches.protect": ("badges/services/batches.py", _only(
         "badges.services.batches", "recipients_parse", "csv_check", "_parse_date", "batch_start"), [
-        "tests/badges/test_csv_rows.py", "tests/badges/test_batches.py", "tests/badges/test_habilitation.py",
-        "tests/security/test_csv_injection.py"]),
+        "tests/badges/test_csv_rows.py", "tests/badges/test_batch_rules.py", "tests/badges/test_batches.py",
+        "tests/badges/test_habilitation.py", "tests/security/test_csv_injection.py"]),
     "applications.protect": ("badges/services/applications.py", _only(
         "badges.services.applications", "_check_reviewer", "application_accept", "assertion_self_issue",
         "application_submit", "application_evidence_remove"), [
-        "tests/badges/test_applications.py", "tests/badges/test_application_evidence_removal.py",
-        "tests/badges/test_habilitation.py", "tests/badges/test_self_declared_label.py"]),
+        "tests/badges/test_application_rules.py", "tests/badges/test_applications.py",
+        "tests/badges/test_application_evidence_removal.py", "tests/badges/test_habilitation.py",
+        "tests/badges/test_self_declared_label.py"]),
     "wallet.protect": ("badges/services/wallet.py", _only(
         "badges.services.wallet", "assertion_claim", "assertion_decline", "_check_owner", "assertion_set_visibility",
         "_verify_for_someone_of", "imported_badge_set_visibility", "imported_badge_delete"), [
-        "tests/badges/test_claim.py", "tests/badges/test_claim_races.py", "tests/badges/test_wallet_visibility.py",
-        "tests/badges/test_wallet_views.py", "tests/badges/test_wallet_import.py",
-        "tests/badges/test_wallet_imported_sharing.py"]),
+        "tests/badges/test_wallet_rules.py", "tests/badges/test_claim.py", "tests/badges/test_claim_races.py",
+        "tests/badges/test_wallet_visibility.py", "tests/badges/test_wallet_views.py",
+        "tests/badges/test_wallet_import.py", "tests/badges/test_wallet_imported_sharing.py",
+        "tests/badges/test_decline_and_revoke_scope.py", "tests/api_v1/test_webhook_events.py"]),
     "accounts.protect": ("badges/services/accounts.py", _only(
         "badges.services.accounts", "email_verification_confirm", "email_address_remove", "login_link_use",
         "account_delete"), [
-        "tests/badges/test_accounts.py", "tests/badges/test_login_link_throttle.py",
-        "tests/security/test_login_limits.py"]),
+        "tests/badges/test_account_rules.py", "tests/badges/test_accounts.py",
+        "tests/badges/test_login_link_throttle.py", "tests/security/test_login_limits.py"]),
     "corrections.protect": ("badges/services/corrections.py", None, [
         "tests/badges/test_corrections.py", "tests/badges/test_staff_pages.py", "tests/badges/test_habilitation.py"]),
     "selectors.access": ("badges/selectors.py", _only(

@@ -1,0 +1,158 @@
+"""The account rules at the service level (the pages reach addresses through helpers scoped to
+the signed-in person, so a service that forgot its own check would go unnoticed by them):
+links that stop working, an address that stays its owner's, badges that leave with it."""
+
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from badges.models import Assertion, EmailAddress
+from badges.services import accounts
+from tests.factories import AssertionFactory, BadgeClassFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sam(db):
+    return UserFactory(username="sam", email="sam@example.org")
+
+
+@pytest.fixture
+def lea(db):
+    return UserFactory(username="lea", email="lea@example.org")
+
+
+def verify_token(user, email: str) -> str:
+    return signing.TimestampSigner(salt=accounts.VERIFY_LINK_SALT).sign_object({"u": user.pk, "e": email})
+
+
+def test_a_verification_link_verifies_its_address_and_brings_its_badges(sam, issuer):
+    address = accounts.email_address_add(user=sam, email="sam.pro@example.org")
+    sent = AssertionFactory(badge_class=BadgeClassFactory(issuer=issuer), recipient_email="sam.pro@example.org")
+    accounts.email_verification_confirm(token=verify_token(sam, address.email))
+    address.refresh_from_db()
+    sent.refresh_from_db()
+    assert address.verified_at is not None and sent.recipient_user == sam
+
+
+def test_a_verification_link_older_than_a_week_verifies_nothing(sam):
+    address = accounts.email_address_add(user=sam, email="sam.pro@example.org")
+    token = verify_token(sam, address.email)
+    later = timezone.now() + timedelta(seconds=accounts.VERIFY_LINK_MAX_AGE + 60)
+    with mock.patch("time.time", return_value=later.timestamp()):
+        with pytest.raises(ValidationError, match="expiré"):
+            accounts.email_verification_confirm(token=token)
+    address.refresh_from_db()
+    assert address.verified_at is None
+
+
+def test_a_verification_link_of_a_deactivated_account_verifies_nothing(sam):
+    address = accounts.email_address_add(user=sam, email="sam.pro@example.org")
+    token = verify_token(sam, address.email)
+    sam.is_active = False
+    sam.save()
+    with pytest.raises(ValidationError, match="pas valide"):
+        accounts.email_verification_confirm(token=token)
+    address.refresh_from_db()
+    assert address.verified_at is None
+
+
+def test_a_verification_link_cannot_give_an_address_of_another_account(sam, lea):
+    """A link made for Sam naming Léa's address (Léa's is taken): the address stays Léa's."""
+    with pytest.raises(ValidationError):
+        accounts.email_verification_confirm(token=verify_token(sam, "lea@example.org"))
+    assert EmailAddress.objects.get(email="lea@example.org").user == lea
+
+
+def test_nobody_removes_an_address_of_someone_else(sam, lea):
+    accounts.email_address_add(user=lea, email="lea.pro@example.org", verified=True)
+    address = EmailAddress.objects.get(email="lea@example.org")
+    with pytest.raises(ValidationError, match="pas la vôtre"):
+        accounts.email_address_remove(user=sam, address=address)
+    assert EmailAddress.objects.filter(pk=address.pk, user=lea).exists()
+
+
+def test_the_last_verified_address_stays_even_with_an_unverified_one_beside_it(sam):
+    accounts.email_address_add(user=sam, email="sam.pro@example.org")  # never verified
+    address = EmailAddress.objects.get(email="sam@example.org")
+    with pytest.raises(ValidationError, match="au moins une adresse vérifiée"):
+        accounts.email_address_remove(user=sam, address=address)
+    assert EmailAddress.objects.filter(pk=address.pk).exists()
+
+
+def test_a_removed_address_takes_its_badges_out_of_the_wallet_and_only_those(sam, issuer):
+    accounts.email_address_add(user=sam, email="sam.pro@example.org", verified=True)
+    badge = BadgeClassFactory(issuer=issuer)
+    pro = AssertionFactory(badge_class=badge, recipient_email="sam.pro@example.org", recipient_user=sam)
+    personal = AssertionFactory(badge_class=badge, recipient_email="sam@example.org", recipient_user=sam)
+    accounts.email_address_remove(user=sam, address=EmailAddress.objects.get(email="sam.pro@example.org"))
+    pro.refresh_from_db()
+    personal.refresh_from_db()
+    assert pro.recipient_user is None and personal.recipient_user == sam
+    assert not EmailAddress.objects.filter(email="sam.pro@example.org").exists()
+
+
+def login_token(user) -> str:
+    address = EmailAddress.objects.get(user=user, primary=True)
+    return accounts._login_token(address)
+
+
+def test_a_sign_in_link_opens_its_account_once(sam):
+    token = login_token(sam)
+    assert accounts.login_link_use(token=token) == sam
+    with pytest.raises(ValidationError, match="plus valable"):
+        accounts.login_link_use(token=token)
+
+
+def test_a_sign_in_link_of_a_deactivated_account_opens_nothing(sam):
+    token = login_token(sam)
+    sam.is_active = False
+    sam.save()
+    with pytest.raises(ValidationError, match="plus valable"):
+        accounts.login_link_use(token=token)
+
+
+def test_a_sign_in_link_older_than_half_an_hour_opens_nothing(sam):
+    token = login_token(sam)
+    later = timezone.now() + timedelta(seconds=accounts.LOGIN_LINK_MAX_AGE + 60)
+    with mock.patch("time.time", return_value=later.timestamp()):
+        with pytest.raises(ValidationError, match="plus valable"):
+            accounts.login_link_use(token=token)
+
+
+def test_a_sign_in_link_stops_working_once_the_person_signed_in_another_way(sam):
+    token = login_token(sam)
+    sam.last_login = timezone.now()
+    sam.save()
+    with pytest.raises(ValidationError, match="plus valable"):
+        accounts.login_link_use(token=token)
+
+
+def test_a_deactivated_account_is_sent_no_sign_in_link(sam):
+    sam.is_active = False
+    sam.save()
+    assert accounts.login_link_send(email="sam@example.org") is False
+    from badges.models import OutgoingEmail
+    assert not OutgoingEmail.objects.filter(to="sam@example.org", template="login_link").exists()
+
+
+def test_a_deleted_account_leaves_no_badge_public_nor_attached(sam, issuer):
+    badge = BadgeClassFactory(issuer=issuer)
+    public = AssertionFactory(badge_class=badge, recipient_email="sam@example.org", recipient_user=sam,
+                              visibility=Assertion.Visibility.PUBLIC)
+    accounts.account_delete(user=sam)
+    public.refresh_from_db()
+    assert public.recipient_user is None and public.visibility == Assertion.Visibility.PRIVATE
+    assert not public.revoked
+
+
+def test_a_second_sign_up_with_a_taken_address_is_refused(sam):
+    with pytest.raises(ValidationError) as refused:
+        accounts.account_create(name="Sam bis", email="SAM@example.org", password="un-long-mot-de-passe")
+    assert "email" in refused.value.message_dict
+    assert EmailAddress.objects.get(email="sam@example.org").user == sam

@@ -1,0 +1,77 @@
+"""Rules of issuing to several people at once, at the service level: the API's batches, a batch
+started twice, a form sent to nobody, a file that is not what it says."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from badges.models import Assertion, IssueBatch
+from badges.services import batch_create, batch_start
+from badges.services.batches import Recipient, assertion_issue_many, batch_create_from_rows
+from badges.services.issuing import EvidenceInput
+from issuers.audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+ROWS = [{"email": "sam@example.org", "name": "Sam", "narrative": "", "evidence_url": "", "issued_on": ""}]
+CSV = b"nom;e-mail\nSam Martin;sam@example.org\n"
+
+
+@pytest.mark.parametrize("closed", ["archived", "not_by_mediator"])
+def test_the_api_opens_no_batch_for_a_badge_closed_to_mediators(owner, badge_class, closed):
+    if closed == "archived":
+        badge_class.archived = True
+    else:
+        badge_class.issuable_by_mediator = False
+        badge_class.requestable = True
+    badge_class.save()
+    with pytest.raises(ValidationError, match="de cette façon"):
+        batch_create_from_rows(badge_class=badge_class, created_by=owner, rows=ROWS)
+    assert not IssueBatch.objects.exists()
+
+
+def test_the_api_opens_no_batch_for_a_mediator_of_another_issuer(outsider, badge_class):
+    with pytest.raises(PermissionDenied):
+        batch_create_from_rows(badge_class=badge_class, created_by=outsider, rows=ROWS)
+    assert not IssueBatch.objects.exists()
+
+
+def test_a_batch_started_twice_is_queued_and_logged_once(mediator, badge_class, django_capture_on_commit_callbacks):
+    batch = batch_create(badge_class=badge_class, created_by=mediator, data=CSV)
+    with django_capture_on_commit_callbacks() as callbacks:
+        batch_start(batch=batch, started_by=mediator)
+        batch_start(batch=batch, started_by=mediator)  # a double click on "Délivrer"
+    assert len(callbacks) == 1
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.BATCH_STARTED).count() == 1
+    batch.refresh_from_db()
+    assert batch.status == IssueBatch.Status.QUEUED
+
+
+def test_a_file_with_no_valid_row_is_not_started(mediator, badge_class, django_capture_on_commit_callbacks):
+    batch = batch_create(badge_class=badge_class, created_by=mediator, data=b"nom;e-mail\nSam;pas-une-adresse\n")
+    with django_capture_on_commit_callbacks() as callbacks:
+        with pytest.raises(ValidationError, match="Aucune ligne valide"):
+            batch_start(batch=batch, started_by=mediator)
+    assert callbacks == []
+    batch.refresh_from_db()
+    assert batch.status == IssueBatch.Status.CHECKED
+
+
+def test_a_form_sent_to_nobody_issues_nothing(mediator, badge_class):
+    with pytest.raises(ValidationError, match="au moins une personne"):
+        assertion_issue_many(badge_class=badge_class, recipients=[], issued_by=mediator)
+
+
+def test_a_program_disguised_as_an_image_is_refused_for_the_whole_group(mediator, badge_class):
+    evidence = EvidenceInput(name="Photo", file=SimpleUploadedFile("photo.png", b"MZ\x90\x00 not an image"))
+    with pytest.raises(ValidationError, match="Type de fichier non accepté"):
+        assertion_issue_many(badge_class=badge_class, recipients=[Recipient("sam@example.org"),
+                                                                  Recipient("lea@example.org")],
+                             issued_by=mediator, evidence=evidence)
+    assert not Assertion.objects.exists()
+
+
+def test_a_mediator_of_another_issuer_issues_nothing_to_a_group(outsider, badge_class):
+    with pytest.raises(PermissionDenied):
+        assertion_issue_many(badge_class=badge_class, recipients=[Recipient("sam@example.org")], issued_by=outsider)
+    assert not Assertion.objects.exists()
