@@ -81,3 +81,20 @@ def test_plain_http_redirects_go_only_to_this_machine_and_never_in_production(cl
 def test_a_redirect_uri_elsewhere_or_with_credentials_is_refused(client, uri):
     refused = register(client, redirect_uris=[uri])
     assert refused.status_code == 400 and refused.json()["error"] == "invalid_redirect_uri"
+
+
+def test_badges_another_person_imported_are_never_returned(connect, beneficiary):
+    from django.utils import timezone
+
+    from badges.models import ImportedBadge
+
+    stranger = UserFactory(username="stranger")
+    kept = {"id": "urn:uuid:7f1d0c6e-0000-4000-8000-000000000001", "type": ["VerifiableCredential"],
+            "proof": [{"type": "DataIntegrityProof"}], "name": "Badge de l'inconnu"}
+    ImportedBadge.objects.create(user=stranger, recipient_email="stranger@example.org", document_id=kept["id"],
+                                 badge_name=kept["name"], version="ob3", source=ImportedBadge.Source.JSON,
+                                 original_document=kept, issued_on=timezone.now(), verified_status="valid")
+    mine = Client().get(CREDENTIALS, **bearer(connect(beneficiary, CREDENTIAL_READ)))
+    assert mine["X-Total-Count"] == "0" and "Badge de l'inconnu" not in mine.content.decode()
+    theirs = Client().get(CREDENTIALS, **bearer(connect(stranger, CREDENTIAL_READ)))
+    assert theirs.json()["credential"] == [kept]
