@@ -29,6 +29,11 @@ class BearerTokenAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("En-tête Authorization invalide.")) from None
         token = api_token_check(raw)
         if token is None:
+            # Refused tokens are counted per client: permissions and throttles run only once a
+            # request is authenticated, so this is the one place that sees someone guessing.
+            retry_after = throttle.hit(throttle.API_PER_CLIENT, throttle.client_ip(request))
+            if retry_after is not None:
+                raise exceptions.Throttled(wait=retry_after)
             raise exceptions.AuthenticationFailed(_("Jeton invalide, expiré ou révoqué."))
         return token.created_by, token
 
@@ -59,14 +64,14 @@ class HasScope(BasePermission):
 
 
 class TokenThrottle(BaseThrottle):
-    """Per token (``throttle.API_PER_TOKEN``) and, before authentication succeeds, per client."""
+    """Per token (``throttle.API_PER_TOKEN``). REST framework throttles after authentication and
+    permissions, so a request here always carries a token; refused tokens are counted per
+    client by ``BearerTokenAuthentication``."""
 
     def allow_request(self, request, view) -> bool:
         token = request.auth
-        if isinstance(token, ApiToken):
-            self.retry_after = throttle.hit(throttle.API_PER_TOKEN, f"token:{token.pk}")
-        else:
-            self.retry_after = throttle.hit(throttle.API_PER_CLIENT, throttle.client_ip(request))
+        self.retry_after = (throttle.hit(throttle.API_PER_TOKEN, f"token:{token.pk}")
+                            if isinstance(token, ApiToken) else None)
         return self.retry_after is None
 
     def wait(self) -> float | None:

@@ -1,0 +1,241 @@
+"""The API v1's guards, each on its own: a removed scope, owner, expiry, namespace, rate
+limit or signature check makes one of these fail (docs/mutation.md, api_v1.protect)."""
+
+import hashlib
+import hmac
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from badges import throttle
+from badges.api_v1 import webhooks
+from badges.api_v1.models import ApiToken, Event, WebhookDelivery, WebhookEndpoint
+from badges.api_v1.tokens import api_token_create, api_token_revoke
+from badges.models import Assertion, IssueBatch
+from issuers.models import Membership
+from tests.api_v1.conftest import ALL_SCOPES, bearer
+from tests.factories import AssertionFactory
+
+pytestmark = pytest.mark.django_db
+
+ANY = uuid.uuid4()
+# Every operation and the one scope it needs.
+OPERATIONS = [
+    ("get", "/api/v1/badge-classes/", "read"),
+    ("get", f"/api/v1/badge-classes/{ANY}/", "read"),
+    ("get", "/api/v1/assertions/", "read"),
+    ("post", "/api/v1/assertions/", "issue"),
+    ("post", "/api/v1/assertions/batch/", "issue"),
+    ("get", f"/api/v1/assertions/{ANY}/", "read"),
+    ("post", f"/api/v1/assertions/{ANY}/revoke/", "revoke"),
+    ("get", f"/api/v1/jobs/{ANY}/", "issue"),
+    ("get", "/api/v1/applications/", "applications"),
+    ("post", f"/api/v1/applications/{ANY}/accept/", "applications"),
+    ("post", f"/api/v1/applications/{ANY}/refuse/", "applications"),
+    ("post", f"/api/v1/applications/{ANY}/request-more/", "applications"),
+    ("get", "/api/v1/pathways/", "read"),
+    ("get", f"/api/v1/pathways/{ANY}/progress/", "read"),
+]
+
+
+@pytest.mark.parametrize("method, url, scope", OPERATIONS)
+def test_every_operation_needs_its_own_scope_and_no_other(owner, issuer, token_of, method, url, scope):
+    _token, without = token_of(issuer, owner, scopes=[s for s in ALL_SCOPES if s != scope])
+    refused = getattr(bearer(without), method)(url, {}, format="json")
+    assert refused.status_code == 403, f"{method} {url} without {scope}"
+    _token, only = token_of(issuer, owner, scopes=[scope])
+    allowed = getattr(bearer(only), method)(url, {}, format="json")
+    assert allowed.status_code != 403, f"{method} {url} with {scope} only"
+
+
+def test_a_token_whose_creator_is_deactivated_or_no_longer_staff_is_refused(owner, issuer, token_of):
+    _token, secret = token_of(issuer, owner)
+    assert bearer(secret).get("/api/v1/badge-classes/").status_code == 200
+    owner.is_active = False
+    owner.save()
+    assert bearer(secret).get("/api/v1/badge-classes/").status_code == 401
+    owner.is_active = True
+    owner.save()
+    Membership.objects.filter(user=owner, issuer=issuer).update(role=Membership.Role.MEDIATOR)
+    assert bearer(secret).get("/api/v1/badge-classes/").status_code == 401, "a mediator now: the token goes"
+
+
+def test_a_token_of_one_issuer_whose_creator_manages_another_issuer_reads_only_its_own(
+        owner, issuer, other_issuer, badge_class, other_badge_class, token_of):
+    Membership.objects.create(user=owner, issuer=other_issuer, role=Membership.Role.OWNER)
+    _token, secret = token_of(issuer, owner)
+    names = [item["name"] for item in bearer(secret).get("/api/v1/badge-classes/").json()]
+    assert names == [badge_class.name]
+    AssertionFactory(badge_class=other_badge_class)
+    assert bearer(secret).get("/api/v1/assertions/").json()["results"] == []
+
+
+def test_a_token_is_refused_once_its_expiry_passes(owner, issuer, token_of):
+    token, secret = token_of(issuer, owner, expires_at=timezone.now() + timedelta(hours=1))
+    assert token.is_active and bearer(secret).get("/api/v1/badge-classes/").status_code == 200
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    token.refresh_from_db()
+    assert not token.is_active
+    assert bearer(secret).get("/api/v1/badge-classes/").status_code == 401
+
+
+def test_the_token_page_says_which_tokens_expired(client, owner, issuer, token_of):
+    token, _secret = token_of(issuer, owner)
+    client.force_login(owner)
+    page = reverse("partner:api_tokens", kwargs={"issuer_id": issuer.public_id})
+    assert "expiré" not in client.get(page).content.decode()
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert "expiré" in client.get(page).content.decode()
+
+
+def test_only_owners_and_admins_create_or_revoke_tokens_even_through_the_service(mediator, owner, issuer, token_of):
+    with pytest.raises(PermissionDenied):
+        api_token_create(issuer=issuer, created_by=mediator, name="CRM", scopes=["read"])
+    token, secret = token_of(issuer, owner)
+    with pytest.raises(PermissionDenied):
+        api_token_revoke(token=token, revoked_by=mediator)
+    assert bearer(secret).get("/api/v1/badge-classes/").status_code == 200
+
+
+def test_a_token_needs_known_scopes_and_a_future_expiry(owner, issuer):
+    for scopes in ([], ["read", "admin"]):
+        with pytest.raises(ValidationError):
+            api_token_create(issuer=issuer, created_by=owner, name="CRM", scopes=scopes)
+    with pytest.raises(ValidationError):
+        api_token_create(issuer=issuer, created_by=owner, name="CRM", scopes=["read"],
+                         expires_at=timezone.now() - timedelta(minutes=1))
+    assert not ApiToken.objects.exists()
+
+
+def test_a_malformed_token_is_refused(owner, issuer, token_of):
+    _token, secret = token_of(issuer, owner)
+    prefix, lookup, rest = secret.split("_", 2)
+    for forged in (f"xx_{lookup}_{rest}", f"bh_{lookup}_", f"bh__{rest}", secret + "A" * 200,
+                   f"bh_{lookup}_{rest[:-1]}"):
+        assert bearer(forged).get("/api/v1/badge-classes/").status_code == 401, forged
+    assert bearer(secret).get("/api/v1/badge-classes/").status_code == 200
+
+
+def test_an_idempotency_key_of_another_issuer_never_returns_our_badge(api, other_api, badge_class,
+                                                                     other_badge_class):
+    ours = api.post("/api/v1/assertions/", {"badge_class": str(badge_class.public_id), "idempotency_key": "crm-1",
+                                            "recipient_email": "sam@example.org"}, format="json")
+    theirs = other_api.post("/api/v1/assertions/", {"badge_class": str(other_badge_class.public_id),
+                                                    "idempotency_key": "crm-1",
+                                                    "recipient_email": "ali@example.org"}, format="json")
+    assert ours.status_code == 201 and theirs.status_code == 201
+    assert theirs.json()["id"] != ours.json()["id"] and theirs.json()["recipient_email"] == "ali@example.org"
+    assert Assertion.objects.count() == 2
+
+
+def test_a_batch_for_another_issuers_badge_is_not_found(other_api, badge_class):
+    response = other_api.post("/api/v1/assertions/batch/", {"badge_class": str(badge_class.public_id),
+                                                            "assertions": [{"recipient_email": "a@example.org"}]},
+                              format="json")
+    assert response.status_code == 404 and not IssueBatch.objects.exists()
+
+
+def test_an_application_of_another_issuer_is_neither_refused_nor_sent_back(api, other_api, requestable):
+    from badges import services
+
+    application, _resumed = services.application_start(badge_class=requestable, name="Sam", email="sam@example.org")
+    services.application_save(application=application, answers={"Quel mail avez-vous envoyé ?": "Un CV"})
+    services.application_submit(application=application)
+    url = f"/api/v1/applications/{application.public_id}"
+    assert other_api.post(f"{url}/refuse/", {"comment": "Non"}, format="json").status_code == 404
+    assert other_api.post(f"{url}/request-more/", {"comment": "Plus"}, format="json").status_code == 404
+    application.refresh_from_db()
+    assert application.status == "submitted"
+
+
+def test_calls_with_bad_tokens_are_rate_limited_per_client(db, monkeypatch):
+    monkeypatch.setattr(throttle, "API_PER_CLIENT", throttle.Rule("api-ip", 3, 10**9))
+    statuses = [bearer("bh_guess_guess").get("/api/v1/badge-classes/").status_code for _ in range(4)]
+    assert statuses == [401, 401, 401, 429]
+
+
+# --- Webhooks -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def endpoint(issuer, owner, settings):
+    settings.BADGEHUB_VERIFIER_ALLOW_PRIVATE = True
+    return webhooks.webhook_endpoint_create(issuer=issuer, created_by=owner, url="https://crm.example.org/hooks",
+                                            events=list(Event.values))
+
+
+def test_each_delivery_is_signed_with_the_endpoint_secret_over_its_timestamp_and_body(
+        endpoint, badge_class, monkeypatch):
+    from badges import verification
+
+    endpoint, secret = endpoint
+    sent = []
+
+    def receive(method, url, *, body, headers, seconds):
+        sent.append((url, body, headers))
+        return 200, "text/plain", b""
+
+    monkeypatch.setattr(verification, "safe_request", receive)
+    webhooks.assertion_event(assertion=AssertionFactory(badge_class=badge_class), event=Event.ASSERTION_ISSUED)
+    assert webhooks.webhook_attempt(delivery_id=WebhookDelivery.objects.get().pk) == "delivered"
+    url, body, headers = sent[0]
+    assert url == "https://crm.example.org/hooks"
+    stamp, mac = dict(part.split("=", 1) for part in headers["Webhook-Signature"].split(",")).values()
+    assert abs(int(stamp) - timezone.now().timestamp()) < 60
+    assert mac == hmac.new(secret.encode(), f"{stamp}.".encode() + body, hashlib.sha256).hexdigest()
+    assert webhooks.signature_verify(secret=secret, header=headers["Webhook-Signature"], body=body)
+    assert not webhooks.signature_verify(secret="whsec_other", header=headers["Webhook-Signature"], body=body)
+
+
+def test_a_receiver_refuses_a_replayed_or_tampered_delivery(endpoint):
+    _endpoint, secret = endpoint
+    now = int(timezone.now().timestamp())
+    header = webhooks.signature_header(secret=secret, timestamp=now, body=b'{"a":1}')
+    assert webhooks.signature_verify(secret=secret, header=header, body=b'{"a":1}')
+    assert not webhooks.signature_verify(secret=secret, header=header, body=b'{"a":2}')
+    late = webhooks.signature_header(secret=secret, timestamp=now - webhooks.REPLAY_WINDOW_S - 5, body=b"{}")
+    assert not webhooks.signature_verify(secret=secret, header=late, body=b"{}")
+
+
+def test_only_owners_and_admins_manage_webhooks_even_through_the_service(endpoint, mediator, issuer, badge_class):
+    endpoint, _secret = endpoint
+    with pytest.raises(PermissionDenied):
+        webhooks.webhook_endpoint_create(issuer=issuer, created_by=mediator, url="https://evil.example/h",
+                                         events=["assertion.issued"])
+    with pytest.raises(PermissionDenied):
+        webhooks.webhook_endpoint_delete(endpoint=endpoint, deleted_by=mediator)
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(active=False)
+    with pytest.raises(PermissionDenied):
+        webhooks.webhook_endpoint_enable(endpoint=endpoint, enabled_by=mediator)
+    webhooks.assertion_event(assertion=AssertionFactory(badge_class=badge_class), event=Event.ASSERTION_ISSUED)
+    assert not WebhookDelivery.objects.exists(), "a disabled endpoint is told nothing"
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(active=True)
+    webhooks.assertion_event(assertion=AssertionFactory(badge_class=badge_class), event=Event.ASSERTION_ISSUED)
+    with pytest.raises(PermissionDenied):
+        webhooks.webhook_resend(delivery=WebhookDelivery.objects.get(), resent_by=mediator)
+    assert WebhookEndpoint.objects.filter(issuer=issuer).count() == 1
+
+
+def test_an_issuer_declares_at_most_ten_webhooks(endpoint, owner, issuer):
+    for n in range(webhooks.MAX_ENDPOINTS_PER_ISSUER - 1):
+        webhooks.webhook_endpoint_create(issuer=issuer, created_by=owner, url=f"https://crm.example.org/h{n}",
+                                         events=["assertion.issued"])
+    with pytest.raises(ValidationError):
+        webhooks.webhook_endpoint_create(issuer=issuer, created_by=owner, url="https://crm.example.org/more",
+                                         events=["assertion.issued"])
+    assert WebhookEndpoint.objects.filter(issuer=issuer).count() == webhooks.MAX_ENDPOINTS_PER_ISSUER
+
+
+def test_resending_is_rate_limited_per_account(endpoint, client, owner, issuer, badge_class, monkeypatch):
+    monkeypatch.setattr(throttle, "WEBHOOK_RESEND_PER_ACCOUNT", throttle.Rule("webhook-resend-user", 2, 10**9))
+    endpoint, _secret = endpoint
+    webhooks.assertion_event(assertion=AssertionFactory(badge_class=badge_class), event=Event.ASSERTION_ISSUED)
+    delivery = WebhookDelivery.objects.get()
+    client.force_login(owner)
+    url = reverse("partner:webhook_resend", kwargs={"issuer_id": issuer.public_id, "public_id": endpoint.public_id,
+                                                    "delivery_id": delivery.public_id})
+    assert [client.post(url).status_code for _ in range(3)] == [302, 302, 429]
