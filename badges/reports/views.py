@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from badges.reports import exports
-from badges.reports.access import Scope, scope_for_issuer, scope_for_network
+from badges.reports.access import scope_for_issuer, scope_for_network
 from badges.reports.charts import chart_svg
 from badges.reports.figures import COOP_SMALL_COUNT, coop_rows, report_build
 from badges.reports.filters import ReportFilterForm
@@ -17,27 +17,19 @@ def _forbidden(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/forbidden.html", status=403)
 
 
-@login_required
-@require_GET
-def issuer_report(request: HttpRequest, public_id) -> HttpResponse:
-    try:
-        scope = scope_for_issuer(user=request.user, public_id=public_id)
-    except PermissionDenied:
-        return _forbidden(request)
-    return _report(request, scope)
+# Who may read which report (access.py): the issuer and network pages differ only by this.
+SCOPES = {"issuer": scope_for_issuer, "network": scope_for_network}
 
 
 @login_required
 @require_GET
-def network_report(request: HttpRequest, public_id) -> HttpResponse:
+def report(request: HttpRequest, public_id, scope_kind: str) -> HttpResponse:
+    """The activity report of an issuer or a network (``scope_kind``, set by the URL), its
+    exports with ``?format=csv|xlsx|coop``."""
     try:
-        scope = scope_for_network(user=request.user, public_id=public_id)
+        scope = SCOPES[scope_kind](user=request.user, public_id=public_id)
     except PermissionDenied:
         return _forbidden(request)
-    return _report(request, scope)
-
-
-def _report(request: HttpRequest, scope: Scope) -> HttpResponse:
     if connection.vendor != "postgresql":
         # The figures use PostgreSQL's GROUPING SETS and medians; the embedded SQLite default says so.
         return render(request, "reports/needs_postgresql.html", {"scope": scope}, status=503)
