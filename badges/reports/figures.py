@@ -420,6 +420,11 @@ def _pathways(scope, filters, start, end) -> tuple[list[dict], list[dict]]:
     return rows, steps
 
 
+def time_steps_build(*, scope: Scope, filters: Filters) -> list[dict]:
+    with _tuned():
+        return _time_steps(scope, filters, *period_bounds(filters))
+
+
 def _time_steps(scope, filters, start, end) -> list[dict]:
     """Time-based steps (IAE): for each, the people whose delay fell due in the period
     (and has passed), those confirmed (step badge held) and those late (due for more

@@ -7,8 +7,8 @@ from django.views.decorators.http import require_GET
 
 from badges.reports import exports
 from badges.reports.access import scope_for_issuer, scope_for_network
-from badges.reports.charts import chart_svg
-from badges.reports.figures import COOP_SMALL_COUNT, coop_rows, report_build
+from badges.reports.caching import charts_kept, report_kept
+from badges.reports.figures import COOP_SMALL_COUNT, coop_rows
 from badges.reports.filters import ReportFilterForm
 from badges.reports.sections import sections_build
 
@@ -40,14 +40,13 @@ def report(request: HttpRequest, public_id, scope_kind: str) -> HttpResponse:
     kind = request.GET.get("format", "")
     if kind == "coop":
         return exports.coop_csv(scope, filters, coop_rows(scope=scope, filters=filters))
-    report = report_build(scope=scope, filters=filters)
+    report = report_kept(scope=scope, filters=filters)
     sections = sections_build(report)
     if kind == "csv":
         return exports.report_csv(report, sections)
     if kind == "xlsx":
         return exports.report_xlsx(report, sections)
-    charts = {section.key: chart_svg(section.chart, section.title) for section in sections
-              if section.chart is not None and section.rows}
+    charts = charts_kept(report=report, sections=sections)
     networks = request.user.administered_networks.all() if scope.kind == "issuer" else []
     return render(request, "reports/report.html", {
         "scope": scope, "report": report, "form": form, "filters": filters.describe(),

@@ -12,7 +12,7 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
-from badges import throttle
+from badges import document_cache, throttle
 from badges.models import Assertion, ShareOpen
 
 SHARE_OPEN_WINDOW_S = 900
@@ -48,6 +48,8 @@ def share_open_count(*, assertion: Assertion, source: str) -> bool:
                           window_seconds=SHARE_OPEN_WINDOW_S):
         return False
     row = {"assertion": assertion, "day": timezone.localdate(), "source": source}
+    issuer_id = Assertion.objects.filter(pk=assertion.pk).values_list("badge_class__issuer_id", flat=True).first()
+    document_cache.issuers_reports_changed([issuer_id])
     with transaction.atomic():
         if ShareOpen.objects.filter(**row).update(opens=F("opens") + 1):
             return True
