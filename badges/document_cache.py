@@ -66,6 +66,17 @@ def endorser_scope(endorser_id: int) -> str:
     return f"endorser:{endorser_id}"
 
 
+def report_scope(issuer_id: int) -> str:
+    """What an issuer's activity report counts: its badges issued, claimed, made public,
+    revoked or shared, its applications and pathways (its names and endorsements are in
+    ``issuer:<pk>``)."""
+    return f"report:{issuer_id}"
+
+
+def issuers_reports_changed(issuer_ids) -> None:
+    changed(*(report_scope(pk) for pk in issuer_ids if pk))
+
+
 @dataclass(frozen=True)
 class Document:
     """What a builder returns: a JSON-LD document and what it depends on."""
@@ -206,17 +217,20 @@ class Piece:
     expires_at: float
 
 
-def piece_lookup(key: str) -> tuple[Any, tuple[str, ...] | None, tuple[str, ...] | None]:
+def piece_lookup(key: str, scopes: tuple[str, ...] | None = None
+                 ) -> tuple[Any, tuple[str, ...] | None, tuple[str, ...] | None]:
     """(the kept value if still current or None, its scopes, their current generations).
 
     The generations are read here, before the caller reads its rows: a change committed
-    meanwhile leaves what it renders stale, never current (pass them to ``piece_keep``)."""
+    meanwhile leaves what it renders stale, never current (pass them to ``piece_keep``).
+    A caller that knows the piece's ``scopes`` beforehand gets their generations even when
+    nothing is kept yet, so that its first rendering is kept current."""
     try:
         kept: Piece | None = _local.get(_FRAGMENT + key)
         if kept is None:
             kept = cache.get(_FRAGMENT + key)
         if kept is None:
-            return None, None, None
+            return (None, scopes, _generations(scopes, create=True)) if scopes else (None, None, None)
         generations = _generations(kept.scopes, create=True)
     except Exception:
         logger.exception("Cache unreachable: %s not read", key)

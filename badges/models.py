@@ -630,3 +630,29 @@ class DeskAward(models.Model):
 from badges.api_v1.models import ApiToken, WebhookAttempt, WebhookDelivery, WebhookEndpoint  # noqa: E402,F401
 from badges.ob3api.models import ClientProfile, RemotePlatform  # noqa: E402,F401
 from badges.wallets.models import WalletDelivery, WalletOffer  # noqa: E402,F401
+
+
+class ShareOpen(models.Model):
+    """How often a badge's public page was opened from one of the links its holder shared
+    (LinkedIn, QR code, copied link), per day: a count, nothing about who opened it."""
+
+    class Source(models.TextChoices):
+        LINKEDIN = "linkedin", _("LinkedIn")
+        QR = "qr", _("QR code")
+        LINK = "lien", _("lien copié")
+
+    assertion = models.ForeignKey(Assertion, on_delete=models.CASCADE, related_name="share_opens",
+                                  verbose_name=_("badge délivré"))
+    day = models.DateField(_("jour"))
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    opens = models.PositiveIntegerField(_("ouvertures"), default=0)
+
+    class Meta:
+        verbose_name = _("ouverture d'un badge partagé")
+        verbose_name_plural = _("ouvertures de badges partagés")
+        constraints = [models.UniqueConstraint(fields=["assertion", "day", "source"], name="share_open_per_day")]
+        # The reports read a period of days for a set of badges.
+        indexes = [models.Index(fields=["day", "assertion"], name="share_open_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.assertion_id} {self.day} {self.source}: {self.opens}"

@@ -5,7 +5,8 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from badges import document_cache
-from badges.models import Alignment, Assertion, BadgeClass, Evidence
+from badges.models import Alignment, Application, Assertion, BadgeClass, Evidence
+from badges.signals import assertions_issued
 from issuers.models import Issuer, SigningKey
 from issuers.signals import signing_key_rotated
 
@@ -54,7 +55,19 @@ def alignment_changed(sender, instance: Alignment, **kwargs) -> None:
 def assertion_changed(sender, instance: Assertion, **kwargs) -> None:
     cached = instance._state.fields_cache.get("badge_class")
     issuer_id = cached.issuer_id if cached is not None else _issuer_of_class(instance.badge_class_id)
-    document_cache.changed(document_cache.assertion_scope(instance.pk), document_cache.lists_scope(issuer_id))
+    document_cache.changed(document_cache.assertion_scope(instance.pk), document_cache.lists_scope(issuer_id),
+                           document_cache.report_scope(issuer_id))
+
+
+@receiver(assertions_issued)
+def assertions_bulk_issued(sender, badge_class_id: int, **kwargs) -> None:
+    # A bulk issue writes its rows without save(): the issuer's reports count them now.
+    document_cache.issuers_reports_changed([_issuer_of_class(badge_class_id)])
+
+
+@receiver([post_save, post_delete], sender=Application)
+def application_changed(sender, instance: Application, **kwargs) -> None:
+    document_cache.issuers_reports_changed([_issuer_of_class(instance.badge_class_id)])
 
 
 @receiver([post_save, post_delete], sender=Evidence)

@@ -16,7 +16,7 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.text import slugify
 
-from badges.models import Assertion, ImportedBadge
+from badges.models import Assertion, ImportedBadge, ShareOpen
 
 
 @dataclass(frozen=True)
@@ -34,14 +34,30 @@ class Shareable:
     qr_png_url: str
     qr_svg_url: str
     print_url: str
+    # The addresses handed out, one per way of sharing: for a badge issued here they lead to
+    # the public page through a redirect that counts the opens per source (views.public.share_open).
+    link_url: str = ""
+    qr_url: str = ""
+    linkedin_url: str = ""
+
+    def __post_init__(self):
+        for name in ("link_url", "qr_url", "linkedin_url"):
+            if not getattr(self, name):
+                object.__setattr__(self, name, self.public_url)
 
     @property
     def file_stem(self) -> str:
         return slugify(self.name)[:60] or "badge"
 
 
+def share_open_url(assertion: Assertion, source: str) -> str:
+    return settings.SITE_URL + reverse("badges:share_open", kwargs={"public_id": assertion.public_id,
+                                                                   "source": source})
+
+
 def shareable_assertion(assertion: Assertion) -> Shareable:
     kwargs = {"public_id": assertion.public_id}
+    Source = ShareOpen.Source  # noqa: N806
     return Shareable(
         name=assertion.badge_class.name, issuer_name=assertion.badge_class.issuer.name,
         issued_on=assertion.issued_on, expires_on=assertion.expires_on,
@@ -52,6 +68,8 @@ def shareable_assertion(assertion: Assertion) -> Shareable:
         qr_png_url=reverse("wallet:badge_qr", kwargs={**kwargs, "fmt": "png"}),
         qr_svg_url=reverse("wallet:badge_qr", kwargs={**kwargs, "fmt": "svg"}),
         print_url=reverse("wallet:badge_print", kwargs=kwargs),
+        link_url=share_open_url(assertion, Source.LINK), qr_url=share_open_url(assertion, Source.QR),
+        linkedin_url=share_open_url(assertion, Source.LINKEDIN),
     )
 
 
@@ -84,13 +102,13 @@ def linkedin_add_url(share: Shareable) -> str:
     if share.expires_on:
         params["expirationYear"] = share.expires_on.year
         params["expirationMonth"] = share.expires_on.month
-    params["certUrl"] = share.public_url
+    params["certUrl"] = share.linkedin_url
     params["certId"] = share.credential_id
     return "https://www.linkedin.com/profile/add?" + urlencode(params)
 
 
 def linkedin_share_url(share: Shareable) -> str:
-    return "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": share.public_url})
+    return "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": share.linkedin_url})
 
 
 def qr_svg(data: str) -> str:
@@ -107,15 +125,16 @@ def qr_png(data: str) -> bytes:
 
 def share_context(share: Shareable) -> dict:
     """What the ``_share.html`` include and the printable page need."""
-    return {"share": share, "public_url": share.public_url, "qr_svg": qr_svg(share.public_url),
+    return {"share": share, "public_url": share.public_url, "share_link_url": share.link_url,
+            "qr_svg": qr_svg(share.qr_url),
             "linkedin_add_url": linkedin_add_url(share), "linkedin_share_url": linkedin_share_url(share)}
 
 
 def qr_response(share: Shareable, fmt: str, *, download: bool) -> HttpResponse:
     if fmt == "svg":
-        response = HttpResponse(qr_svg(share.public_url), content_type="image/svg+xml")
+        response = HttpResponse(qr_svg(share.qr_url), content_type="image/svg+xml")
     elif fmt == "png":
-        response = HttpResponse(qr_png(share.public_url), content_type="image/png")
+        response = HttpResponse(qr_png(share.qr_url), content_type="image/png")
     else:
         raise Http404
     if download:

@@ -6,6 +6,8 @@ app_name = "badges"
 urlpatterns = [
     path("classes/<uuid:public_id>/", public.badge_class_detail, name="class_detail"),
     path("assertions/<uuid:public_id>/", public.assertion_detail, name="assertion_detail"),
+    # The links a holder shares: count the open, then lead to the badge's page.
+    path("partage/<uuid:public_id>/<str:source>/", public.share_open, name="share_open"),
     path("verifier/", verifier.verify_page, name="verify"),
     path("verifier/<str:token>/", verifier.verify_result, name="verify_result"),
     path("assertions/<uuid:public_id>/download/<str:fmt>", downloads.assertion_download, name="assertion_download"),

@@ -1,6 +1,9 @@
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from badges import document_cache
 from badges.signals import assertion_issued, assertions_issued
+from pathways.models import Enrolment, Pathway, PathwayStep
 
 
 @receiver(assertion_issued)
@@ -25,3 +28,16 @@ def queue_progress_updates(sender, assertion_ids: list[int], badge_class_id: int
 
     if assertion_ids and PathwayStep.objects.filter(badge_class_id=badge_class_id).exists():
         task_queue(update_progress_many, assertion_ids)
+
+
+# --- The activity reports count enrolments and pathways (badges/document_cache.py) ----
+@receiver([post_save, post_delete], sender=Enrolment)
+@receiver([post_save, post_delete], sender=PathwayStep)
+def pathway_part_changed(sender, instance, **kwargs) -> None:
+    issuer_id = Pathway.objects.filter(pk=instance.pathway_id).values_list("issuer_id", flat=True).first()
+    document_cache.issuers_reports_changed([issuer_id])
+
+
+@receiver([post_save, post_delete], sender=Pathway)
+def pathway_changed(sender, instance: Pathway, **kwargs) -> None:
+    document_cache.issuers_reports_changed([instance.issuer_id])

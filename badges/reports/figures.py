@@ -11,12 +11,12 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.auth import get_user_model
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
-from django.db.models import Aggregate, Count, Exists, F, FloatField, Func, OuterRef, Q, QuerySet
+from django.db.models import Aggregate, Count, Exists, F, FloatField, Func, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Collate
 from django.utils import timezone
 
 from badges.coop import Autonomie, Thematique
-from badges.models import Application, Assertion, BadgeClass
+from badges.models import Application, Assertion, BadgeClass, ShareOpen
 from badges.reports.access import Scope
 from badges.reports.filters import Filters
 from endorsements.models import Endorsement
@@ -63,6 +63,7 @@ class Report:
     time_steps: list[dict] = field(default_factory=list)
     by_thematique: list[dict] = field(default_factory=list)
     by_autonomie: list[dict] = field(default_factory=list)
+    shares: dict = field(default_factory=dict)
 
     @property
     def own_activity_only(self) -> bool:
@@ -170,6 +171,7 @@ def _report_build(scope: Scope, filters: Filters) -> Report:
         applications=_applications(scope, filters, pathway_badges, start, end),
         endorsements=_endorsements(scope, filters, pathway_badges, start, end),
     )
+    report.shares = _shares(base, filters)
     report.by_thematique = _thematiques(period, scope, filters)
     report.by_autonomie = _autonomie(breakdowns["autonomie"])
     if scope.mediator is None:
@@ -220,6 +222,22 @@ def _endorsements(scope, filters, pathway_badges, start, end) -> dict:
         assertions=Count("pk", filter=Q(assertion__isnull=False)),
         endorsers=Count("endorser", distinct=True),
     )
+
+
+def _shares(base: QuerySet, filters: Filters) -> dict:
+    """Opens of the public page from a shared link during the period, for the badges in scope
+    (issued whenever): per source, and how many badges were opened at least once."""
+    qs = ShareOpen.objects.filter(day__gte=filters.start, day__lte=filters.end, assertion__in=base.values("pk"))
+    sources = ShareOpen.Source.values
+    result = qs.aggregate(
+        all_opens=Sum("opens", default=0), all_badges=Count("assertion", distinct=True),
+        **{f"opens_{source}": Sum("opens", filter=Q(source=source), default=0) for source in sources},
+        **{f"badges_{source}": Count("assertion", distinct=True, filter=Q(source=source)) for source in sources},
+    )
+    labels = dict(ShareOpen.Source.choices)
+    return {"opens": result["all_opens"], "badges": result["all_badges"],
+            "by_source": [{"source": source, "label": str(labels[source]), "opens": result[f"opens_{source}"],
+                           "badges": result[f"badges_{source}"]} for source in sources]}
 
 
 # The columns the breakdowns read, from one scan of the period's badges: ids and short
@@ -400,6 +418,11 @@ def _pathways(scope, filters, start, end) -> tuple[list[dict], list[dict]]:
                                          filter=held))
                  .order_by("pathway__issuer__name", "pathway__position", "pathway__name", "order"))
     return rows, steps
+
+
+def time_steps_build(*, scope: Scope, filters: Filters) -> list[dict]:
+    with _tuned():
+        return _time_steps(scope, filters, *period_bounds(filters))
 
 
 def _time_steps(scope, filters, start, end) -> list[dict]:

@@ -5,6 +5,6 @@ from badges.reports import views
 app_name = "reports"
 
 urlpatterns = [
-    path("<uuid:public_id>/", views.issuer_report, name="issuer"),
-    path("reseau/<uuid:public_id>/", views.network_report, name="network"),
+    path("<uuid:public_id>/", views.report, {"scope_kind": "issuer"}, name="issuer"),
+    path("reseau/<uuid:public_id>/", views.report, {"scope_kind": "network"}, name="network"),
 ]

@@ -6,9 +6,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from badges.reports import exports
-from badges.reports.access import Scope, scope_for_issuer, scope_for_network
-from badges.reports.charts import chart_svg
-from badges.reports.figures import COOP_SMALL_COUNT, coop_rows, report_build
+from badges.reports.access import scope_for_issuer, scope_for_network
+from badges.reports.caching import charts_kept, report_kept
+from badges.reports.figures import COOP_SMALL_COUNT, coop_rows
 from badges.reports.filters import ReportFilterForm
 from badges.reports.sections import sections_build
 
@@ -17,27 +17,19 @@ def _forbidden(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/forbidden.html", status=403)
 
 
-@login_required
-@require_GET
-def issuer_report(request: HttpRequest, public_id) -> HttpResponse:
-    try:
-        scope = scope_for_issuer(user=request.user, public_id=public_id)
-    except PermissionDenied:
-        return _forbidden(request)
-    return _report(request, scope)
+# Who may read which report (access.py): the issuer and network pages differ only by this.
+SCOPES = {"issuer": scope_for_issuer, "network": scope_for_network}
 
 
 @login_required
 @require_GET
-def network_report(request: HttpRequest, public_id) -> HttpResponse:
+def report(request: HttpRequest, public_id, scope_kind: str) -> HttpResponse:
+    """The activity report of an issuer or a network (``scope_kind``, set by the URL), its
+    exports with ``?format=csv|xlsx|coop``."""
     try:
-        scope = scope_for_network(user=request.user, public_id=public_id)
+        scope = SCOPES[scope_kind](user=request.user, public_id=public_id)
     except PermissionDenied:
         return _forbidden(request)
-    return _report(request, scope)
-
-
-def _report(request: HttpRequest, scope: Scope) -> HttpResponse:
     if connection.vendor != "postgresql":
         # The figures use PostgreSQL's GROUPING SETS and medians; the embedded SQLite default says so.
         return render(request, "reports/needs_postgresql.html", {"scope": scope}, status=503)
@@ -48,14 +40,13 @@ def _report(request: HttpRequest, scope: Scope) -> HttpResponse:
     kind = request.GET.get("format", "")
     if kind == "coop":
         return exports.coop_csv(scope, filters, coop_rows(scope=scope, filters=filters))
-    report = report_build(scope=scope, filters=filters)
+    report = report_kept(scope=scope, filters=filters)
     sections = sections_build(report)
     if kind == "csv":
         return exports.report_csv(report, sections)
     if kind == "xlsx":
         return exports.report_xlsx(report, sections)
-    charts = {section.key: chart_svg(section.chart, section.title) for section in sections
-              if section.chart is not None and section.rows}
+    charts = charts_kept(report=report, sections=sections)
     networks = request.user.administered_networks.all() if scope.kind == "issuer" else []
     return render(request, "reports/report.html", {
         "scope": scope, "report": report, "form": form, "filters": filters.describe(),

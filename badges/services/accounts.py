@@ -199,4 +199,6 @@ def account_delete(*, user: AbstractBaseUser) -> None:
     theirs.update(recipient_user=None, visibility=Assertion.Visibility.PRIVATE)
     # Written without save(): their cached public pages must stop being served at once.
     document_cache.changed(*(document_cache.assertion_scope(pk) for pk in pks))
+    document_cache.issuers_reports_changed(set(Assertion.objects.filter(pk__in=pks).values_list(
+        "badge_class__issuer_id", flat=True)))
     user.delete()

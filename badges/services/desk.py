@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from badges import selectors
+from badges import document_cache, selectors
 from badges.documents import absolute
 from badges.models import (
     DESK_CODE_ALPHABET,
@@ -116,6 +116,7 @@ def desk_award_claim(*, award: DeskAward, user: AbstractBaseUser | None = None, 
     if user is not None:
         Assertion.objects.filter(pk=assertion.pk).update(recipient_user=user, claimed_at=now)
         assertion.recipient_user, assertion.claimed_at = user, now
+        document_cache.issuers_reports_changed([locked.badge_class.issuer_id])  # written without save()
     locked.claimed_at, locked.assertion = now, assertion
     locked.save(update_fields=["claimed_at", "assertion"])
     award.claimed_at, award.assertion = now, assertion

@@ -12,7 +12,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from badges import selectors
+from badges import document_cache, selectors
 from badges.api_v1.models import Event
 from badges.api_v1.webhooks import assertion_event
 from badges.models import Assertion, EmailAddress, ImportedBadge, WalletProfile
@@ -47,6 +47,7 @@ def assertion_claim(*, assertion: Assertion, user: AbstractBaseUser) -> Assertio
         raise ValidationError(_("Ce lien a déjà été utilisé."))
     email_address_add(user=user, email=assertion.recipient_email, verified=True)
     assertion.refresh_from_db()
+    document_cache.issuers_reports_changed([assertion.badge_class.issuer_id])  # written without save()
     assertion_event(assertion=assertion, event=Event.ASSERTION_CLAIMED)
     return assertion
 

@@ -2,7 +2,7 @@ from functools import partial
 
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -10,7 +10,8 @@ from django.views.decorators.http import require_GET
 
 from badges import document_cache, documents, selectors
 from badges.document_cache import assertion_scope, issuer_scope
-from badges.models import Assertion, BadgeClass
+from badges.models import Assertion, BadgeClass, ShareOpen
+from badges.services.shares import share_open_count, share_open_counts
 from badges.views import hosted
 
 # The badge page's content is rendered once per change of the badge (or its issuer,
@@ -94,3 +95,20 @@ def assertion_detail(request: HttpRequest, public_id) -> HttpResponse:
     # Our own template's output, escaped when it was rendered.
     return render(request, "badges/assertion_detail.html",
                   {"page": {**page, "content": mark_safe(page["content"])}})  # noqa: S308
+
+
+@require_GET
+def share_open(request: HttpRequest, public_id, source: str) -> HttpResponse:
+    """A link its holder shared (LinkedIn, QR code, copied link): counts the open for the
+    activity reports, then leads to the badge's page."""
+    if source not in ShareOpen.Source.values:
+        raise Http404
+    assertion = get_object_or_404(
+        Assertion.objects.only("pk", "public_id", "visibility", "revoked", "recipient_user_id"), public_id=public_id)
+    if share_open_counts(request=request, assertion=assertion):
+        share_open_count(assertion=assertion, source=source)
+    response = redirect(assertion.get_absolute_url())
+    # Every open reaches us (no browser nor proxy keeps the redirect), and no search engine lists it.
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -186,10 +186,13 @@ def test_linkedin_links_are_prefilled(client, beneficiary, held, settings):
     assert query["name"] == ["Je sais utiliser un ordinateur"]
     assert query["organizationName"] == ["Réseau OpenJob — Haute-Saône numérique"]
     assert query["issueYear"] == [str(held.issued_on.year)] and query["expirationYear"] == ["2027"]
-    assert query["certUrl"] == [settings.SITE_URL + held.get_absolute_url()]
+    # The badge's page, through the link that counts the opens from LinkedIn (test_share_opens.py).
+    counted = settings.SITE_URL + reverse("badges:share_open", kwargs={"public_id": held.public_id,
+                                                                       "source": "linkedin"})
+    assert query["certUrl"] == [counted]
     assert query["certId"] == [str(held.public_id)]
     share = parse_qs(urlparse(response.context["linkedin_share_url"]).query)
-    assert share["url"] == [settings.SITE_URL + held.get_absolute_url()]
+    assert share["url"] == [counted]
 
 
 @pytest.mark.django_db
