@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
@@ -18,6 +19,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from frozendict import frozendict
+from pyld import canon as pyld_canon
 from pyld import context_resolver, jsonld
 
 CONTEXTS_DIR = Path(__file__).parent / "contexts"
@@ -247,6 +250,12 @@ class _ExpansionCache:
 expansion_cache = _ExpansionCache(EXPANSION_CACHE_SIZE)
 
 
+def clear_caches() -> None:
+    """Forget every expansion this module remembers (node objects and IRIs)."""
+    expansion_cache.cache_clear()
+    _IRI_MEMO.clear()
+
+
 def _node_key(element: dict[str, Any]) -> str | None:
     try:
         return json.dumps(element, ensure_ascii=False, allow_nan=False, default=_not_json)
@@ -258,15 +267,120 @@ def _not_json(value: Any) -> Any:
     raise TypeError(type(value).__name__)
 
 
-def _has_tuple(value: Any) -> bool:
-    # json.dumps writes a tuple as a list; pyld would not read it as one.
-    if isinstance(value, tuple):
-        return True
-    if isinstance(value, dict):
-        return any(_has_tuple(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_has_tuple(v) for v in value)
-    return False
+class _NotPlainJson(Exception):
+    pass
+
+
+_JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _plain_copy(value: Any, seen: set[int]) -> Any:
+    """A deep copy of ``value`` if it is plain JSON (dicts with str keys, lists, str, int,
+    float, bool, None, of exactly those types, no container reached twice), else
+    _NotPlainJson. For plain JSON it is what ``copy.deepcopy`` makes (scalars are
+    immutable, deepcopy hands them back too), several times faster."""
+    kind = type(value)
+    if kind is dict:
+        if id(value) in seen:
+            raise _NotPlainJson
+        seen.add(id(value))
+        copied = {}
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _NotPlainJson
+            copied[key] = _plain_copy(item, seen) if type(item) in (dict, list) else _plain_scalar(item)
+        return copied
+    if kind is list:
+        if id(value) in seen:
+            raise _NotPlainJson
+        seen.add(id(value))
+        return [_plain_copy(item, seen) if type(item) in (dict, list) else _plain_scalar(item) for item in value]
+    return _plain_scalar(value)
+
+
+def _plain_scalar(value: Any) -> Any:
+    # A tuple too is refused: json.dumps (our node keys) would write it as a list, which
+    # pyld does not read as one.
+    if type(value) not in _JSON_SCALARS:
+        raise _NotPlainJson
+    return value
+
+
+def plain_json_copy(value: Any) -> Any:
+    """``_plain_copy`` or None (not plain JSON)."""
+    try:
+        return _plain_copy(value, set())
+    except (_NotPlainJson, RecursionError):
+        return None
+
+
+# The document ``_Processor.expand`` has just copied for pyld, which pyld would copy again
+# (``copy.deepcopy`` of its input, first thing in ``expand``): nobody else holds it.
+_FRESH_COPY: ContextVar[Any] = ContextVar("fresh_copy", default=None)
+
+
+class _CopyForPyld:
+    """The ``copy`` module as pyld's jsonld module sees it: a deep copy of the document we
+    have just copied ourselves is that copy; everything else is ``copy.deepcopy``."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(copy, name)
+
+    @staticmethod
+    def deepcopy(value: Any, memo: dict | None = None) -> Any:
+        fresh = _FRESH_COPY.get()
+        if fresh is not None and value is fresh:
+            _FRESH_COPY.set(None)  # once: pyld copies its input once
+            return value
+        return copy.deepcopy(value, memo)
+
+
+jsonld.copy = _CopyForPyld()
+
+
+class _CopyForCanon:
+    """The ``copy`` module as pyld's URDNA2015 sees it: it deep-copies a blank node term
+    ({"type": "blank node", "value": label}) for each quad it hashes; of a dict holding only
+    strings a shallow copy is the deep copy (strings are immutable, deepcopy hands them back)."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(copy, name)
+
+    @staticmethod
+    def deepcopy(value: Any, memo: dict | None = None) -> Any:
+        if type(value) is dict and all(type(k) is str and type(v) is str for k, v in value.items()):
+            return dict(value)
+        return copy.deepcopy(value, memo)
+
+
+pyld_canon.copy = _CopyForCanon()
+
+# pyld's own test, with its pattern compiled once (``re.match`` looks the pattern up in
+# re's cache on every call; pyld calls it for every subject, predicate and object).
+_ABSOLUTE_IRI = re.compile(r'^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$')
+if _ABSOLUTE_IRI.pattern not in jsonld._is_absolute_iri.__code__.co_consts:
+    raise ImportError("pyld changed _is_absolute_iri: review the copy below")
+
+
+def _is_absolute_iri(v: Any) -> Any:
+    return isinstance(v, str) and _ABSOLUTE_IRI.match(v)
+
+
+jsonld._is_absolute_iri = _is_absolute_iri
+
+
+# Expanded IRIs, by processed context, value and flags: ``_expand_iri`` is a pure function
+# of those when it is given no local context (it then only reads the context's mappings,
+# @vocab and @base). Only frozen contexts (what pyld's context processing returns, never
+# changed afterwards; a context being built is a plain dict) are known by their ``_uuid``,
+# which pyld draws afresh for each (uuid1).
+class _Memo(dict):
+    def cache_clear(self) -> None:
+        self.clear()
+
+
+_IRI_MEMO: _Memo = _Memo()
+_IRI_MEMO_SIZE = 20_000
 
 
 class _Processor(jsonld.JsonLdProcessor):
@@ -275,11 +389,33 @@ class _Processor(jsonld.JsonLdProcessor):
     _memo = False
 
     def expand(self, input_, options):
-        # Only plain JSON is remembered: json.dumps would write a tuple as a list, which
-        # pyld does not read as one; contexts fetched for one document are not ours to keep.
+        # Only plain JSON is remembered (see ``_plain_copy``); contexts fetched for one
+        # document are not ours to keep.
+        copied = plain_json_copy(input_) if isinstance(input_, (dict, list)) else None
         self._memo = (options.get("documentLoader") is document_loader and _EXTRA_CONTEXTS.get() is None
-                      and not _has_tuple(input_))
-        return super().expand(input_, options)
+                      and copied is not None)
+        if copied is None:
+            return super().expand(input_, options)
+        token = _FRESH_COPY.set(copied)
+        try:
+            return super().expand(copied, options)
+        finally:
+            _FRESH_COPY.reset(token)
+
+    def _expand_iri(self, active_ctx, value, base=None, vocab=False, local_ctx=None, defined=None):
+        if local_ctx is not None or defined is not None or type(active_ctx) is not frozendict \
+                or type(value) is not str or "_uuid" not in active_ctx:
+            return super()._expand_iri(active_ctx, value, base, vocab, local_ctx, defined)
+        key = (active_ctx["_uuid"], value, base, vocab)
+        try:
+            return _IRI_MEMO[key]
+        except KeyError:
+            pass
+        expanded = super()._expand_iri(active_ctx, value, base, vocab)
+        if len(_IRI_MEMO) >= _IRI_MEMO_SIZE:
+            _IRI_MEMO.clear()
+        _IRI_MEMO[key] = expanded
+        return expanded
 
     def _expand(self, active_ctx, active_property, element, options, inside_list=False,
                 inside_index=False, type_scoped_ctx=None):
