@@ -108,13 +108,50 @@ def _process_context_with_stable_clone(self, active_ctx, local_ctx, options, ove
     ctxs = ctxs if isinstance(ctxs, list) else [ctxs]
     if ctxs and isinstance(ctxs[0], dict) and isinstance(ctxs[0].get("@propagate"), bool):
         propagate = ctxs[0]["@propagate"]
+    memo_key = None
+    if (cycles is None and getattr(self, "_memo", False) and type(active_ctx) is frozendict
+            and "_uuid" in active_ctx):
+        memo_key = _context_memo_key(active_ctx, local_ctx, options, override_protected, propagate, validate_scoped)
+        entry = _CONTEXT_MEMO.get(memo_key) if memo_key is not None else None
+        if entry is not None and (entry[0] is None or entry[0] is local_ctx):
+            return entry[1]
     if ctxs and not propagate and not active_ctx.get("previousContext") and "_uuid" in active_ctx:
         clone = self._clone_active_context(active_ctx)
         clone["previousContext"] = active_ctx
         clone["_uuid"] = f"{active_ctx['_uuid']}/non-propagated"
         active_ctx = clone
-    return _pyld_process_context(self, active_ctx, local_ctx, options, override_protected, propagate,
-                                 validate_scoped, cycles)
+    processed = _pyld_process_context(self, active_ctx, local_ctx, options, override_protected, propagate,
+                                      validate_scoped, cycles)
+    if memo_key is not None and type(processed) is frozendict:
+        if len(_CONTEXT_MEMO) >= _CONTEXT_MEMO_SIZE:
+            _CONTEXT_MEMO.clear()
+        _CONTEXT_MEMO[memo_key] = (local_ctx if memo_key[1][0] == "object" else None, processed)
+    return processed
+
+
+# Processed contexts, by the frozen context they were processed on (its ``_uuid``), the local
+# context and the flags: what pyld returns from its own cache of processed contexts, without
+# resolving the local context and cloning the active one again (for a type-scoped context,
+# on every typed node). Only while expanding plain JSON with our loader (``_Processor._memo``):
+# shipped contexts, never changed. A local context that is a list of URLs is known by its
+# URLs; an object (a type-scoped context of a shipped context, or one written in the
+# document) by its identity: the entry holds it, so no other object can take its id, and a
+# hit must be that very object.
+_CONTEXT_MEMO: dict[tuple, tuple[Any, Any]] = {}
+_CONTEXT_MEMO_SIZE = 4096
+
+
+def _context_memo_key(active_ctx, local_ctx, options, override_protected, propagate, validate_scoped):
+    if isinstance(local_ctx, str):
+        local = ("url", local_ctx)
+    elif type(local_ctx) is list and all(type(item) is str for item in local_ctx):
+        local = ("urls", *local_ctx)
+    elif isinstance(local_ctx, (dict, frozendict, list)):
+        local = ("object", id(local_ctx))
+    else:
+        return None
+    return (active_ctx["_uuid"], local, bool(override_protected), bool(propagate), bool(validate_scoped),
+            options.get("base"), options.get("processingMode"))
 
 
 jsonld.JsonLdProcessor._process_context = _process_context_with_stable_clone
@@ -251,9 +288,10 @@ expansion_cache = _ExpansionCache(EXPANSION_CACHE_SIZE)
 
 
 def clear_caches() -> None:
-    """Forget every expansion this module remembers (node objects and IRIs)."""
+    """Forget every expansion this module remembers (node objects, IRIs, processed contexts)."""
     expansion_cache.cache_clear()
     _IRI_MEMO.clear()
+    _CONTEXT_MEMO.clear()
 
 
 def _node_key(element: dict[str, Any]) -> str | None:
@@ -356,17 +394,57 @@ class _CopyForCanon:
 pyld_canon.copy = _CopyForCanon()
 
 # pyld's own test, with its pattern compiled once (``re.match`` looks the pattern up in
-# re's cache on every call; pyld calls it for every subject, predicate and object).
+# re's cache on every call; pyld calls it for every subject, predicate and object). Every
+# caller in pyld reads the result as true or false.
 _ABSOLUTE_IRI = re.compile(r'^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$')
 if _ABSOLUTE_IRI.pattern not in jsonld._is_absolute_iri.__code__.co_consts:
     raise ImportError("pyld changed _is_absolute_iri: review the copy below")
 
 
+_ABSOLUTE_IRI_MEMO: dict[str, Any] = {}
+
+
 def _is_absolute_iri(v: Any) -> Any:
-    return isinstance(v, str) and _ABSOLUTE_IRI.match(v)
+    # Remembered by string: the same few IRIs are asked about for every quad.
+    if not isinstance(v, str):
+        return False
+    try:
+        return _ABSOLUTE_IRI_MEMO[v]
+    except KeyError:
+        pass
+    if len(_ABSOLUTE_IRI_MEMO) >= 50_000:
+        _ABSOLUTE_IRI_MEMO.clear()
+    found = _ABSOLUTE_IRI_MEMO[v] = _ABSOLUTE_IRI.match(v)
+    return found
 
 
 jsonld._is_absolute_iri = _is_absolute_iri
+
+# pyld asks of every literal whether it is an integer or a double (``isinstance`` against the
+# ``numbers`` ABCs, slow); a str is neither, whatever pyld then does.
+_pyld_is_integer, _pyld_is_double = jsonld._is_integer, jsonld._is_double
+
+
+def _is_integer(v: Any) -> bool:
+    return False if type(v) is str else _pyld_is_integer(v)
+
+
+def _is_double(v: Any) -> bool:
+    return False if type(v) is str else _pyld_is_double(v)
+
+
+jsonld._is_integer, jsonld._is_double = _is_integer, _is_double
+
+# pyld's keyword test scans its list of 29 keywords; a set answers the same for a str.
+_KEYWORDS = frozenset(jsonld.KEYWORDS)
+_pyld_is_keyword = jsonld._is_keyword
+
+
+def _is_keyword(v: Any) -> bool:
+    return v in _KEYWORDS if type(v) is str else _pyld_is_keyword(v)
+
+
+jsonld._is_keyword = _is_keyword
 
 
 # Expanded IRIs, by processed context, value and flags: ``_expand_iri`` is a pure function
@@ -505,12 +583,18 @@ def canonize(document: dict[str, Any] | list[Any], *, strict: bool = False) -> s
         raise
 
 
+_CONTAINERS = (list, dict)
+_NODE_KEYWORDS = ("@graph", "@list", "@set", "@included")
+
+
 def _relative_types(expanded: Any) -> str | None:
+    # Only lists and objects can hold a type: strings and numbers are not visited.
     if isinstance(expanded, list):
         for item in expanded:
-            found = _relative_types(item)
-            if found:
-                return found
+            if isinstance(item, _CONTAINERS):
+                found = _relative_types(item)
+                if found:
+                    return found
         return None
     if isinstance(expanded, dict):
         if "@value" not in expanded:
@@ -518,7 +602,7 @@ def _relative_types(expanded: Any) -> str | None:
                 if ":" not in type_ and type_ not in ALLOWED_RELATIVE_TYPES:
                     return type_
         for key, item in expanded.items():
-            if key.startswith("@") and key not in ("@graph", "@list", "@set", "@included"):
+            if not isinstance(item, _CONTAINERS) or (key.startswith("@") and key not in _NODE_KEYWORDS):
                 continue
             found = _relative_types(item)
             if found:

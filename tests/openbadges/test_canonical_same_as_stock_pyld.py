@@ -224,12 +224,21 @@ types = st.sampled_from(["VerifiableCredential", "OpenBadgeCredential", "Achieve
 iris = st.sampled_from(["https://ex.example/a", "urn:uuid:7f3e0c1a-0000-4000-8000-000000000001", "_:n1",
                         "relative/iri", "ex:suffix", "did:example:123", "mailto:a@example.org", "#frag"])
 
+# Contexts written in a node: the same text in two documents is two objects (processed contexts
+# are remembered by the identity of such an object, never by another one that looks alike).
+inline_contexts = st.sampled_from([
+    {"nom": "https://schema.org/name"}, {"nom": "https://schema.org/alternateName"},
+    {"@vocab": "https://other.example/"}, {"name": "https://ex.example/otherName"}, None,
+    ["https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"], {"ex": "https://ex2.example/ns#"},
+]).map(lambda ctx: json.loads(json.dumps(ctx)))
+
 
 def _terms_node(depth: int):
     value = st.one_of(names, iris, st.integers(-5, 5), st.booleans(), st.lists(st.one_of(names, iris), max_size=2))
     if depth:
         value = st.one_of(value, _terms_node(depth - 1), st.lists(_terms_node(depth - 1), max_size=2))
-    fixed = st.fixed_dictionaries({}, optional={"id": iris, "type": st.one_of(types, st.lists(types, max_size=2))})
+    fixed = st.fixed_dictionaries({}, optional={"id": iris, "type": st.one_of(types, st.lists(types, max_size=2)),
+                                                "@context": inline_contexts})
     return fixed.flatmap(lambda keys: st.dictionaries(terms, value, max_size=4).map(lambda extra: {**extra, **keys}))
 
 
