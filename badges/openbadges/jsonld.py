@@ -292,6 +292,7 @@ def clear_caches() -> None:
     expansion_cache.cache_clear()
     _IRI_MEMO.clear()
     _CONTEXT_MEMO.clear()
+    _SLOT_MISSES.clear()
 
 
 def _node_key(element: dict[str, Any]) -> str | None:
@@ -461,12 +462,22 @@ _IRI_MEMO: _Memo = _Memo()
 _IRI_MEMO_SIZE = 20_000
 
 
+# Misses in a row, by the place a node object sits (context, type-scoped context, property):
+# after _HOPELESS of them the place is left to pyld alone, but for one try in _RETRY_EVERY
+# (a hit starts the count again). Only what we remember changes, never what pyld returns.
+_SLOT_MISSES: dict[tuple, int] = {}
+_HOPELESS = 8
+_RETRY_EVERY = 64
+
+
 class _Processor(jsonld.JsonLdProcessor):
     """pyld's processor, remembering the expansion of node objects (see above)."""
 
     _memo = False
 
     def expand(self, input_, options):
+        # Node objects handed back from the cache, by identity: (the object, its first relative type).
+        self._checked: dict[int, tuple[Any, str | None]] = {}
         # Only plain JSON is remembered (see ``_plain_copy``); contexts fetched for one
         # document are not ours to keep.
         copied = plain_json_copy(input_) if isinstance(input_, (dict, list)) else None
@@ -504,19 +515,35 @@ class _Processor(jsonld.JsonLdProcessor):
                 or "_uuid" not in active_ctx or (type_scoped_ctx is not None and "_uuid" not in type_scoped_ctx)
                 or options.get("documentLoader") is not document_loader):
             return expand(active_ctx, active_property, element, options, inside_list, inside_index, type_scoped_ctx)
+        slot = (active_ctx["_uuid"], type_scoped_ctx["_uuid"] if type_scoped_ctx is not None else None,
+                active_property)
+        misses = _SLOT_MISSES.get(slot, 0)
+        if misses >= _HOPELESS and (misses - _HOPELESS) % _RETRY_EVERY:
+            # This property's node differs every time (a recipient, a status entry): pyld
+            # expands it, as it would without us, and we neither serialise nor store it.
+            _SLOT_MISSES[slot] = misses + 1
+            return expand(active_ctx, active_property, element, options, inside_list, inside_index, type_scoped_ctx)
         node = _node_key(element)
         if node is None:
             return expand(active_ctx, active_property, element, options, inside_list, inside_index, type_scoped_ctx)
-        key = (active_ctx["_uuid"], type_scoped_ctx["_uuid"] if type_scoped_ctx is not None else None,
-               active_property, bool(inside_list), bool(inside_index), options.get("base"),
+        key = (*slot, bool(inside_list), bool(inside_index), options.get("base"),
                bool(options.get("isFrame")), options.get("processingMode"),
                bool(options.get("keepFreeFloatingNodes")), node)
         entry = expansion_cache.get(key)
+        if len(_SLOT_MISSES) >= 10_000:
+            _SLOT_MISSES.clear()
+        if entry is None:
+            _SLOT_MISSES[slot] = misses + 1
+        elif misses:
+            _SLOT_MISSES.pop(slot, None)
         if entry is not None:
             for term in entry[0]:
                 self.on_property_dropped(term)
             # A fresh copy: pyld may change what it is given back.
-            return json.loads(entry[1])
+            expanded = json.loads(entry[1])
+            # What the strict check would find in it (pyld adds it to the node above as is).
+            self._checked[id(expanded)] = (expanded, entry[2])
+            return expanded
         outer, dropped = self.on_property_dropped, []
 
         def record(term):
@@ -532,7 +559,7 @@ class _Processor(jsonld.JsonLdProcessor):
         value = _node_key(expanded) if isinstance(expanded, (dict, list)) else None
         if value is not None:
             # Stored as JSON text, before pyld goes on with the value: nobody can change the entry.
-            expansion_cache.put(key, (tuple(dropped), value))
+            expansion_cache.put(key, (tuple(dropped), value, _relative_types(expanded)))
         return expanded
 
 
@@ -550,7 +577,7 @@ class _StrictProcessor(_Processor):
         expanded = super().expand(input_, options)
         if self.dropped:
             raise UndefinedTermError(str(self.dropped[0]))
-        bad_type = _relative_types(expanded)
+        bad_type = _relative_types(expanded, self._checked)
         if bad_type:
             raise UndefinedTermError(bad_type)
         return expanded
@@ -587,12 +614,18 @@ _CONTAINERS = (list, dict)
 _NODE_KEYWORDS = ("@graph", "@list", "@set", "@included")
 
 
-def _relative_types(expanded: Any) -> str | None:
+def _relative_types(expanded: Any, checked: dict[int, tuple[Any, str | None]] | None = None) -> str | None:
+    """The first type of ``expanded`` that is not an absolute IRI (none of its contexts defines it).
+    ``checked``: the answer for objects already looked at, by identity."""
+    if checked:
+        known = checked.get(id(expanded))
+        if known is not None and known[0] is expanded:
+            return known[1]
     # Only lists and objects can hold a type: strings and numbers are not visited.
     if isinstance(expanded, list):
         for item in expanded:
             if isinstance(item, _CONTAINERS):
-                found = _relative_types(item)
+                found = _relative_types(item, checked)
                 if found:
                     return found
         return None
@@ -604,7 +637,7 @@ def _relative_types(expanded: Any) -> str | None:
         for key, item in expanded.items():
             if not isinstance(item, _CONTAINERS) or (key.startswith("@") and key not in _NODE_KEYWORDS):
                 continue
-            found = _relative_types(item)
+            found = _relative_types(item, checked)
             if found:
                 return found
     return None

@@ -162,6 +162,19 @@ def test_a_cached_node_still_refuses_an_undefined_term_when_signing():
         proofs.add_data_integrity_proof(document, PAIR.private_pem, KEY_URL, "2025-06-01T12:00:00Z")
 
 
+
+def test_a_cached_node_still_refuses_a_type_no_context_defines_when_signing():
+    document = ob3.build_credential(assertion())
+    document["credentialSubject"]["achievement"]["criteria"]["type"] = ["Inconnu"]  # a relative IRI in RDF
+    _clear_caches()
+    jsonld.canonize(document)  # the node is now in the cache, found there for the strict pass
+    jsonld.canonize(document)
+    with pytest.raises(jsonld.UndefinedTermError, match="Inconnu"):
+        jsonld.canonize(document, strict=True)
+    with pytest.raises(jsonld.UndefinedTermError, match="Inconnu"):
+        proofs.add_data_integrity_proof(document, PAIR.private_pem, KEY_URL, "2025-06-01T12:00:00Z")
+
+
 # Texts as people type them, and the characters N-Quads must escape.
 texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
 names = st.one_of(texts, st.sampled_from(["Je sais utiliser un tableur", 'Dit "bonjour"', "a\\b", "ligne\nligne",
