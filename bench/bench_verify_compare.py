@@ -61,7 +61,8 @@ def engine_caches() -> list:
         module = importlib.import_module(module_info.name)
         for name, value in vars(module).items():
             qualified = f"{module.__name__}.{name}"
-            if (callable(getattr(value, "cache_clear", None)) and qualified not in PROCESS_CACHES
+            if (not isinstance(value, type) and callable(getattr(value, "cache_clear", None))
+                    and qualified not in PROCESS_CACHES
                     and getattr(value, "__module__", "").startswith(engine.__name__)):
                 found[id(value)] = value
     return list(found.values())

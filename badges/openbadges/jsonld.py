@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
@@ -18,6 +19,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from frozendict import frozendict
+from pyld import canon as pyld_canon
 from pyld import context_resolver, jsonld
 
 CONTEXTS_DIR = Path(__file__).parent / "contexts"
@@ -105,13 +108,50 @@ def _process_context_with_stable_clone(self, active_ctx, local_ctx, options, ove
     ctxs = ctxs if isinstance(ctxs, list) else [ctxs]
     if ctxs and isinstance(ctxs[0], dict) and isinstance(ctxs[0].get("@propagate"), bool):
         propagate = ctxs[0]["@propagate"]
+    memo_key = None
+    if (cycles is None and getattr(self, "_memo", False) and type(active_ctx) is frozendict
+            and "_uuid" in active_ctx):
+        memo_key = _context_memo_key(active_ctx, local_ctx, options, override_protected, propagate, validate_scoped)
+        entry = _CONTEXT_MEMO.get(memo_key) if memo_key is not None else None
+        if entry is not None and (entry[0] is None or entry[0] is local_ctx):
+            return entry[1]
     if ctxs and not propagate and not active_ctx.get("previousContext") and "_uuid" in active_ctx:
         clone = self._clone_active_context(active_ctx)
         clone["previousContext"] = active_ctx
         clone["_uuid"] = f"{active_ctx['_uuid']}/non-propagated"
         active_ctx = clone
-    return _pyld_process_context(self, active_ctx, local_ctx, options, override_protected, propagate,
-                                 validate_scoped, cycles)
+    processed = _pyld_process_context(self, active_ctx, local_ctx, options, override_protected, propagate,
+                                      validate_scoped, cycles)
+    if memo_key is not None and type(processed) is frozendict:
+        if len(_CONTEXT_MEMO) >= _CONTEXT_MEMO_SIZE:
+            _CONTEXT_MEMO.clear()
+        _CONTEXT_MEMO[memo_key] = (local_ctx if memo_key[1][0] == "object" else None, processed)
+    return processed
+
+
+# Processed contexts, by the frozen context they were processed on (its ``_uuid``), the local
+# context and the flags: what pyld returns from its own cache of processed contexts, without
+# resolving the local context and cloning the active one again (for a type-scoped context,
+# on every typed node). Only while expanding plain JSON with our loader (``_Processor._memo``):
+# shipped contexts, never changed. A local context that is a list of URLs is known by its
+# URLs; an object (a type-scoped context of a shipped context, or one written in the
+# document) by its identity: the entry holds it, so no other object can take its id, and a
+# hit must be that very object.
+_CONTEXT_MEMO: dict[tuple, tuple[Any, Any]] = {}
+_CONTEXT_MEMO_SIZE = 4096
+
+
+def _context_memo_key(active_ctx, local_ctx, options, override_protected, propagate, validate_scoped):
+    if isinstance(local_ctx, str):
+        local = ("url", local_ctx)
+    elif type(local_ctx) is list and all(type(item) is str for item in local_ctx):
+        local = ("urls", *local_ctx)
+    elif isinstance(local_ctx, (dict, frozendict, list)):
+        local = ("object", id(local_ctx))
+    else:
+        return None
+    return (active_ctx["_uuid"], local, bool(override_protected), bool(propagate), bool(validate_scoped),
+            options.get("base"), options.get("processingMode"))
 
 
 jsonld.JsonLdProcessor._process_context = _process_context_with_stable_clone
@@ -247,6 +287,14 @@ class _ExpansionCache:
 expansion_cache = _ExpansionCache(EXPANSION_CACHE_SIZE)
 
 
+def clear_caches() -> None:
+    """Forget every expansion this module remembers (node objects, IRIs, processed contexts)."""
+    expansion_cache.cache_clear()
+    _IRI_MEMO.clear()
+    _CONTEXT_MEMO.clear()
+    _SLOT_MISSES.clear()
+
+
 def _node_key(element: dict[str, Any]) -> str | None:
     try:
         return json.dumps(element, ensure_ascii=False, allow_nan=False, default=_not_json)
@@ -258,15 +306,168 @@ def _not_json(value: Any) -> Any:
     raise TypeError(type(value).__name__)
 
 
-def _has_tuple(value: Any) -> bool:
-    # json.dumps writes a tuple as a list; pyld would not read it as one.
-    if isinstance(value, tuple):
-        return True
-    if isinstance(value, dict):
-        return any(_has_tuple(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_has_tuple(v) for v in value)
-    return False
+class _NotPlainJson(Exception):
+    pass
+
+
+_JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _plain_copy(value: Any, seen: set[int]) -> Any:
+    """A deep copy of ``value`` if it is plain JSON (dicts with str keys, lists, str, int,
+    float, bool, None, of exactly those types, no container reached twice), else
+    _NotPlainJson. For plain JSON it is what ``copy.deepcopy`` makes (scalars are
+    immutable, deepcopy hands them back too), several times faster."""
+    kind = type(value)
+    if kind is dict:
+        if id(value) in seen:
+            raise _NotPlainJson
+        seen.add(id(value))
+        copied = {}
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _NotPlainJson
+            copied[key] = _plain_copy(item, seen) if type(item) in (dict, list) else _plain_scalar(item)
+        return copied
+    if kind is list:
+        if id(value) in seen:
+            raise _NotPlainJson
+        seen.add(id(value))
+        return [_plain_copy(item, seen) if type(item) in (dict, list) else _plain_scalar(item) for item in value]
+    return _plain_scalar(value)
+
+
+def _plain_scalar(value: Any) -> Any:
+    # A tuple too is refused: json.dumps (our node keys) would write it as a list, which
+    # pyld does not read as one.
+    if type(value) not in _JSON_SCALARS:
+        raise _NotPlainJson
+    return value
+
+
+def plain_json_copy(value: Any) -> Any:
+    """``_plain_copy`` or None (not plain JSON)."""
+    try:
+        return _plain_copy(value, set())
+    except (_NotPlainJson, RecursionError):
+        return None
+
+
+# The document ``_Processor.expand`` has just copied for pyld, which pyld would copy again
+# (``copy.deepcopy`` of its input, first thing in ``expand``): nobody else holds it.
+_FRESH_COPY: ContextVar[Any] = ContextVar("fresh_copy", default=None)
+
+
+class _CopyForPyld:
+    """The ``copy`` module as pyld's jsonld module sees it: a deep copy of the document we
+    have just copied ourselves is that copy; everything else is ``copy.deepcopy``."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(copy, name)
+
+    @staticmethod
+    def deepcopy(value: Any, memo: dict | None = None) -> Any:
+        fresh = _FRESH_COPY.get()
+        if fresh is not None and value is fresh:
+            _FRESH_COPY.set(None)  # once: pyld copies its input once
+            return value
+        return copy.deepcopy(value, memo)
+
+
+jsonld.copy = _CopyForPyld()
+
+
+class _CopyForCanon:
+    """The ``copy`` module as pyld's URDNA2015 sees it: it deep-copies a blank node term
+    ({"type": "blank node", "value": label}) for each quad it hashes; of a dict holding only
+    strings a shallow copy is the deep copy (strings are immutable, deepcopy hands them back)."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(copy, name)
+
+    @staticmethod
+    def deepcopy(value: Any, memo: dict | None = None) -> Any:
+        if type(value) is dict and all(type(k) is str and type(v) is str for k, v in value.items()):
+            return dict(value)
+        return copy.deepcopy(value, memo)
+
+
+pyld_canon.copy = _CopyForCanon()
+
+# pyld's own test, with its pattern compiled once (``re.match`` looks the pattern up in
+# re's cache on every call; pyld calls it for every subject, predicate and object). Every
+# caller in pyld reads the result as true or false.
+_ABSOLUTE_IRI = re.compile(r'^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$')
+if _ABSOLUTE_IRI.pattern not in jsonld._is_absolute_iri.__code__.co_consts:
+    raise ImportError("pyld changed _is_absolute_iri: review the copy below")
+
+
+_ABSOLUTE_IRI_MEMO: dict[str, Any] = {}
+
+
+def _is_absolute_iri(v: Any) -> Any:
+    # Remembered by string: the same few IRIs are asked about for every quad.
+    if not isinstance(v, str):
+        return False
+    try:
+        return _ABSOLUTE_IRI_MEMO[v]
+    except KeyError:
+        pass
+    if len(_ABSOLUTE_IRI_MEMO) >= 50_000:
+        _ABSOLUTE_IRI_MEMO.clear()
+    found = _ABSOLUTE_IRI_MEMO[v] = _ABSOLUTE_IRI.match(v)
+    return found
+
+
+jsonld._is_absolute_iri = _is_absolute_iri
+
+# pyld asks of every literal whether it is an integer or a double (``isinstance`` against the
+# ``numbers`` ABCs, slow); a str is neither, whatever pyld then does.
+_pyld_is_integer, _pyld_is_double = jsonld._is_integer, jsonld._is_double
+
+
+def _is_integer(v: Any) -> bool:
+    return False if type(v) is str else _pyld_is_integer(v)
+
+
+def _is_double(v: Any) -> bool:
+    return False if type(v) is str else _pyld_is_double(v)
+
+
+jsonld._is_integer, jsonld._is_double = _is_integer, _is_double
+
+# pyld's keyword test scans its list of 29 keywords; a set answers the same for a str.
+_KEYWORDS = frozenset(jsonld.KEYWORDS)
+_pyld_is_keyword = jsonld._is_keyword
+
+
+def _is_keyword(v: Any) -> bool:
+    return v in _KEYWORDS if type(v) is str else _pyld_is_keyword(v)
+
+
+jsonld._is_keyword = _is_keyword
+
+
+# Expanded IRIs, by processed context, value and flags: ``_expand_iri`` is a pure function
+# of those when it is given no local context (it then only reads the context's mappings,
+# @vocab and @base). Only frozen contexts (what pyld's context processing returns, never
+# changed afterwards; a context being built is a plain dict) are known by their ``_uuid``,
+# which pyld draws afresh for each (uuid1).
+class _Memo(dict):
+    def cache_clear(self) -> None:
+        self.clear()
+
+
+_IRI_MEMO: _Memo = _Memo()
+_IRI_MEMO_SIZE = 20_000
+
+
+# Misses in a row, by the place a node object sits (context, type-scoped context, property):
+# after _HOPELESS of them the place is left to pyld alone, but for one try in _RETRY_EVERY
+# (a hit starts the count again). Only what we remember changes, never what pyld returns.
+_SLOT_MISSES: dict[tuple, int] = {}
+_HOPELESS = 8
+_RETRY_EVERY = 64
 
 
 class _Processor(jsonld.JsonLdProcessor):
@@ -275,11 +476,35 @@ class _Processor(jsonld.JsonLdProcessor):
     _memo = False
 
     def expand(self, input_, options):
-        # Only plain JSON is remembered: json.dumps would write a tuple as a list, which
-        # pyld does not read as one; contexts fetched for one document are not ours to keep.
+        # Node objects handed back from the cache, by identity: (the object, its first relative type).
+        self._checked: dict[int, tuple[Any, str | None]] = {}
+        # Only plain JSON is remembered (see ``_plain_copy``); contexts fetched for one
+        # document are not ours to keep.
+        copied = plain_json_copy(input_) if isinstance(input_, (dict, list)) else None
         self._memo = (options.get("documentLoader") is document_loader and _EXTRA_CONTEXTS.get() is None
-                      and not _has_tuple(input_))
-        return super().expand(input_, options)
+                      and copied is not None)
+        if copied is None:
+            return super().expand(input_, options)
+        token = _FRESH_COPY.set(copied)
+        try:
+            return super().expand(copied, options)
+        finally:
+            _FRESH_COPY.reset(token)
+
+    def _expand_iri(self, active_ctx, value, base=None, vocab=False, local_ctx=None, defined=None):
+        if local_ctx is not None or defined is not None or type(active_ctx) is not frozendict \
+                or type(value) is not str or "_uuid" not in active_ctx:
+            return super()._expand_iri(active_ctx, value, base, vocab, local_ctx, defined)
+        key = (active_ctx["_uuid"], value, base, vocab)
+        try:
+            return _IRI_MEMO[key]
+        except KeyError:
+            pass
+        expanded = super()._expand_iri(active_ctx, value, base, vocab)
+        if len(_IRI_MEMO) >= _IRI_MEMO_SIZE:
+            _IRI_MEMO.clear()
+        _IRI_MEMO[key] = expanded
+        return expanded
 
     def _expand(self, active_ctx, active_property, element, options, inside_list=False,
                 inside_index=False, type_scoped_ctx=None):
@@ -290,19 +515,35 @@ class _Processor(jsonld.JsonLdProcessor):
                 or "_uuid" not in active_ctx or (type_scoped_ctx is not None and "_uuid" not in type_scoped_ctx)
                 or options.get("documentLoader") is not document_loader):
             return expand(active_ctx, active_property, element, options, inside_list, inside_index, type_scoped_ctx)
+        slot = (active_ctx["_uuid"], type_scoped_ctx["_uuid"] if type_scoped_ctx is not None else None,
+                active_property)
+        misses = _SLOT_MISSES.get(slot, 0)
+        if misses >= _HOPELESS and (misses - _HOPELESS) % _RETRY_EVERY:
+            # This property's node differs every time (a recipient, a status entry): pyld
+            # expands it, as it would without us, and we neither serialise nor store it.
+            _SLOT_MISSES[slot] = misses + 1
+            return expand(active_ctx, active_property, element, options, inside_list, inside_index, type_scoped_ctx)
         node = _node_key(element)
         if node is None:
             return expand(active_ctx, active_property, element, options, inside_list, inside_index, type_scoped_ctx)
-        key = (active_ctx["_uuid"], type_scoped_ctx["_uuid"] if type_scoped_ctx is not None else None,
-               active_property, bool(inside_list), bool(inside_index), options.get("base"),
+        key = (*slot, bool(inside_list), bool(inside_index), options.get("base"),
                bool(options.get("isFrame")), options.get("processingMode"),
                bool(options.get("keepFreeFloatingNodes")), node)
         entry = expansion_cache.get(key)
+        if len(_SLOT_MISSES) >= 10_000:
+            _SLOT_MISSES.clear()
+        if entry is None:
+            _SLOT_MISSES[slot] = misses + 1
+        elif misses:
+            _SLOT_MISSES.pop(slot, None)
         if entry is not None:
             for term in entry[0]:
                 self.on_property_dropped(term)
             # A fresh copy: pyld may change what it is given back.
-            return json.loads(entry[1])
+            expanded = json.loads(entry[1])
+            # What the strict check would find in it (pyld adds it to the node above as is).
+            self._checked[id(expanded)] = (expanded, entry[2])
+            return expanded
         outer, dropped = self.on_property_dropped, []
 
         def record(term):
@@ -318,7 +559,7 @@ class _Processor(jsonld.JsonLdProcessor):
         value = _node_key(expanded) if isinstance(expanded, (dict, list)) else None
         if value is not None:
             # Stored as JSON text, before pyld goes on with the value: nobody can change the entry.
-            expansion_cache.put(key, (tuple(dropped), value))
+            expansion_cache.put(key, (tuple(dropped), value, _relative_types(expanded)))
         return expanded
 
 
@@ -336,7 +577,7 @@ class _StrictProcessor(_Processor):
         expanded = super().expand(input_, options)
         if self.dropped:
             raise UndefinedTermError(str(self.dropped[0]))
-        bad_type = _relative_types(expanded)
+        bad_type = _relative_types(expanded, self._checked)
         if bad_type:
             raise UndefinedTermError(bad_type)
         return expanded
@@ -369,12 +610,24 @@ def canonize(document: dict[str, Any] | list[Any], *, strict: bool = False) -> s
         raise
 
 
-def _relative_types(expanded: Any) -> str | None:
+_CONTAINERS = (list, dict)
+_NODE_KEYWORDS = ("@graph", "@list", "@set", "@included")
+
+
+def _relative_types(expanded: Any, checked: dict[int, tuple[Any, str | None]] | None = None) -> str | None:
+    """The first type of ``expanded`` that is not an absolute IRI (none of its contexts defines it).
+    ``checked``: the answer for objects already looked at, by identity."""
+    if checked:
+        known = checked.get(id(expanded))
+        if known is not None and known[0] is expanded:
+            return known[1]
+    # Only lists and objects can hold a type: strings and numbers are not visited.
     if isinstance(expanded, list):
         for item in expanded:
-            found = _relative_types(item)
-            if found:
-                return found
+            if isinstance(item, _CONTAINERS):
+                found = _relative_types(item, checked)
+                if found:
+                    return found
         return None
     if isinstance(expanded, dict):
         if "@value" not in expanded:
@@ -382,9 +635,9 @@ def _relative_types(expanded: Any) -> str | None:
                 if ":" not in type_ and type_ not in ALLOWED_RELATIVE_TYPES:
                     return type_
         for key, item in expanded.items():
-            if key.startswith("@") and key not in ("@graph", "@list", "@set", "@included"):
+            if not isinstance(item, _CONTAINERS) or (key.startswith("@") and key not in _NODE_KEYWORDS):
                 continue
-            found = _relative_types(item)
+            found = _relative_types(item, checked)
             if found:
                 return found
     return None

@@ -120,8 +120,11 @@ def add_data_integrity_proof(
         options["domain"] = domain
     canonical_config, canonical_doc = canonical_forms(document, options)
     signature = key.sign(hash_data(canonical_config, canonical_doc))
-    # A copy through JSON (what is published), several times cheaper than a deep copy.
-    secured = json.loads(json.dumps({k: v for k, v in document.items() if k != "proof"}, ensure_ascii=False))
+    # A copy as JSON (what is published): plain JSON copied as is, anything else through json.
+    unsecured = {k: v for k, v in document.items() if k != "proof"}
+    secured = jsonld.plain_json_copy(unsecured)
+    if secured is None:
+        secured = json.loads(json.dumps(unsecured, ensure_ascii=False))
     # An array, as the OB 3.0 JSON Schemas require (a VC may carry several proofs).
     secured["proof"] = [{**options, "proofValue": "z" + base58.b58encode(signature).decode("ascii")}]
     return secured

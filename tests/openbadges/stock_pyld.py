@@ -55,6 +55,20 @@ def canon(job: dict) -> list[str]:
     return out
 
 
+def canon_or_error(job: dict) -> list[str]:
+    """``canon``, with the name of the exception for a document pyld refuses."""
+    loader = _file_loader(job["contexts"])
+    out = []
+    for document in job["documents"]:
+        jsonld._resolved_context_cache.clear()
+        jsonld._inverse_context_cache.clear()
+        try:
+            out.append(jsonld.normalize(document, {**OPTIONS, "documentLoader": loader}))
+        except Exception as exc:
+            out.append(f"error: {type(exc).__name__}")
+    return out
+
+
 class Signer:
     """Signs as a plain pyld user would: canonical proof configuration and document, SHA-256
     of each, Ed25519, the proof added to a copy of the document."""
@@ -128,5 +142,7 @@ def run(mode: str, payload: dict) -> list:
 if __name__ == "__main__":
     if sys.argv[1] == "serve":
         serve()
+    elif sys.argv[1] == "canon-or-error":
+        json.dump(canon_or_error(json.load(sys.stdin)), sys.stdout)
     else:
         json.dump(canon(json.load(sys.stdin)), sys.stdout)
