@@ -18,7 +18,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from badges import document_cache, documents
-from badges.document_cache import IMMUTABLE, LIST, PROFILE, REVOCABLE, Document, assertion_scope, issuer_scope, lists_scope
+from badges.document_cache import (
+    IMMUTABLE,
+    LIST,
+    PROFILE,
+    REVOCABLE,
+    Document,
+    assertion_scope,
+    issuer_scope,
+    lists_scope,
+)
 from badges.models import Assertion, BadgeClass
 from badges.openbadges import proofs
 from badges.openbadges.util import iso_datetime
