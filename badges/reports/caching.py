@@ -6,8 +6,8 @@ badges/document_cache.py, depending on each issuer's ``report:<pk>`` scope (repl
 a badge is issued, claimed, made public or private, revoked, shared, when an application
 or an enrolment changes) and ``issuer:<pk>`` scope (its names, badge classes and
 endorsements). Writes that bypass them (raw SQL, rows bulk-created outside the services,
-a mediator renaming themselves) show after REPORT_TTL_S at most. The IAE time-based steps depend on the clock and are counted at
-every request."""
+a mediator renaming themselves) show after REPORT_TTL_S at most. The IAE time-based steps
+depend on the clock and are counted at every request."""
 
 import hashlib
 from dataclasses import fields
