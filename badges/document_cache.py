@@ -217,14 +217,15 @@ class Piece:
     expires_at: float
 
 
-def piece_lookup(key: str, scopes: tuple[str, ...] | None = None
+def piece_lookup(key: str, scopes: tuple[str, ...] | None = None, *, local: bool = True
                  ) -> tuple[Any, tuple[str, ...] | None, tuple[str, ...] | None]:
     """(the kept value if still current or None, its scopes, their current generations).
 
     The generations are read here, before the caller reads its rows: a change committed
     meanwhile leaves what it renders stale, never current (pass them to ``piece_keep``).
     A caller that knows the piece's ``scopes`` beforehand gets their generations even when
-    nothing is kept yet, so that its first rendering is kept current."""
+    nothing is kept yet, so that its first rendering is kept current. ``local=False``: a big
+    piece, read from the shared cache each time rather than also kept in the process."""
     try:
         kept: Piece | None = _local.get(_FRAGMENT + key)
         if kept is None:
@@ -238,7 +239,8 @@ def piece_lookup(key: str, scopes: tuple[str, ...] | None = None
     if generations != kept.generations or time.time() >= kept.expires_at:
         _local.pop(_FRAGMENT + key, None)
         return None, kept.scopes, generations
-    _remember(_FRAGMENT + key, kept)
+    if local:
+        _remember(_FRAGMENT + key, kept)
     return kept.value, kept.scopes, generations
 
 

@@ -2,6 +2,9 @@
 public URL a badge document refers to. All ids start with settings.SITE_URL:
 changing it after issuing breaks every badge already handed out."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import replace
 from functools import lru_cache
 from typing import Any
@@ -168,12 +171,44 @@ def issuer_data(issuer: Issuer, *, version: str, with_endorsements: bool = False
     )
 
 
+# Within ``same_badge_data()`` (a worker signing one chunk): the data of a badge class
+# object, built once for every assertion of the chunk that holds that very object.
+_CHUNK_BADGE_DATA: ContextVar[dict | None] = ContextVar("chunk_badge_data", default=None)
+
+
+@contextmanager
+def same_badge_data() -> Iterator[None]:
+    """Build ``badge_class_data`` once per badge class object and version inside the block
+    (the objects must not change meanwhile: one chunk, signed in one go)."""
+    token = _CHUNK_BADGE_DATA.set({})
+    try:
+        yield
+    finally:
+        _CHUNK_BADGE_DATA.reset(token)
+
+
 def badge_class_data(
     badge_class: BadgeClass, *, version: str, endorsement_urls: tuple[str, ...] = (),
     with_endorsements: bool = False,
 ) -> BadgeClassData:
     """``with_endorsements``: embed the published OB 3.0 EndorsementCredentials of the
     badge class and of its issuer."""
+    built = _CHUNK_BADGE_DATA.get()
+    if built is None:
+        return _badge_class_data(badge_class, version=version, endorsement_urls=endorsement_urls,
+                                 with_endorsements=with_endorsements)
+    key = (id(badge_class), version, endorsement_urls, with_endorsements)
+    entry = built.get(key)
+    if entry is None or entry[0] is not badge_class:
+        # The entry holds the object: no other can take its id while the block lasts.
+        entry = built[key] = (badge_class, _badge_class_data(
+            badge_class, version=version, endorsement_urls=endorsement_urls, with_endorsements=with_endorsements))
+    return entry[1]
+
+
+def _badge_class_data(
+    badge_class: BadgeClass, *, version: str, endorsement_urls: tuple[str, ...], with_endorsements: bool,
+) -> BadgeClassData:
     return BadgeClassData(
         id=badge_class_url(badge_class),
         name=badge_class.name,

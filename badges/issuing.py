@@ -174,19 +174,20 @@ def _sign_and_bake(assertions: list[Assertion]) -> tuple[dict[int, tuple[dict, b
     images: dict[int, tuple[bytes | None, bytes]] = {}
     results: dict[int, tuple[dict, bytes | None, bytes]] = {}
     errors: dict[int, Exception] = {}
-    for assertion in assertions:
-        try:
-            if assertion.badge_class_id not in images:
-                images[assertion.badge_class_id] = images_of(assertion.badge_class)
-            png_source, svg_source = images[assertion.badge_class_id]
-            signed = sign_documents(assertion, now=now)
-            credential_text = json.dumps(signed["ob3_credential"], ensure_ascii=False)
-            png = bake.bake_png(png_source, credential_text, keyword=bake.OB3_KEYWORD) if png_source else None
-            svg = baked_svg(assertion, credential_text, svg=svg_source)
-        except Exception as exc:
-            errors[assertion.pk] = exc
-            continue
-        results[assertion.pk] = (signed, png, svg)
+    with documents.same_badge_data():  # the badge's data built once for the chunk
+        for assertion in assertions:
+            try:
+                if assertion.badge_class_id not in images:
+                    images[assertion.badge_class_id] = images_of(assertion.badge_class)
+                png_source, svg_source = images[assertion.badge_class_id]
+                signed = sign_documents(assertion, now=now)
+                credential_text = json.dumps(signed["ob3_credential"], ensure_ascii=False)
+                png = bake.bake_png(png_source, credential_text, keyword=bake.OB3_KEYWORD) if png_source else None
+                svg = baked_svg(assertion, credential_text, svg=svg_source)
+            except Exception as exc:
+                errors[assertion.pk] = exc
+                continue
+            results[assertion.pk] = (signed, png, svg)
     return results, errors
 
 

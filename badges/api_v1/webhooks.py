@@ -13,6 +13,7 @@ import json
 import logging
 import secrets
 import time
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
@@ -131,12 +132,16 @@ def webhook_event(*, issuer_id: int, event: str, data: dict) -> int:
     return webhook_events(issuer_id=issuer_id, event=event, items=[data])
 
 
-def webhook_events(*, issuer_id: int, event: str, items: list[dict]) -> int:
+def webhook_events(*, issuer_id: int, event: str, items: Iterable[dict]) -> int:
     """The same for many events of one kind (a chunk of a bulk issue): one query when no
-    endpoint listens, which is the common case."""
+    endpoint listens, which is the common case. ``items`` may be a generator: it is only
+    read when an endpoint listens."""
     endpoints = [endpoint for endpoint in WebhookEndpoint.objects.filter(issuer_id=issuer_id, active=True)
                  if event in endpoint.events]
-    if not endpoints or not items:
+    if not endpoints:
+        return 0
+    items = list(items)
+    if not items:
         return 0
     from badges.api_v1.tasks import deliver_webhook
 

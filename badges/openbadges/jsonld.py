@@ -413,7 +413,7 @@ def _is_absolute_iri(v: Any) -> Any:
         return _ABSOLUTE_IRI_MEMO[v]
     except KeyError:
         pass
-    if len(_ABSOLUTE_IRI_MEMO) >= 50_000:
+    if len(_ABSOLUTE_IRI_MEMO) >= 10_000:
         _ABSOLUTE_IRI_MEMO.clear()
     found = _ABSOLUTE_IRI_MEMO[v] = _ABSOLUTE_IRI.match(v)
     return found
@@ -459,7 +459,7 @@ class _Memo(dict):
 
 
 _IRI_MEMO: _Memo = _Memo()
-_IRI_MEMO_SIZE = 20_000
+_IRI_MEMO_SIZE = 10_000  # a few MiB at most: unique ids (one per credential) fill it, then it starts again
 
 
 # Misses in a row, by the place a node object sits (context, type-scoped context, property):

@@ -5,9 +5,9 @@ badges; its charts, a few more of pygal. Both are kept in the shared cache as pi
 badges/document_cache.py, depending on each issuer's ``report:<pk>`` scope (replaced when
 a badge is issued, claimed, made public or private, revoked, shared, when an application
 or an enrolment changes) and ``issuer:<pk>`` scope (its names, badge classes and
-endorsements). Writes that bypass them (raw SQL, a bulk import of rows) show after
-REPORT_TTL_S at most. The IAE time-based steps depend on the clock and are counted at
-every request."""
+endorsements). Writes that bypass them (raw SQL, rows bulk-created outside the services,
+a mediator renaming themselves) show after REPORT_TTL_S at most. The IAE time-based steps
+depend on the clock and are counted at every request."""
 
 import hashlib
 from dataclasses import fields
@@ -43,7 +43,7 @@ def _scopes(scope: Scope) -> tuple[str, ...]:
 def report_kept(*, scope: Scope, filters: Filters) -> Report:
     """The report of ``scope`` for ``filters``: kept figures while current, else computed and kept."""
     key, scopes = _key("figures", scope, filters), _scopes(scope)
-    kept, _, generations = document_cache.piece_lookup(key, scopes)
+    kept, _, generations = document_cache.piece_lookup(key, scopes, local=False)
     if kept is not None:
         report = Report(scope=scope, filters=filters, **{name: _copy(value) for name, value in kept.items()})
         if scope.mediator is None:
@@ -58,7 +58,7 @@ def report_kept(*, scope: Scope, filters: Filters) -> Report:
 def charts_kept(*, report: Report, sections: list[Section]) -> dict[str, str]:
     """The SVG charts of the report's sections, drawn once per kept report."""
     key, scopes = _key("charts", report.scope, report.filters), _scopes(report.scope)
-    kept, _, generations = document_cache.piece_lookup(key, scopes)
+    kept, _, generations = document_cache.piece_lookup(key, scopes, local=False)
     if kept is not None:
         return kept
     charts = {section.key: chart_svg(section.chart, section.title) for section in sections
@@ -68,7 +68,7 @@ def charts_kept(*, report: Report, sections: list[Section]) -> dict[str, str]:
 
 
 def _copy(value):
-    # What the process keeps is shared between requests: each report gets its own lists.
+    # Each report gets its own lists, whatever the cache backend hands back.
     if isinstance(value, list):
         return [dict(row) if isinstance(row, dict) else row for row in value]
     if isinstance(value, dict):

@@ -83,7 +83,8 @@ class ReportFilterForm(forms.Form):
         every = [("", _("Tous"))]
         self.issuers = {str(issuer.public_id): issuer for issuer in scope.issuers}
         self.fields["emetteur"].choices = [("", _("Toutes"))] + [(k, i.name) for k, i in self.issuers.items()]
-        badges = BadgeClass.objects.filter(issuer__in=ids).select_related("issuer").order_by("issuer__name", "name")
+        badges = BadgeClass.objects.filter(issuer__in=ids).select_related("issuer").only(
+            "public_id", "name", "issuer_id", "issuer__name").order_by("issuer__name", "name")
         self.badges = {str(badge.public_id): badge for badge in badges}
         self.fields["badge"].choices = every + [
             (key, f"{badge.name} ({badge.issuer.name})" if len(ids) > 1 else badge.name)
@@ -95,7 +96,7 @@ class ReportFilterForm(forms.Form):
         self.fields["mode"].choices = every + list(Assertion.Via.choices)
         users = get_user_model().objects.filter(
             memberships__issuer__in=ids, memberships__role__in=Membership.ISSUING_ROLES
-        ).distinct().order_by("first_name", "last_name", "username")
+        ).distinct().only("first_name", "last_name", "username").order_by("first_name", "last_name", "username")
         self.mediators = {str(user.pk): user for user in users}
         self.fields["mediateur"].choices = every + [
             (key, user.get_full_name() or user.username) for key, user in self.mediators.items()

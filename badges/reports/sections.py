@@ -50,7 +50,9 @@ class Section:
 def _cell(value) -> str:
     if isinstance(value, bool):
         return f"<td>{escape(str(value))}</td>"
-    if isinstance(value, int | float):
+    if isinstance(value, int):
+        return f'<td class="num">{value}</td>'  # no thousands separator, as the template wrote them
+    if isinstance(value, float):
         return f'<td class="num">{number_format(value)}</td>'
     if isinstance(value, date):
         return f"<td>{escape(date_format(value, 'F Y'))}</td>"

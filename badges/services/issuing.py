@@ -249,8 +249,9 @@ def assertions_issue_bulk(
                           **(audit_details or {})})
     transaction.on_commit(lambda: assertions_issued.send(sender=Assertion, assertion_ids=ids,
                                                          badge_class_id=badge_class.pk))
+    # Built only if an endpoint listens (one query tells; most issuers have none).
     webhook_events(issuer_id=badge_class.issuer_id, event=Event.ASSERTION_ISSUED,
-                   items=[assertion_data(a) for a in assertions])
+                   items=(assertion_data(a) for a in assertions))
     if not finalise_here:
         assertions_finalise_queue(assertion_ids=ids)
     elif failed:  # their error is recorded; the retrying task signs them

@@ -80,3 +80,17 @@ def test_the_sweeper_queues_the_deliveries_whose_retry_is_due(endpoint, badge_cl
 def test_the_retry_delay_doubles_up_to_an_hour():
     assert [webhooks._retry_delay(n) for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
     assert webhooks._retry_delay(20) == 3600
+
+
+def test_every_badge_of_a_bulk_issue_is_announced_to_every_endpoint(endpoint, issuer, owner, badge_class, mediator):
+    from badges.services.issuing import IssueRow, assertions_issue_bulk
+
+    other, _secret = webhook_endpoint_create(issuer=issuer, created_by=owner, url="https://lms.example.org/h",
+                                             events=[Event.ASSERTION_ISSUED])
+    issued, _skipped = assertions_issue_bulk(
+        badge_class=badge_class, issued_by=mediator,
+        rows=[IssueRow(recipient_email=f"p{i}@example.org", recipient_name=f"Personne {i}") for i in range(3)])
+    for listener in (endpoint, other):
+        announced = [d.payload["data"]["assertion"]["id"] for d in listener.deliveries.order_by("id")
+                     if d.event == Event.ASSERTION_ISSUED]
+        assert announced == [str(a.public_id) for a in issued]

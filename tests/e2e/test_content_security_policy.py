@@ -59,7 +59,8 @@ def test_the_share_controls_select_copy_and_print_under_the_policy(browser, live
             not in ("", 0)
         page.get_by_role("button", name="Copier le lien").click()
         expect(page.get_by_text("Lien copié")).to_be_visible()
-        assert page.evaluate("() => navigator.clipboard.readText()") == live_server.url + held.get_absolute_url()
+        copied = page.evaluate("() => navigator.clipboard.readText()")
+        assert copied == f"{live_server.url}/badges/partage/{held.public_id}/lien/"
 
         page.get_by_role("link", name="Page à imprimer pour mon CV").click()
         page.evaluate("() => { window.print = () => { document.body.dataset.printed = 'yes'; }; }")

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from badges.issuing import assertion_finalise
-from badges.models import Assertion
+from badges.models import Assertion, ShareOpen
 from badges.verification import verify_badge
 from tests.factories import AssertionFactory
 
@@ -65,12 +65,17 @@ def test_a_newcomer_claims_shares_and_downloads_a_badge_on_a_phone(phone, browse
     assert baked_award.visibility == Assertion.Visibility.PUBLIC
 
     public_link = phone.get_by_label("Lien de mon badge").input_value()
-    assert public_link == live_server.url + baked_award.get_absolute_url()
-    stranger = browser.new_context(locale="fr-FR", viewport={"width": 360, "height": 740})
+    # The shared link leads to the badge's page and counts the open for the reports.
+    assert public_link == f"{live_server.url}/badges/partage/{baked_award.public_id}/lien/"
+    # A phone's browser (headless Chromium says so in its user agent, and is not counted).
+    stranger = browser.new_context(locale="fr-FR", viewport={"width": 360, "height": 740}, user_agent=(
+        "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36"))
     try:
         recruiter = stranger.new_page()
         recruiter.goto(public_link)
         expect(recruiter.get_by_text("Ce badge est valide.")).to_be_visible()
+        assert recruiter.url == live_server.url + baked_award.get_absolute_url()
+        assert ShareOpen.objects.get(assertion=baked_award).source == ShareOpen.Source.LINK
         assert "Léa" in recruiter.content()
         audit(recruiter)
     finally:

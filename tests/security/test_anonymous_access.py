@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 PUBLIC = {
     "set_language", "healthz", "home", "media", "favicon",
     "issuers:detail", "badges:class_detail", "badges:verify", "badges:claim", "badges:desk_code", "badges:desk_claim",
+    "badges:share_open",  # a redirect to the badge's page (which says whether it is private)
     "ob:issuer_v2", "ob:issuer", "ob:issuer_did", "ob:revocations", "ob:status_list", "ob:key", "ob:credential",
     "accounts:login", "accounts:logout", "accounts:signup", "accounts:login_link_request", "accounts:login_link",
     "accounts:verify_email",

@@ -68,6 +68,7 @@ def public_kwargs(world, issuer, beneficiary) -> dict[str, dict]:
         "badges:claim": {"token": assertion.claim_token},
         "badges:desk_code": {},
         "badges:desk_claim": {"token": desk_award_for(badge_class).token},
+        "badges:share_open": {"public_id": assertion.public_id, "source": "qr"},
         "ob:issuer_v2": {"public_id": issuer.public_id},
         "ob:issuer": {"public_id": issuer.public_id},
         "ob:revocations": {"public_id": issuer.public_id},
