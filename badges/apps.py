@@ -11,6 +11,3 @@ class BadgesConfig(AppConfig):
             auth,  # noqa: F401  (connects the failed sign-in counter)
             receivers,  # noqa: F401  (signs OB 2.0 badges again after a key rotation)
         )
-        from badges.mail_headers import install
-
-        install()  # award e-mails of a chunk: each distinct header encoded once
