@@ -154,3 +154,15 @@ def test_a_file_of_an_application_is_checked_like_any_other(requestable):
         service.application_save(application=application, answers={},
                                  evidence=[EvidenceInput(name="Photo", file=upload)])
     assert not Evidence.objects.exists()
+
+
+def test_a_reviewer_applying_with_their_other_address_is_not_told_about_it_at_their_main_one(
+        requestable, owner, reviewer):
+    from badges.services.accounts import email_address_add
+
+    email_address_add(user=reviewer, email="lucie.perso@example.org", verified=True)
+    application = start(requestable, email="lucie.perso@example.org")
+    service.application_save(application=application, answers={q: "Oui" for q in requestable.question_list})
+    service.application_submit(application=application)
+    told = set(OutgoingEmail.objects.filter(template="application_submitted").values_list("to", flat=True))
+    assert told == {"owner@example.org"}
