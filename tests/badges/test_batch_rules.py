@@ -75,3 +75,11 @@ def test_a_mediator_of_another_issuer_issues_nothing_to_a_group(outsider, badge_
     with pytest.raises(PermissionDenied):
         assertion_issue_many(badge_class=badge_class, recipients=[Recipient("sam@example.org")], issued_by=outsider)
     assert not Assertion.objects.exists()
+
+
+def test_a_line_with_two_addresses_is_explained_not_issued_to_the_first_only():
+    from badges.services.batches import recipients_parse
+
+    recipients, errors = recipients_parse("Sam Martin, sam@example.org, lea@example.org\nLéa <lea@example.org>")
+    assert [r.email for r in recipients] == ["lea@example.org"]
+    assert len(errors) == 1 and errors[0].startswith("Ligne 1 :")
