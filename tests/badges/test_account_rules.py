@@ -152,7 +152,23 @@ def test_a_deleted_account_leaves_no_badge_public_nor_attached(sam, issuer):
 
 
 def test_a_second_sign_up_with_a_taken_address_is_refused(sam):
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(ValidationError, match="Un compte existe déjà avec cette adresse. Connectez-vous."):
         accounts.account_create(name="Sam bis", email="SAM@example.org", password="un-long-mot-de-passe")
-    assert "email" in refused.value.message_dict
     assert EmailAddress.objects.get(email="sam@example.org").user == sam
+
+
+def test_a_passport_made_at_the_desk_without_an_email_still_needs_a_real_password(db):
+    from django.contrib.auth import get_user_model
+
+    with pytest.raises(ValidationError):
+        accounts.account_create_on_the_spot(name="Awa Diallo", password="1234")
+    assert not get_user_model().objects.filter(first_name="Awa Diallo").exists()
+
+
+def test_verifying_an_address_takes_no_badge_out_of_someone_elses_wallet(sam, lea, issuer):
+    """A badge kept at the desk by Léa with an address she typed stays hers when Sam proves that mailbox."""
+    kept = AssertionFactory(badge_class=BadgeClassFactory(issuer=issuer), recipient_email="typed@example.org",
+                            recipient_user=lea)
+    accounts.email_address_add(user=sam, email="typed@example.org", verified=True)
+    kept.refresh_from_db()
+    assert kept.recipient_user == lea
