@@ -172,3 +172,28 @@ def test_verifying_an_address_takes_no_badge_out_of_someone_elses_wallet(sam, le
     accounts.email_address_add(user=sam, email="typed@example.org", verified=True)
     kept.refresh_from_db()
     assert kept.recipient_user == lea
+
+
+def test_a_verification_link_verifies_the_address_for_its_own_account_not_the_first_one(lea, sam):
+    address = accounts.email_address_add(user=sam, email="sam.pro@example.org")
+    verified = accounts.email_verification_confirm(token=verify_token(sam, address.email))
+    assert verified.user == sam and verified.verified_at is not None
+    assert EmailAddress.objects.get(email="sam.pro@example.org").user == sam
+
+
+def test_a_deleted_account_leaves_private_even_a_badge_kept_with_an_address_it_never_verified(sam, issuer):
+    """Kept at the desk with an address typed there: in the wallet, public, not an address of the account."""
+    kept = AssertionFactory(badge_class=BadgeClassFactory(issuer=issuer), recipient_email="typed@example.org",
+                            recipient_user=sam, visibility=Assertion.Visibility.PUBLIC)
+    accounts.account_delete(user=sam)
+    kept.refresh_from_db()
+    assert kept.visibility == Assertion.Visibility.PRIVATE and kept.recipient_user is None
+
+
+def test_removing_an_address_takes_no_badge_out_of_someone_elses_wallet(sam, lea, issuer):
+    accounts.email_address_add(user=sam, email="sam.pro@example.org", verified=True)
+    kept = AssertionFactory(badge_class=BadgeClassFactory(issuer=issuer), recipient_email="sam.pro@example.org",
+                            recipient_user=lea)  # kept at the desk by Léa with Sam's address typed in
+    accounts.email_address_remove(user=sam, address=EmailAddress.objects.get(email="sam.pro@example.org"))
+    kept.refresh_from_db()
+    assert kept.recipient_user == lea
