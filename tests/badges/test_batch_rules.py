@@ -83,3 +83,21 @@ def test_a_line_with_two_addresses_is_explained_not_issued_to_the_first_only():
     recipients, errors = recipients_parse("Sam Martin, sam@example.org, lea@example.org\nLéa <lea@example.org>")
     assert [r.email for r in recipients] == ["lea@example.org"]
     assert len(errors) == 1 and errors[0].startswith("Ligne 1 :")
+
+
+def test_a_typed_name_loses_the_quotes_and_commas_around_it():
+    from badges.services.batches import recipients_parse
+
+    recipients, _errors = recipients_parse('"Sam Martin", <sam@example.org>')
+    assert recipients == [Recipient(email="sam@example.org", name="Sam Martin")]
+
+
+def test_the_audit_log_says_who_started_which_file_for_which_badge(issuer, mediator, badge_class):
+    data = b"nom;e-mail\nSam Martin;sam@example.org\nAli;pas-une-adresse\n"
+    batch = batch_create(badge_class=badge_class, created_by=mediator, data=data, source_name="atelier.csv")
+    batch_start(batch=batch, started_by=mediator)
+    started = AuditEvent.objects.get(action=AuditEvent.Action.BATCH_STARTED)
+    assert (started.actor, started.issuer, started.object_type, started.object_id, started.count) == (
+        mediator, issuer, "issue_batch", str(batch.public_id), 1)
+    assert started.object_label == f"{badge_class.name} — atelier.csv"
+    assert started.details == {"badge_class": str(badge_class.public_id), "rejected": 1, "already_done": 0}
