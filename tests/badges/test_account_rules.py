@@ -197,3 +197,11 @@ def test_removing_an_address_takes_no_badge_out_of_someone_elses_wallet(sam, lea
     accounts.email_address_remove(user=sam, address=EmailAddress.objects.get(email="sam.pro@example.org"))
     kept.refresh_from_db()
     assert kept.recipient_user == lea
+
+
+def test_a_deleted_account_stops_its_public_badge_pages_at_once(client, sam, issuer):
+    public = AssertionFactory(badge_class=BadgeClassFactory(issuer=issuer), recipient_email="sam@example.org",
+                              recipient_user=sam, visibility=Assertion.Visibility.PUBLIC)
+    assert client.get(public.get_absolute_url()).status_code == 200  # served, and kept ready to serve again
+    accounts.account_delete(user=sam)
+    assert client.get(public.get_absolute_url()).status_code == 404
