@@ -101,3 +101,38 @@ def test_the_audit_log_says_who_started_which_file_for_which_badge(issuer, media
         mediator, issuer, "issue_batch", str(batch.public_id), 1)
     assert started.object_label == f"{badge_class.name} — atelier.csv"
     assert started.details == {"badge_class": str(badge_class.public_id), "rejected": 1, "already_done": 0}
+
+
+def accepted(badge_class, data: bytes) -> list[str]:
+    from badges.services import csv_check
+
+    return [row["email"] for row in csv_check(badge_class=badge_class, data=data).rows]
+
+
+def test_the_separator_is_read_on_the_title_line_not_in_the_observations(badge_class):
+    data = b"nom;e-mail;observation\nSam;sam@example.org;a, b, c, d, e, f, g\n"
+    assert accepted(badge_class, data) == ["sam@example.org"]
+
+
+def test_a_tab_separated_file_is_read(badge_class):
+    assert accepted(badge_class, b"nom\te-mail\nSam\tsam@example.org\n") == ["sam@example.org"]
+
+
+def test_an_http_evidence_link_is_kept(badge_class):
+    data = b"nom;e-mail;lien de la preuve\nSam;sam@example.org;http://exemple.fr/preuve\n"
+    assert accepted(badge_class, data) == ["sam@example.org"]
+
+
+def test_rows_after_a_blank_line_and_short_rows_are_read(badge_class):
+    data = b"e-mail;nom;observation\nsam@example.org;Sam;Oui\n;;\n\nlea@example.org\n"
+    assert accepted(badge_class, data) == ["sam@example.org", "lea@example.org"]
+
+
+def test_refused_rows_count_towards_the_size_limit(badge_class, monkeypatch):
+    from badges.services import batches as batches_service
+    from badges.services import csv_check
+
+    monkeypatch.setattr(batches_service, "MAX_CSV_ROWS", 3)
+    data = b"nom;e-mail\n" + b"".join(b"P;pas-une-adresse-%d\n" % n for n in range(4))
+    with pytest.raises(ValidationError, match="dépasse 3 lignes"):
+        csv_check(badge_class=badge_class, data=data)
