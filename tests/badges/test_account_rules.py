@@ -152,7 +152,56 @@ def test_a_deleted_account_leaves_no_badge_public_nor_attached(sam, issuer):
 
 
 def test_a_second_sign_up_with_a_taken_address_is_refused(sam):
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(ValidationError, match="Un compte existe déjà avec cette adresse. Connectez-vous."):
         accounts.account_create(name="Sam bis", email="SAM@example.org", password="un-long-mot-de-passe")
-    assert "email" in refused.value.message_dict
     assert EmailAddress.objects.get(email="sam@example.org").user == sam
+
+
+def test_a_passport_made_at_the_desk_without_an_email_still_needs_a_real_password(db):
+    from django.contrib.auth import get_user_model
+
+    with pytest.raises(ValidationError):
+        accounts.account_create_on_the_spot(name="Awa Diallo", password="1234")
+    assert not get_user_model().objects.filter(first_name="Awa Diallo").exists()
+
+
+def test_verifying_an_address_takes_no_badge_out_of_someone_elses_wallet(sam, lea, issuer):
+    """A badge kept at the desk by Léa with an address she typed stays hers when Sam proves that mailbox."""
+    kept = AssertionFactory(badge_class=BadgeClassFactory(issuer=issuer), recipient_email="typed@example.org",
+                            recipient_user=lea)
+    accounts.email_address_add(user=sam, email="typed@example.org", verified=True)
+    kept.refresh_from_db()
+    assert kept.recipient_user == lea
+
+
+def test_a_verification_link_verifies_the_address_for_its_own_account_not_the_first_one(lea, sam):
+    address = accounts.email_address_add(user=sam, email="sam.pro@example.org")
+    verified = accounts.email_verification_confirm(token=verify_token(sam, address.email))
+    assert verified.user == sam and verified.verified_at is not None
+    assert EmailAddress.objects.get(email="sam.pro@example.org").user == sam
+
+
+def test_a_deleted_account_leaves_private_even_a_badge_kept_with_an_address_it_never_verified(sam, issuer):
+    """Kept at the desk with an address typed there: in the wallet, public, not an address of the account."""
+    kept = AssertionFactory(badge_class=BadgeClassFactory(issuer=issuer), recipient_email="typed@example.org",
+                            recipient_user=sam, visibility=Assertion.Visibility.PUBLIC)
+    accounts.account_delete(user=sam)
+    kept.refresh_from_db()
+    assert kept.visibility == Assertion.Visibility.PRIVATE and kept.recipient_user is None
+
+
+def test_removing_an_address_takes_no_badge_out_of_someone_elses_wallet(sam, lea, issuer):
+    accounts.email_address_add(user=sam, email="sam.pro@example.org", verified=True)
+    kept = AssertionFactory(badge_class=BadgeClassFactory(issuer=issuer), recipient_email="sam.pro@example.org",
+                            recipient_user=lea)  # kept at the desk by Léa with Sam's address typed in
+    accounts.email_address_remove(user=sam, address=EmailAddress.objects.get(email="sam.pro@example.org"))
+    kept.refresh_from_db()
+    assert kept.recipient_user == lea
+
+
+def test_a_deleted_account_stops_its_public_badge_pages_at_once(client, sam, issuer):
+    public = AssertionFactory(badge_class=BadgeClassFactory(issuer=issuer), recipient_email="sam@example.org",
+                              recipient_user=sam, visibility=Assertion.Visibility.PUBLIC)
+    assert client.get(public.get_absolute_url()).status_code == 200  # served, and kept ready to serve again
+    accounts.account_delete(user=sam)
+    assert client.get(public.get_absolute_url()).status_code == 404

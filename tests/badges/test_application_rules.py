@@ -154,3 +154,27 @@ def test_a_file_of_an_application_is_checked_like_any_other(requestable):
         service.application_save(application=application, answers={},
                                  evidence=[EvidenceInput(name="Photo", file=upload)])
     assert not Evidence.objects.exists()
+
+
+def test_a_reviewer_applying_with_their_other_address_is_not_told_about_it_at_their_main_one(
+        requestable, owner, reviewer):
+    from badges.services.accounts import email_address_add
+
+    email_address_add(user=reviewer, email="lucie.perso@example.org", verified=True)
+    application = start(requestable, email="lucie.perso@example.org")
+    service.application_save(application=application, answers={q: "Oui" for q in requestable.question_list})
+    service.application_submit(application=application)
+    told = set(OutgoingEmail.objects.filter(template="application_submitted").values_list("to", flat=True))
+    assert told == {"owner@example.org"}
+
+
+def test_a_signed_in_person_asks_and_declares_with_a_verified_address_not_the_account_field(requestable,
+                                                                                          self_issuable):
+    """The account's e-mail field may hold an address never proven (typed at sign-up, changed by an
+    administrator): a badge goes to an address the person verified."""
+    sam = UserFactory(username="sam", email="sam@example.org")
+    sam.email = "never.verified@example.org"
+    sam.save()
+    application, _resumed = service.application_start(badge_class=requestable, applicant=sam)
+    assert application.applicant_email == "sam@example.org"
+    assert service.assertion_self_issue(badge_class=self_issuable, user=sam).recipient_email == "sam@example.org"

@@ -75,3 +75,64 @@ def test_a_mediator_of_another_issuer_issues_nothing_to_a_group(outsider, badge_
     with pytest.raises(PermissionDenied):
         assertion_issue_many(badge_class=badge_class, recipients=[Recipient("sam@example.org")], issued_by=outsider)
     assert not Assertion.objects.exists()
+
+
+def test_a_line_with_two_addresses_is_explained_not_issued_to_the_first_only():
+    from badges.services.batches import recipients_parse
+
+    recipients, errors = recipients_parse("Sam Martin, sam@example.org, lea@example.org\nLéa <lea@example.org>")
+    assert [r.email for r in recipients] == ["lea@example.org"]
+    assert len(errors) == 1 and errors[0].startswith("Ligne 1 :")
+
+
+def test_a_typed_name_loses_the_quotes_and_commas_around_it():
+    from badges.services.batches import recipients_parse
+
+    recipients, _errors = recipients_parse('"Sam Martin", <sam@example.org>')
+    assert recipients == [Recipient(email="sam@example.org", name="Sam Martin")]
+
+
+def test_the_audit_log_says_who_started_which_file_for_which_badge(issuer, mediator, badge_class):
+    data = b"nom;e-mail\nSam Martin;sam@example.org\nAli;pas-une-adresse\n"
+    batch = batch_create(badge_class=badge_class, created_by=mediator, data=data, source_name="atelier.csv")
+    batch_start(batch=batch, started_by=mediator)
+    started = AuditEvent.objects.get(action=AuditEvent.Action.BATCH_STARTED)
+    assert (started.actor, started.issuer, started.object_type, started.object_id, started.count) == (
+        mediator, issuer, "issue_batch", str(batch.public_id), 1)
+    assert started.object_label == f"{badge_class.name} — atelier.csv"
+    assert started.details == {"badge_class": str(badge_class.public_id), "rejected": 1, "already_done": 0}
+
+
+def accepted(badge_class, data: bytes) -> list[str]:
+    from badges.services import csv_check
+
+    return [row["email"] for row in csv_check(badge_class=badge_class, data=data).rows]
+
+
+def test_the_separator_is_read_on_the_title_line_not_in_the_observations(badge_class):
+    data = b"nom;e-mail;observation\nSam;sam@example.org;a, b, c, d, e, f, g\n"
+    assert accepted(badge_class, data) == ["sam@example.org"]
+
+
+def test_a_tab_separated_file_is_read(badge_class):
+    assert accepted(badge_class, b"nom\te-mail\nSam\tsam@example.org\n") == ["sam@example.org"]
+
+
+def test_an_http_evidence_link_is_kept(badge_class):
+    data = b"nom;e-mail;lien de la preuve\nSam;sam@example.org;http://exemple.fr/preuve\n"
+    assert accepted(badge_class, data) == ["sam@example.org"]
+
+
+def test_rows_after_a_blank_line_and_short_rows_are_read(badge_class):
+    data = b"e-mail;nom;observation\nsam@example.org;Sam;Oui\n;;\n\nlea@example.org\n"
+    assert accepted(badge_class, data) == ["sam@example.org", "lea@example.org"]
+
+
+def test_refused_rows_count_towards_the_size_limit(badge_class, monkeypatch):
+    from badges.services import batches as batches_service
+    from badges.services import csv_check
+
+    monkeypatch.setattr(batches_service, "MAX_CSV_ROWS", 3)
+    data = b"nom;e-mail\n" + b"".join(b"P;pas-une-adresse-%d\n" % n for n in range(4))
+    with pytest.raises(ValidationError, match="dépasse 3 lignes"):
+        csv_check(badge_class=badge_class, data=data)

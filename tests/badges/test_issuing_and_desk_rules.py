@@ -51,7 +51,7 @@ def test_a_desk_award_is_not_recorded_for_a_mediator_of_another_issuer(outsider,
 
 
 def test_a_desk_award_needs_the_persons_name(mediator, badge_class):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Indiquez le nom de la personne"):
         desk_award_create(badge_class=badge_class, recipient_name="  ", issued_by=mediator)
     assert not DeskAward.objects.exists()
 
@@ -85,6 +85,6 @@ def test_a_kept_desk_award_gets_no_new_code(mediator, badge_class):
 
 def test_a_desk_award_kept_without_an_email_or_an_account_is_refused(mediator, badge_class):
     award, _code = desk_award_create(badge_class=badge_class, recipient_name="Awa", issued_by=mediator)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Indiquez une adresse e-mail, ou créez votre passeport"):
         desk_award_claim(award=award, email="  ")
     assert not Assertion.objects.exists() and DeskAward.objects.get(pk=award.pk).claimed_at is None

@@ -177,3 +177,23 @@ def test_a_tampered_badge_is_refused_even_though_it_can_be_read(signed_for_lea, 
     with pytest.raises(ValidationError, match="n'a pas pu être vérifié"):
         badge_import(user=lea, data=json.dumps(tampered))
     assert not ImportedBadge.objects.exists()
+
+
+def test_an_application_sends_only_open_badges_3_credentials(signed_for_lea, lea):
+    """The OB 3.0 API's upsertCredential: a valid Open Badges 2.0 badge of the person is refused."""
+    from badges.services.wallet import badge_upsert
+
+    with pytest.raises(ValidationError, match="Seuls les badges Open Badges 3.0"):
+        badge_upsert(user=lea, data=signed_for_lea.ob2_jws)
+    assert not ImportedBadge.objects.exists()
+    imported, created = badge_upsert(user=lea, data=signed_for_lea.ob3_jwt)
+    assert created and imported.version == "ob3"
+
+
+def test_a_badge_claimed_at_an_address_already_verified_becomes_the_claimers(issuer, owner, lea):
+    """Sent after Léa verified her address (so not attached at verification): the claim attaches it."""
+    later = assertion_issue(badge_class=BadgeClassFactory(issuer=issuer), recipient_email=LEA, issued_by=owner,
+                            notify=False)
+    assert later.recipient_user is None
+    claimed = assertion_claim(assertion=later, user=lea)
+    assert Assertion.objects.get(pk=claimed.pk).recipient_user == lea
