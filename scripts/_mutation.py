@@ -87,6 +87,7 @@ TARGETS: dict[str, tuple[str, str | None, list[str]]] = {
         "tests/badges/test_staff_pages.py"]),
     "issuers.services.protect": ("issuers/services.py", _only(
         "issuers.services", "signing_key_revoke", "membership_set", "membership_remove"), [
+        "tests/openbadges_django/test_revoked_keys_not_used.py",
         "tests/openbadges_django/test_signing_and_hosting.py", "tests/openbadges_django/test_ob2_resign_on_rotation.py",
         "tests/audit/test_recording.py"]),
     "issuing.protect": ("badges/services/issuing.py", _only(
@@ -132,7 +133,8 @@ TARGETS: dict[str, tuple[str, str | None, list[str]]] = {
         "tests/badges/test_wallet_public_pages.py", "tests/badges/test_wallet_imported_sharing.py"]),
     "endorsements.protect": ("endorsements/services.py", _only(
         "endorsements.services", "invitation_check_open", "endorsement_accept", "endorsement_withdraw",
-        "endorser_key_revoke"), [
+        "endorser_key_revoke", "endorser_active_key"), [
+        "tests/endorsements/test_endorsement_rules.py", "tests/openbadges_django/test_revoked_keys_not_used.py",
         "tests/endorsements/test_accept.py", "tests/endorsements/test_withdraw.py",
         "tests/endorsements/test_invitations.py", "tests/endorsements/test_endorser_keys.py",
         "tests/endorsements/test_invitation_dates.py"]),
