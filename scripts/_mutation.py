@@ -129,7 +129,7 @@ TARGETS: dict[str, tuple[str, str | None, list[str]]] = {
         "tests/security/test_outsider_access.py"]),
     # The two files that hold get_* helpers (mutating all of badges/views/ took 13 minutes to generate).
     "views.access": ("badges/views/public.py badges/views/wallet.py", "badges.views.*.x_get_*", [
-        "tests/badges/test_imported_badge_actions.py",
+        "tests/badges/test_imported_badge_actions.py", "tests/badges/test_assertion_page_is_the_one_asked.py",
         "tests/security/test_outsider_access.py", "tests/security/test_anonymous_access.py",
         "tests/badges/test_wallet_public_pages.py", "tests/badges/test_wallet_imported_sharing.py"]),
     "endorsements.protect": ("endorsements/services.py", _only(
