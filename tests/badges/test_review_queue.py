@@ -72,3 +72,16 @@ def test_the_staff_lists_stack_on_a_phone_with_every_column_named(client, owner,
     assert 'class="report stack"' in page
     assert 'data-label="Demandeur"' in page and "sam.martin@example.org" in page
     assert 'role="region" tabindex="0"' in page  # the scrollable wrapper is reachable by keyboard
+
+
+def test_a_draft_is_neither_in_the_queue_nor_open_to_review_until_it_is_sent(client, reviewer, requestable):
+    draft = Application.objects.create(badge_class=requestable, applicant_name="Léa Brouillon",
+                                       applicant_email="lea.brouillon@example.org")
+    assert draft.status == Application.Status.DRAFT
+    client.force_login(reviewer)
+    assert "lea.brouillon@example.org" not in client.get(QUEUE).content.decode()
+    review_url = reverse("partner:review", kwargs={"public_id": draft.public_id})
+    assert client.get(review_url).status_code == 404
+    Application.objects.filter(pk=draft.pk).update(status=Application.Status.SUBMITTED, submitted_at=timezone.now())
+    assert "lea.brouillon@example.org" in client.get(QUEUE).content.decode()
+    assert client.get(review_url).status_code == 200
