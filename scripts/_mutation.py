@@ -178,9 +178,8 @@ TARGETS: dict[str, tuple[str, str | None, list[str]]] = {
         "tests/api_v1/test_tokens.py", "tests/api_v1/test_operations.py", "tests/api_v1/test_webhook_events.py",
         "tests/api_v1/test_guards.py",
         # test_webhooks.py without the tests that start a real Celery worker (it would run the original code)
+        # or a receiver's HTTP server threads (every mutant they reach timed out under mutmut's fork)
         *(f"tests/api_v1/test_webhooks.py::{test}" for test in (
-            "test_a_failing_endpoint_gets_retries_then_is_disabled_after_24_hours_and_its_owner_told",
-            "test_an_issuer_never_receives_another_issuers_events_nor_sees_its_webhooks",
             "test_private_addresses_are_refused_in_production",
             "test_owners_register_a_webhook_and_see_its_secret_once",
             "test_a_private_address_is_refused_when_registered_in_production"))]),
