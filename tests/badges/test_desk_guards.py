@@ -26,7 +26,7 @@ def award(mediator, badge_class) -> tuple[DeskAward, str]:
 def test_an_expired_award_is_refused_by_the_service_itself(award):
     award, _code = award
     DeskAward.objects.filter(pk=award.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="déjà servi ou a expiré"):
         desk_award_claim(award=award, email="a@example.org")
     assert not Assertion.objects.exists()
 
@@ -41,7 +41,7 @@ def test_a_second_claim_with_the_same_link_never_takes_the_badge_from_the_first_
     award, _code = award
     stale = DeskAward.objects.get(pk=award.pk)  # the other phone read the award before the first claim
     first = desk_award_claim(award=award, email="awa@example.org")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="demandez-en un nouveau au médiateur"):
         desk_award_claim(award=stale, user=beneficiary)
     first.refresh_from_db()
     assert first.recipient_email == "awa@example.org" and first.recipient_user is None
