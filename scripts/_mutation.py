@@ -235,6 +235,7 @@ pytest_add_cli_args =
     not e2e and not interop and not worker
 pytest_add_cli_args_test_selection =
 {tests}
+timeout_multiplier = {timeout_multiplier}
 """
 
 
@@ -254,7 +255,11 @@ def prepare(name: str, module: str, tests: list[str]) -> Path:
         for path in target.glob(pattern):
             undecorate(path)
     present = [t for t in tests if (ROOT / t.split("::")[0]).exists()]  # a path, or a test's node id
-    (target / "setup.cfg").write_text(SETUP_CFG.format(module="\n".join(f"    {m}" for m in module.split()),
+    # mutmut stops a mutant after (its tests' time + 1 s) x this; on a loaded machine its default (15) stops
+    # mutants that a test fails slowly, and counts them "timeout" (session 5: most of api_v1.protect's).
+    multiplier = os.environ.get("MUTATION_TIMEOUT_MULTIPLIER", "15")
+    (target / "setup.cfg").write_text(SETUP_CFG.format(timeout_multiplier=multiplier,
+                                                       module="\n".join(f"    {m}" for m in module.split()),
                                                        tests="\n".join(f"    {t}" for t in present)))
     return target
 
