@@ -239,3 +239,26 @@ def test_resending_is_rate_limited_per_account(endpoint, client, owner, issuer, 
     url = reverse("partner:webhook_resend", kwargs={"issuer_id": issuer.public_id, "public_id": endpoint.public_id,
                                                     "delivery_id": delivery.public_id})
     assert [client.post(url).status_code for _ in range(3)] == [302, 302, 429]
+
+
+def test_each_job_is_read_by_its_own_id_and_an_unknown_id_is_not_found(api, badge_class):
+    jobs = [api.post("/api/v1/assertions/batch/", {"badge_class": str(badge_class.public_id), "assertions": [
+        {"recipient_email": f"p{n}@example.org"}]}, format="json").json() for n in range(2)]
+    for job in jobs:
+        read = api.get(f"/api/v1/jobs/{job['id']}/")
+        assert read.status_code == 200 and read.json()["id"] == job["id"] and read.json()["status"] == job["status"]
+    assert api.get(f"/api/v1/jobs/{uuid.uuid4()}/").status_code == 404
+
+
+def test_an_owner_never_reaches_another_issuers_webhook_through_their_own_pages(
+        endpoint, client, other_issuer, other_owner, settings):
+    ours, _secret = endpoint
+    theirs, _their_secret = webhooks.webhook_endpoint_create(issuer=other_issuer, created_by=other_owner,
+                                                             url="https://other.example.org/hooks",
+                                                             events=["assertion.issued"])
+    client.force_login(other_owner)
+    for name in ("webhook_detail", "webhook_enable", "webhook_delete"):
+        url = reverse(f"partner:{name}", kwargs={"issuer_id": other_issuer.public_id, "public_id": ours.public_id})
+        response = client.get(url) if name == "webhook_detail" else client.post(url)
+        assert response.status_code == 404, name
+    assert WebhookEndpoint.objects.filter(pk=ours.pk).exists() and WebhookEndpoint.objects.filter(pk=theirs.pk).exists()
