@@ -262,3 +262,23 @@ def test_an_owner_never_reaches_another_issuers_webhook_through_their_own_pages(
         response = client.get(url) if name == "webhook_detail" else client.post(url)
         assert response.status_code == 404, name
     assert WebhookEndpoint.objects.filter(pk=ours.pk).exists() and WebhookEndpoint.objects.filter(pk=theirs.pk).exists()
+
+
+def test_two_issues_without_an_idempotency_key_are_two_badges(api, badge_class):
+    first = api.post("/api/v1/assertions/", {"badge_class": str(badge_class.public_id),
+                                             "recipient_email": "sam@example.org"}, format="json")
+    second = api.post("/api/v1/assertions/", {"badge_class": str(badge_class.public_id),
+                                              "recipient_email": "ali@example.org"}, format="json")
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert second.json()["recipient_email"] == "ali@example.org" and Assertion.objects.count() == 2
+
+
+def test_each_assertion_is_read_and_revoked_by_its_own_id(api, badge_class):
+    one, two = AssertionFactory(badge_class=badge_class), AssertionFactory(badge_class=badge_class)
+    for assertion in (one, two):
+        assert api.get(f"/api/v1/assertions/{assertion.public_id}/").json()["id"] == str(assertion.public_id)
+    assert api.get(f"/api/v1/assertions/{uuid.uuid4()}/").status_code == 404
+    assert api.post(f"/api/v1/assertions/{two.public_id}/revoke/", {"reason": "Erreur"}, format="json").status_code == 200
+    one.refresh_from_db()
+    two.refresh_from_db()
+    assert not one.revoked and two.revoked
