@@ -283,3 +283,22 @@ def test_each_assertion_is_read_and_revoked_by_its_own_id(api, badge_class):
     one.refresh_from_db()
     two.refresh_from_db()
     assert not one.revoked and two.revoked
+
+
+def test_an_owner_of_another_issuer_manages_none_of_our_webhooks_even_through_the_service(
+        endpoint, issuer, other_owner):
+    ours, _secret = endpoint
+    with pytest.raises(PermissionDenied):
+        webhooks.webhook_endpoint_create(issuer=issuer, created_by=other_owner, url="https://evil.example/h",
+                                         events=["assertion.issued"])
+    with pytest.raises(PermissionDenied):
+        webhooks.webhook_endpoint_delete(endpoint=ours, deleted_by=other_owner)
+    assert WebhookEndpoint.objects.filter(issuer=issuer).count() == 1
+
+
+@pytest.mark.parametrize("url", ["http://localhost./h", "http://app.localhost/h", "http://LOCALHOST/h"])
+def test_local_names_are_refused_when_registered_in_production(db, issuer, owner, settings, url):
+    settings.BADGEHUB_VERIFIER_ALLOW_PRIVATE = False
+    with pytest.raises(ValidationError):
+        webhooks.webhook_endpoint_create(issuer=issuer, created_by=owner, url=url, events=["assertion.issued"])
+    assert not WebhookEndpoint.objects.exists()
