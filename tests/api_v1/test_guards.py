@@ -239,3 +239,66 @@ def test_resending_is_rate_limited_per_account(endpoint, client, owner, issuer, 
     url = reverse("partner:webhook_resend", kwargs={"issuer_id": issuer.public_id, "public_id": endpoint.public_id,
                                                     "delivery_id": delivery.public_id})
     assert [client.post(url).status_code for _ in range(3)] == [302, 302, 429]
+
+
+def test_each_job_is_read_by_its_own_id_and_an_unknown_id_is_not_found(api, badge_class):
+    jobs = [api.post("/api/v1/assertions/batch/", {"badge_class": str(badge_class.public_id), "assertions": [
+        {"recipient_email": f"p{n}@example.org"}]}, format="json").json() for n in range(2)]
+    for job in jobs:
+        read = api.get(f"/api/v1/jobs/{job['id']}/")
+        assert read.status_code == 200 and read.json()["id"] == job["id"] and read.json()["status"] == job["status"]
+    assert api.get(f"/api/v1/jobs/{uuid.uuid4()}/").status_code == 404
+
+
+def test_an_owner_never_reaches_another_issuers_webhook_through_their_own_pages(
+        endpoint, client, other_issuer, other_owner, settings):
+    ours, _secret = endpoint
+    theirs, _their_secret = webhooks.webhook_endpoint_create(issuer=other_issuer, created_by=other_owner,
+                                                             url="https://other.example.org/hooks",
+                                                             events=["assertion.issued"])
+    client.force_login(other_owner)
+    for name in ("webhook_detail", "webhook_enable", "webhook_delete"):
+        url = reverse(f"partner:{name}", kwargs={"issuer_id": other_issuer.public_id, "public_id": ours.public_id})
+        response = client.get(url) if name == "webhook_detail" else client.post(url)
+        assert response.status_code == 404, name
+    assert WebhookEndpoint.objects.filter(pk=ours.pk).exists() and WebhookEndpoint.objects.filter(pk=theirs.pk).exists()
+
+
+def test_two_issues_without_an_idempotency_key_are_two_badges(api, badge_class):
+    first = api.post("/api/v1/assertions/", {"badge_class": str(badge_class.public_id),
+                                             "recipient_email": "sam@example.org"}, format="json")
+    second = api.post("/api/v1/assertions/", {"badge_class": str(badge_class.public_id),
+                                              "recipient_email": "ali@example.org"}, format="json")
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert second.json()["recipient_email"] == "ali@example.org" and Assertion.objects.count() == 2
+
+
+def test_each_assertion_is_read_and_revoked_by_its_own_id(api, badge_class):
+    one, two = AssertionFactory(badge_class=badge_class), AssertionFactory(badge_class=badge_class)
+    for assertion in (one, two):
+        assert api.get(f"/api/v1/assertions/{assertion.public_id}/").json()["id"] == str(assertion.public_id)
+    assert api.get(f"/api/v1/assertions/{uuid.uuid4()}/").status_code == 404
+    revoked = api.post(f"/api/v1/assertions/{two.public_id}/revoke/", {"reason": "Erreur"}, format="json")
+    assert revoked.status_code == 200
+    one.refresh_from_db()
+    two.refresh_from_db()
+    assert not one.revoked and two.revoked
+
+
+def test_an_owner_of_another_issuer_manages_none_of_our_webhooks_even_through_the_service(
+        endpoint, issuer, other_owner):
+    ours, _secret = endpoint
+    with pytest.raises(PermissionDenied):
+        webhooks.webhook_endpoint_create(issuer=issuer, created_by=other_owner, url="https://evil.example/h",
+                                         events=["assertion.issued"])
+    with pytest.raises(PermissionDenied):
+        webhooks.webhook_endpoint_delete(endpoint=ours, deleted_by=other_owner)
+    assert WebhookEndpoint.objects.filter(issuer=issuer).count() == 1
+
+
+@pytest.mark.parametrize("url", ["http://localhost./h", "http://app.localhost/h", "http://LOCALHOST/h"])
+def test_local_names_are_refused_when_registered_in_production(db, issuer, owner, settings, url):
+    settings.BADGEHUB_VERIFIER_ALLOW_PRIVATE = False
+    with pytest.raises(ValidationError):
+        webhooks.webhook_endpoint_create(issuer=issuer, created_by=owner, url=url, events=["assertion.issued"])
+    assert not WebhookEndpoint.objects.exists()

@@ -26,7 +26,7 @@ def award(mediator, badge_class) -> tuple[DeskAward, str]:
 def test_an_expired_award_is_refused_by_the_service_itself(award):
     award, _code = award
     DeskAward.objects.filter(pk=award.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="déjà servi ou a expiré"):
         desk_award_claim(award=award, email="a@example.org")
     assert not Assertion.objects.exists()
 
@@ -41,7 +41,7 @@ def test_a_second_claim_with_the_same_link_never_takes_the_badge_from_the_first_
     award, _code = award
     stale = DeskAward.objects.get(pk=award.pk)  # the other phone read the award before the first claim
     first = desk_award_claim(award=award, email="awa@example.org")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="demandez-en un nouveau au médiateur"):
         desk_award_claim(award=stale, user=beneficiary)
     first.refresh_from_db()
     assert first.recipient_email == "awa@example.org" and first.recipient_user is None
@@ -116,3 +116,29 @@ def test_the_service_refuses_a_mediator_without_the_right_to_issue_and_a_blank_n
     with pytest.raises(ValidationError):
         desk_award_create(badge_class=habilitation, recipient_name="  ", issued_by=mediator)
     assert not DeskAward.objects.exists()
+
+
+def test_the_kept_badge_carries_the_name_narrative_and_date_the_mediator_gave(mediator, badge_class, beneficiary):
+    observed = timezone.now() - timedelta(days=3)
+    award, _code = desk_award_create(badge_class=badge_class, recipient_name="Awa Diallo", issued_by=mediator,
+                                     narrative="A envoyé son premier mail.", issued_on=observed)
+    assertion = desk_award_claim(award=award, user=beneficiary)
+    assertion.refresh_from_db()
+    assert (assertion.recipient_name, assertion.narrative) == ("Awa Diallo", "A envoyé son premier mail.")
+    assert assertion.issued_on == observed and assertion.issued_by == mediator
+    assert assertion.recipient_user == beneficiary and assertion.claimed_at is not None, "in the passport, kept"
+    assert not assertion.emails.filter(template="award").exists(), "signed in: nothing to mail"
+
+
+def test_a_badge_kept_with_only_an_email_is_mailed_to_it(mediator, badge_class):
+    award, _code = desk_award_create(badge_class=badge_class, recipient_name="Awa", issued_by=mediator)
+    assertion = desk_award_claim(award=award, email="Awa@Example.org")
+    assert assertion.recipient_email == "awa@example.org" and assertion.recipient_user is None
+    assert list(assertion.emails.filter(template="award").values_list("to", flat=True)) == ["awa@example.org"]
+
+
+def test_a_reviewer_of_the_issuer_does_not_follow_desk_awards(award, reviewer):
+    award, _code = award
+    browser = Client()
+    browser.force_login(reviewer)
+    assert browser.get(reverse("partner:desk_award", kwargs={"public_id": award.public_id})).status_code == 404

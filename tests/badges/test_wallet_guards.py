@@ -136,3 +136,19 @@ def test_a_wrong_transaction_code_gives_no_token_and_counts(client, beneficiary,
     assert answer.status_code == 400 and "access_token" not in answer.json()
     assert WalletOffer.objects.get().failed_attempts == 1
     assert token(client, offer, code).status_code == 200
+
+
+def test_a_holder_proof_signed_long_ago_is_refused(client, beneficiary, held):
+    import time
+
+    import jwt
+
+    client.force_login(beneficiary)
+    offer, access_token = _access_token(client, held)
+    wallet = Holder()
+    payload = {"aud": offer["credential_issuer"], "iat": int(time.time()) - 3600, "nonce": nonce(client)}
+    proof = jwt.encode(payload, wallet.key, algorithm="EdDSA",
+                       headers={"typ": "openid4vci-proof+jwt", "kid": wallet.method})
+    answer = request_credential(client, access_token, "OpenBadgeCredential_ldp_vc", proof)
+    assert answer.status_code == 400 and answer.json()["error"] == "invalid_proof"
+    assert not WalletDelivery.objects.exists()
