@@ -99,6 +99,14 @@ def outsider(other_issuer):
 
 
 @pytest.fixture
+def other_owner(other_issuer):
+    """The owner of another issuer."""
+    user = UserFactory(username="other-owner")
+    membership_set(issuer=other_issuer, user=user, role=Membership.Role.OWNER)
+    return user
+
+
+@pytest.fixture
 def badge_class(issuer):
     return BadgeClassFactory(issuer=issuer, name="Je sais utiliser un ordinateur")
 

@@ -5,9 +5,7 @@ from rest_framework.test import APIClient
 
 from badges.api_v1.models import Scope
 from badges.api_v1.tokens import api_token_create
-from issuers.models import Membership
-from issuers.services import membership_set
-from tests.factories import BadgeClassFactory, UserFactory
+from tests.factories import BadgeClassFactory
 
 ALL_SCOPES = list(Scope.values)
 
@@ -30,13 +28,6 @@ def api(owner, issuer, token_of):
     """A client of our issuer's system, with a token of every scope created by its owner."""
     _token, secret = token_of(issuer, owner)
     return bearer(secret)
-
-
-@pytest.fixture
-def other_owner(other_issuer):
-    user = UserFactory(username="other-owner")
-    membership_set(issuer=other_issuer, user=user, role=Membership.Role.OWNER)
-    return user
 
 
 @pytest.fixture

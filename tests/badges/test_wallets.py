@@ -207,11 +207,13 @@ def test_an_lcw_exchange_expires(client, beneficiary, held):
     assert post_json(client, exchange, {}).status_code == 410
 
 
-def test_a_presentation_for_another_challenge_is_refused(client, beneficiary, held):
+@pytest.mark.parametrize("field, value", [("challenge", "an-older-challenge"),
+                                          ("domain", "https://another-site.example")])
+def test_a_presentation_for_another_challenge_or_site_is_refused(client, beneficiary, held, field, value):
     client.force_login(beneficiary)
     exchange = start_lcw(client, held)
     request = post_json(client, exchange, {}).json()["verifiablePresentationRequest"]
-    replayed = Holder().did_auth({**request, "challenge": "an-older-challenge"})
+    replayed = Holder().did_auth({**request, field: value})
     answer = post_json(client, exchange, {"verifiablePresentation": replayed})
     assert answer.status_code == 401 and WalletDelivery.objects.count() == 0
 

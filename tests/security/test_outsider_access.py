@@ -6,10 +6,8 @@ from django.urls import reverse
 
 from badges.models import Assertion, IssueBatch
 from badges.services import assertion_issue
-from issuers.models import Membership
-from issuers.services import membership_set
 from pathways.models import Enrolment, Pathway, PathwayStep
-from tests.factories import BadgeClassFactory, UserFactory
+from tests.factories import BadgeClassFactory
 from tests.security.test_anonymous_access import private_kwargs
 
 pytestmark = pytest.mark.django_db
@@ -80,13 +78,6 @@ def test_a_reviewer_cannot_issue(client, reviewer, badge_class):
     client.force_login(reviewer)
     assert client.get(reverse("partner:issue", kwargs={"public_id": badge_class.public_id})).status_code == 404
     assert client.get(reverse("partner:batch_new", kwargs={"public_id": badge_class.public_id})).status_code == 404
-
-
-@pytest.fixture
-def other_owner(other_issuer):
-    user = UserFactory(username="other-owner")
-    membership_set(issuer=other_issuer, user=user, role=Membership.Role.OWNER)
-    return user
 
 
 def test_our_objects_cannot_be_reached_through_another_issuers_urls(client, world, other_issuer, other_owner):

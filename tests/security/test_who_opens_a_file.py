@@ -32,13 +32,6 @@ def opens(user, url: str, session_applications=()) -> bool:
 
 
 @pytest.fixture
-def other_owner(other_issuer):
-    user = UserFactory(username="other-owner")
-    membership_set(issuer=other_issuer, user=user, role=Membership.Role.OWNER)
-    return user
-
-
-@pytest.fixture
 def other_reviewer(other_issuer):
     user = UserFactory(username="other-reviewer")
     membership_set(issuer=other_issuer, user=user, role=Membership.Role.REVIEWER)
