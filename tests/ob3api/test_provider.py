@@ -1,6 +1,7 @@
 """The OB 3.0 API as a Service Provider, seen by applications, beneficiaries and attackers."""
 
 import json
+import uuid
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -239,7 +240,11 @@ def test_get_profile_names_the_person_and_put_profile_changes_only_the_name(conn
     token = connect(beneficiary, f"{PROFILE_READ} {PROFILE_UPDATE}")
     profile = Client().get(PROFILE, **bearer(token)).json()
     assert profile["type"] == "Profile" and profile["email"] == beneficiary.email
-    assert profile["id"].startswith("urn:uuid:") and str(beneficiary.pk) not in profile["id"]
+    # A UUID of its own, not the account's number dressed as one (a substring test of the number
+    # failed by chance: "71" can appear in any random hex).
+    assert profile["id"].startswith("urn:uuid:")
+    assert uuid.UUID(profile["id"].removeprefix("urn:uuid:")) != uuid.UUID(int=beneficiary.pk)
+    assert Client().get(PROFILE, **bearer(token)).json()["id"] == profile["id"]
     updated = Client().put(PROFILE, data=json.dumps({**profile, "name": "Sam L."}), content_type="application/json",
                            **bearer(token))
     assert updated.status_code == 200 and updated.json()["name"] == "Sam L."
