@@ -50,6 +50,9 @@ def _config(document: dict, created: str) -> dict:
             "verificationMethod": KEY_URL, "proofPurpose": "assertionMethod", "@context": document["@context"]}
 
 
+BLOCK = 20
+
+
 def _clear_engine_caches() -> None:
     proofs._canonize_config.cache_clear()
     jsonld.clear_caches()
@@ -89,17 +92,32 @@ def signing_against_stock_pyld(pair, runs: int) -> None:
             pairs.append((ours(document, created, cold=cold), stock_s))
         figures[label] = (statistics.median(o for o, _ in pairs) * 1000, statistics.median(s for _, s in pairs) * 1000,
                           statistics.median(o / s for o, s in pairs))
+    # A batch as a worker signs it: one credential after another, BLOCK of ours, then the same
+    # BLOCK documents by stock pyld one after another, and so on; each ratio is of two
+    # neighbouring blocks' total CPU time.
+    blocks = []
+    for b in range(max(runs // 10, 5)):
+        documents = [(_credential(10_000 + b * BLOCK + i, new_badge=False), _created(10_000 + b * BLOCK + i))
+                     for i in range(BLOCK)]
+        ours_s = sum(ours(document, created) for document, created in documents)
+        stock_s = sum(stock.seconds(document, _config(document, created)) for document, created in documents)
+        blocks.append((ours_s / BLOCK, stock_s / BLOCK))
+    figures["run"] = (statistics.median(o for o, _ in blocks) * 1000, statistics.median(s for _, s in blocks) * 1000,
+                      statistics.median(o / s for o, s in blocks))
     stock.close()
     print(f"DI signing (eddsa-rdfc-2022, OB 3.0 credential) against stock pyld {pyld_version} "
-          f"(its own process, same documents, calls alternated), median of {runs}:")
-    for label, words in (("batch", "batch: one badge, distinct recipient and created"),
+          f"(its own process, same documents, process CPU time), median of {runs} alternated calls, "
+          f"or of {len(blocks)} alternated runs of {BLOCK}:")
+    for label, words in (("batch", "batch, call by call: one badge, distinct recipient"),
+                         ("run", f"batch, {BLOCK} calls in a row (as a worker signs)"),
                          ("cold", "cold: a new badge and issuer, our caches emptied"),
                          ("same", "the same document and created every call")):
         ours_ms, stock_ms, ratio = figures[label]
         print(f"  {words:50} ours {ours_ms:7.3f} ms  stock {stock_ms:7.3f} ms  ours/stock {ratio:.3f}")
-    ratio = figures["batch"][2]
-    print(f"  verdict: batch signing at {ratio:.3f} x stock pyld: "
-          f"{'within' if ratio <= 0.1 else 'ABOVE'} the 0.1 x target")
+    for label, words in (("run", "in a row"), ("batch", "call by call")):
+        ratio = figures[label][2]
+        print(f"  verdict: batch signing {words} at {ratio:.3f} x stock pyld: "
+              f"{'within' if ratio <= 0.1 else 'ABOVE'} the 0.1 x target")
 
 
 def main() -> None:

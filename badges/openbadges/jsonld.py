@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import re
+import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
@@ -293,6 +295,9 @@ def clear_caches() -> None:
     _IRI_MEMO.clear()
     _CONTEXT_MEMO.clear()
     _SLOT_MISSES.clear()
+    with _TEMPLATES_LOCK:
+        _TEMPLATES.clear()
+        _CACHED_QUADS[0] = 0
 
 
 def _node_key(element: dict[str, Any]) -> str | None:
@@ -387,8 +392,12 @@ class _CopyForCanon:
 
     @staticmethod
     def deepcopy(value: Any, memo: dict | None = None) -> Any:
-        if type(value) is dict and all(type(k) is str and type(v) is str for k, v in value.items()):
-            return dict(value)
+        if type(value) is dict:
+            for key, item in value.items():
+                if type(key) is not str or type(item) is not str:
+                    break
+            else:
+                return dict(value)
         return copy.deepcopy(value, memo)
 
 
@@ -583,12 +592,408 @@ class _StrictProcessor(_Processor):
         return expanded
 
 
+# Canonical forms by shape. Documents of one shape -- the same keys, types, contexts,
+# numbers, booleans and nulls in the same places; only their strings differ, as in a batch
+# of one badge for many people -- expand to the same RDF but for those strings. The first
+# document of a shape is turned into RDF by pyld with each of its strings replaced by a
+# sentinel IRI of its own; the quads in which a sentinel is a whole term make the template.
+# A later document of the shape puts its strings where the sentinels were and goes straight
+# to URDNA2015, whose result depends on neither the blank node labels nor the order of the
+# quads. A string lands in RDF the same way whatever it says, with one exception: in an IRI
+# place, pyld keeps as it is only an absolute IRI that is neither a term nor a compact IRI
+# (anything else it expands, resolves, turns into a blank node or drops; see ``_kept_iri``).
+# Those strings are kept in a variant of the template, made by pyld with them as they are,
+# for the documents that have the same strings there (a term such as "assertionMethod"
+# repeats); strings there that differ every time leave the shape to pyld. Two nodes whose
+# ids turn out equal are one node to pyld, with the values of both once each: their quads,
+# once each. A shape where a sentinel is only part of a term (a JSON literal) or names a
+# graph, that has a context written inline or an @index, or that pyld refuses, is always left
+# to pyld. Contexts are all shipped files (see ``document_loader``): a shape's contexts never
+# change while the process lives.
+
+_SLOT = f"https://{secrets.token_hex(8)}.slot.invalid/"
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S*\Z")
+
+
+def _kept_iri(value: str) -> bool:
+    """Whether pyld keeps ``value``, in an IRI place of a document whose contexts are shipped
+    ones, as it is: an absolute IRI (``_ABSOLUTE`` is stricter than pyld's test) that is not a
+    term and whose scheme is not a term either (else it would be a compact IRI), unless
+    "//" follows the scheme (pyld then keeps it without looking the scheme up)."""
+    if not _ABSOLUTE.match(value) or value in _TERMS:
+        return False
+    scheme, rest = value.split(":", 1)
+    return rest[:2] == "//" or scheme not in _TERMS
+# Keywords whose value is made of node objects or values, walked like properties.
+_WALKED_KEYWORDS = frozenset({"@id", "@value", "@graph", "@list", "@set", "@included", "@reverse", "@nest"})
+_STRING = "\x00s"  # the token of a string in a shape (never a key tuple, a number token or a context)
+
+
+def _shipped_terms() -> tuple[frozenset[str], frozenset[str]]:
+    """(every term the shipped contexts define, those of them that alias a keyword whose
+    value is part of a shape, such as "type" for "@type")."""
+    terms: set[str] = set()
+    aliases: set[str] = set()
+
+    def walk(ctx: Any) -> None:
+        if isinstance(ctx, list):
+            for item in ctx:
+                walk(item)
+        elif isinstance(ctx, dict):
+            for term, definition in ctx.items():
+                if term.startswith("@"):
+                    continue
+                terms.add(term)
+                target = definition.get("@id") if isinstance(definition, dict) else definition
+                if isinstance(target, str) and target.startswith("@") and target not in _WALKED_KEYWORDS:
+                    aliases.add(term)
+                if isinstance(definition, dict) and "@context" in definition:
+                    walk(definition["@context"])
+
+    for url in CONTEXT_FILES:
+        walk(_load_context(url).get("@context"))
+    return frozenset(terms), frozenset(aliases)
+
+
+_TERMS, _SHAPE_ALIASES = _shipped_terms()
+
+
+class _NoShape(Exception):
+    pass
+
+
+def _shape(value: Any, tokens: list, strings: list[str], build: bool, keep: frozenset[int] = frozenset()) -> Any:
+    """Append ``value``'s shape to ``tokens`` and its strings to ``strings`` (in the same
+    order); with ``build``, return a copy of ``value`` with each of those strings replaced by
+    its sentinel, but for the strings numbered in ``keep``. _NoShape if ``value`` is not plain
+    JSON or holds an inline context or an @index."""
+    kind = type(value)
+    if kind is str:
+        tokens.append(_STRING)
+        strings.append(value)
+        if not build:
+            return None
+        slot = len(strings) - 1
+        return value if slot in keep else f"{_SLOT}{slot}"
+    if kind is dict:
+        keys = tuple(value)
+        tokens.append(keys)
+        copied = {} if build else None
+        for key, item in value.items():
+            if type(key) is not str or key == "@index":
+                raise _NoShape  # an index makes two equal values two quads to pyld
+            if _is_fixed_key(key):
+                token = _fixed(item, key == "@context")
+                tokens.append(token)
+                if build:
+                    copied[key] = item
+            else:
+                found = _shape(item, tokens, strings, build, keep)
+                if build:
+                    copied[key] = found
+        return copied
+    if kind is list:
+        tokens.append(("[", len(value)))
+        items = [_shape(item, tokens, strings, build, keep) for item in value]
+        return items if build else None
+    if kind is float:
+        if not math.isfinite(value):
+            raise _NoShape
+        tokens.append((float, repr(value)))  # -0.0 and 0.0 are equal, not the same literal
+        return value
+    if kind in (int, bool) or value is None:
+        tokens.append((kind, value))
+        return value
+    raise _NoShape
+
+
+def _is_fixed_key(key: str) -> bool:
+    """Whether the value of ``key`` is part of a shape (see ``_shape``)."""
+    return key == "@context" or (key[:1] == "@" and key not in _WALKED_KEYWORDS) or key in _SHAPE_ALIASES
+
+
+_FIXED_KEYS: dict[str, bool] = {}
+
+
+def _shape_of(value: Any, tokens: list, strings: list[str]) -> None:
+    """``_shape`` without the copy, faster (strings are handled in their container's loop):
+    ``_make_template`` checks that both say the same of the document it is given."""
+    kind = type(value)
+    if kind is dict:
+        tokens.append(tuple(value))
+        for key, item in value.items():
+            fixed = _FIXED_KEYS.get(key)
+            if fixed is None:
+                if type(key) is not str or key == "@index":
+                    raise _NoShape
+                if len(_FIXED_KEYS) >= 10_000:
+                    _FIXED_KEYS.clear()
+                fixed = _FIXED_KEYS[key] = _is_fixed_key(key)
+            if fixed:
+                tokens.append(_fixed(item, key == "@context"))
+            elif type(item) is str:
+                tokens.append(_STRING)
+                strings.append(item)
+            else:
+                _shape_of(item, tokens, strings)
+    elif kind is list:
+        tokens.append(("[", len(value)))
+        for item in value:
+            if type(item) is str:
+                tokens.append(_STRING)
+                strings.append(item)
+            else:
+                _shape_of(item, tokens, strings)
+    else:
+        _shape(value, tokens, strings, build=False)
+
+
+def _fixed(value: Any, is_context: bool) -> tuple:
+    """The token of a value that is part of a shape (a context, a type, a language…)."""
+    if type(value) is str:
+        return ("=", value)
+    if type(value) is list and all(type(item) is str for item in value):
+        return ("=", *value)
+    if is_context:
+        raise _NoShape  # an inline context (or not JSON-LD at all): pyld's
+    try:
+        return ("json", json.dumps(value, allow_nan=False, default=_not_json))
+    except (TypeError, ValueError):
+        raise _NoShape from None
+
+
+_SHARED, _COPIED, _FILLED = 0, 1, 2  # how ``fill`` makes a term of a template (see ``_term_of``)
+
+
+class _Template:
+    """The RDF of one shape, with the places of its strings (see above)."""
+
+    __slots__ = ("graphs", "iri_slots", "quads", "variants")
+
+    def __init__(self, graphs: list, iri_slots: frozenset[int]) -> None:
+        # graphs: [(graph name, [(subject, predicate, object) as _term_of makes them],
+        #           the triples that may turn out equal to another, by position)]
+        self.graphs = graphs
+        self.iri_slots = iri_slots
+        self.quads = sum(len(triples) for _, triples, _ in graphs)
+        # Templates of this shape made with the strings of some IRI places left as they are
+        # (a term such as "assertionMethod", a compact IRI): by those places and strings.
+        self.variants: dict[tuple, _Template | object] = {}
+
+    def not_kept(self, strings: list[str]) -> tuple[int, ...]:
+        """The IRI places whose string pyld would not keep as it is."""
+        return tuple(slot for slot in self.iri_slots if not _kept_iri(strings[slot]))
+
+    def fill(self, strings: list[str]) -> dict[str, list]:
+        """The RDF dataset of the document whose strings are ``strings`` (``not_kept`` empty)."""
+        dataset: dict[str, list] = {}
+        for name, triples, may_repeat in self.graphs:
+            filled = []
+            for (s_how, s_part, s_slot), (_, predicate, _), (o_how, o_part, o_slot) in triples:
+                # URDNA2015 changes blank node terms only (it relabels them): others are shared.
+                if s_how == _SHARED:
+                    subject = s_part
+                else:
+                    subject = dict(s_part)
+                    if s_how == _FILLED:
+                        subject["value"] = strings[s_slot]
+                if o_how == _SHARED:
+                    obj = o_part
+                else:
+                    obj = dict(o_part)
+                    if o_how == _FILLED:
+                        obj["value"] = strings[o_slot]
+                filled.append({"subject": subject, "predicate": predicate, "object": obj})
+            if may_repeat:
+                # Nodes with the same id are one node to pyld, and a value it already has is
+                # not added again: the same quad twice is once.
+                seen: set[tuple] = set()
+                repeated = []
+                for position in may_repeat:
+                    subject, predicate, obj = filled[position].values()
+                    key = (subject["value"], predicate["value"], obj["type"], obj["value"], obj.get("datatype"),
+                           obj.get("language"))
+                    if key in seen:
+                        repeated.append(position)
+                    seen.add(key)
+                for position in reversed(repeated):
+                    del filled[position]
+            dataset[name] = filled
+        return dataset
+
+
+_COMPONENTS = ("subject", "predicate", "object")
+
+
+def _term_of(term: dict[str, str]) -> tuple[int, dict[str, str], int]:
+    """(how, part, slot): a term shared by every fill, a blank node copied (URDNA2015 relabels
+    it in place), or a term whose value is the string ``slot``; _NoShape if a sentinel is
+    somewhere else than a whole IRI or literal."""
+    if any(_slot_of(value) != -1 for key, value in term.items() if key != "value"):
+        raise _NoShape
+    slot = _slot_of(term["value"])
+    if slot < 0:
+        return (_COPIED if term["type"] == "blank node" else _SHARED), term, -1
+    if term["type"] not in ("IRI", "literal"):
+        raise _NoShape
+    return _FILLED, {key: value for key, value in term.items() if key != "value"}, slot
+
+
+def _may_equal(a: tuple, b: tuple) -> bool:
+    """Whether two template terms may be the same term once filled."""
+    (how_a, part_a, _), (how_b, part_b, _) = a, b
+    if _FILLED not in (how_a, how_b):
+        return part_a == part_b
+    if _COPIED in (how_a, how_b):
+        return False  # a string never becomes a blank node label
+    if how_a == how_b:
+        return part_a == part_b  # the same kind of term (IRI, or literal of one datatype and language)
+    fixed, filled = (part_b, part_a) if how_a == _FILLED else (part_a, part_b)
+    return filled == {key: value for key, value in fixed.items() if key != "value"}
+
+
+def _may_repeat(triples: list[tuple]) -> tuple[int, ...]:
+    """The positions of the triples that may turn out equal to another one once filled."""
+    found: set[int] = set()
+    for i, (s1, p1, o1) in enumerate(triples):
+        for j in range(i + 1, len(triples)):
+            s2, p2, o2 = triples[j]
+            if p1[1] == p2[1] and _may_equal(s1, s2) and _may_equal(o1, o2):
+                found.update((i, j))
+    return tuple(sorted(found))
+
+
+def _slot_of(value: Any) -> int:
+    """The slot a sentinel stands for, -1 if ``value`` holds none; _NoShape if it holds one
+    only in part."""
+    if type(value) is not str or _SLOT not in value:
+        return -1
+    number = value[len(_SLOT):]
+    if not value.startswith(_SLOT) or not number.isdigit() or f"{_SLOT}{int(number)}" != value:
+        raise _NoShape
+    return int(number)
+
+
+def _make_template(document: Any, strict: bool, keep: frozenset[int] = frozenset()) -> _Template | None:
+    tokens: list = []
+    strings: list[str] = []
+    with_sentinels = _shape(document, tokens, strings, build=True, keep=keep)
+    fast_tokens: list = []
+    fast_strings: list[str] = []
+    _shape_of(document, fast_tokens, fast_strings)
+    if (fast_tokens, fast_strings) != (tokens, strings):
+        return None
+    processor = _StrictProcessor() if strict else _Processor()
+    options = {"documentLoader": document_loader, "base": _BASE, "algorithm": "URDNA2015",
+               "produceGeneralizedRdf": False}
+    try:
+        dataset = processor.to_rdf(with_sentinels, options)
+    except Exception:  # noqa: BLE001 - pyld (or the strict check) refuses the shape: canonize says why
+        return None
+    graphs = []
+    try:
+        for name, triples in dataset.items():
+            if _slot_of(name) != -1:
+                raise _NoShape
+            compiled = [tuple(_term_of(triple[component]) for component in _COMPONENTS) for triple in triples]
+            if any(predicate[0] != _SHARED for _, predicate, _ in compiled):
+                raise _NoShape
+            graphs.append((name, compiled, _may_repeat(compiled)))
+    except _NoShape:
+        return None
+    iri_slots = {slot for _, compiled, _ in graphs for triple in compiled for how, part, slot in triple
+                 if how == _FILLED and part["type"] == "IRI"}
+    return _Template(graphs, frozenset(iri_slots))
+
+
+TEMPLATE_CACHE_SIZE = 256
+TEMPLATE_QUADS = 100_000  # quads all templates hold at most (some tens of MiB): the least recently used go first
+_VARIANTS = 8
+_MAX_STRINGS = 2_000  # a larger document is pyld's
+_SEEN_ONCE = object()
+by_shape_count = [0]  # documents canonicalised from a template (read by tests and bench/)
+_NO_TEMPLATE = object()
+_TEMPLATES: OrderedDict[tuple, Any] = OrderedDict()
+_TEMPLATES_LOCK = threading.Lock()
+_CACHED_QUADS = [0]
+
+
+def _quads_of(entry: Any) -> int:
+    if not isinstance(entry, _Template):
+        return 0
+    return entry.quads + sum(_quads_of(variant) for variant in entry.variants.values())
+
+
+def _trim_templates() -> None:
+    """Forget the least recently used shapes beyond the bounds (lock held)."""
+    while _TEMPLATES and (len(_TEMPLATES) > TEMPLATE_CACHE_SIZE or _CACHED_QUADS[0] > TEMPLATE_QUADS):
+        _, entry = _TEMPLATES.popitem(last=False)
+        _CACHED_QUADS[0] -= _quads_of(entry)
+
+
+def _canonize_by_shape(document: Any, strict: bool) -> str | None:
+    """The canonical N-Quads of ``document`` from its shape's template, or None (pyld's turn)."""
+    if _EXTRA_CONTEXTS.get() is not None:
+        return None  # contexts a verifier fetched: not ours to trust between two calls
+    tokens: list = []
+    strings: list[str] = []
+    try:
+        _shape_of(document, tokens, strings)
+    except (_NoShape, RecursionError):
+        return None
+    if len(strings) > _MAX_STRINGS:
+        return None
+    key = (strict, tuple(tokens))
+    with _TEMPLATES_LOCK:
+        template = _TEMPLATES.get(key)
+        if template is None:
+            # The first document of a shape is pyld's: most shapes come once (a verifier's),
+            # a template pays from the second document on (a batch).
+            _TEMPLATES[key] = _SEEN_ONCE
+            _trim_templates()
+            return None
+        _TEMPLATES.move_to_end(key)
+    if template is _SEEN_ONCE:
+        template = _make_template(document, strict) or _NO_TEMPLATE
+        with _TEMPLATES_LOCK:
+            if _TEMPLATES.get(key) is _SEEN_ONCE:
+                _TEMPLATES[key] = template
+                _CACHED_QUADS[0] += _quads_of(template)
+                _trim_templates()
+    if template is _NO_TEMPLATE:
+        return None
+    not_kept = template.not_kept(strings)
+    if not_kept:
+        # A variant with those strings as they are, for the next documents that have them.
+        variant_key = tuple((slot, strings[slot]) for slot in not_kept)
+        with _TEMPLATES_LOCK:
+            variant = template.variants.get(variant_key)
+        if variant is None:
+            if len(template.variants) >= _VARIANTS:
+                return None  # those strings differ every time: pyld's
+            variant = _make_template(document, strict, keep=frozenset(not_kept)) or _NO_TEMPLATE
+            with _TEMPLATES_LOCK:
+                if _TEMPLATES.get(key) is template and variant_key not in template.variants:
+                    template.variants[variant_key] = variant
+                    _CACHED_QUADS[0] += _quads_of(variant)
+                    _trim_templates()
+        if variant is _NO_TEMPLATE or variant.not_kept(strings):
+            return None
+        template = variant
+    dataset = template.fill(strings)
+    by_shape_count[0] += 1
+    return pyld_canon.URDNA2015().main(dataset, {"algorithm": "URDNA2015", "format": "application/n-quads"})
+
+
 def canonize(document: dict[str, Any] | list[Any], *, strict: bool = False) -> str:
     """RDFC-1.0 (URDNA2015) canonical N-Quads of a JSON-LD document.
 
     ``strict``: raise UndefinedTermError rather than silently drop undefined
     terms (use when signing; a verifier must accept what the signer hashed).
     """
+    by_shape = _canonize_by_shape(document, strict)
+    if by_shape is not None:
+        return by_shape
     processor = _StrictProcessor() if strict else _Processor()
     try:
         return processor.normalize(

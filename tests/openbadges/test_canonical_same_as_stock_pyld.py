@@ -299,3 +299,98 @@ def test_documents_that_are_not_plain_json_are_left_to_pyld():
     jsonld.canonize(credential)
     with pytest.raises(jsonld.jsonld.JsonLdError):
         jsonld.canonize({**credential, "type": tuple(credential["type"])})
+
+
+# Documents of one shape, canonicalised from the shape's template (``jsonld._canonize_by_shape``):
+# whatever their strings say, as stock pyld. Strings an IRI place takes differently (terms,
+# compact IRIs, relative IRIs, blank node labels, keyword look-alikes, spaces), and strings of
+# the same document again (node ids that turn out equal: pyld merges the nodes).
+odd_strings = st.sampled_from([
+    "https://ex.example/a", "https://ex.example/a b", "https://ex.example/a\n", "urn:uuid:7f3e0c1a-0000-4000-8000-0001",
+    "did:example:123", "did:web:badgehub.example:issuers:fablab", "mailto:a@example.org", "_:n1", "_:n2",
+    "relative/iri", "#frag", "", " ", "@foo", "@id", "name", "Profile", "assertionMethod", "authentication",
+    "xsd:string", "schema:name", "ob:Achievement", "cred:issuer", "sec:proof", "ex:suffix", "http://[bad",
+    "https://purl.imsglobal.org/spec/vc/ob/vocab.html#Achievement", "2025-01-01T00:00:00Z", "not a date",
+    'Dit "bonjour"', "ligne\nligne", "é\u0301", "\u0000nul",
+])
+_KEPT_KEYS = ("@context", "type", "@type")
+
+
+def _strings_of(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings_of(item)]
+    if isinstance(value, dict):
+        return [s for key, item in value.items() if key not in _KEPT_KEYS for s in _strings_of(item)]
+    return []
+
+
+def _restring(value, draw, own: list[str]):
+    if isinstance(value, str):
+        return draw(st.one_of(st.just(value), odd_strings, names, st.sampled_from(own)))
+    if isinstance(value, list):
+        return [_restring(item, draw, own) for item in value]
+    if isinstance(value, dict):
+        return {key: item if key in _KEPT_KEYS else _restring(item, draw, own) for key, item in value.items()}
+    return value
+
+
+_SHAPES = [d for _, d in variants()] + [
+    _config(ob3.build_credential(assertion()), "2025-06-01T12:00:00Z"),
+    {**_config(ob3.build_credential(assertion()), "2025-06-01T12:00:00Z"), "proofPurpose": "authentication"},
+]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data(), which=st.integers(0, len(_SHAPES) - 1))
+def test_documents_of_one_shape_canonicalise_as_stock_pyld_whatever_their_strings(data, which):
+    base = _SHAPES[which]
+    own = _strings_of(base)
+    batch = [base] + [_restring(base, data.draw, own) for _ in range(5)]
+    before = jsonld.by_shape_count[0]
+    ours = []
+    for document in batch:  # templates kept from one example to the next
+        try:
+            ours.append(jsonld.canonize(document))
+        except Exception as exc:  # noqa: BLE001 - compared with what stock pyld does below
+            ours.append(f"error: {type(exc).__name__}")
+    assert ours == stock_pyld.run("canon-or-error", {"documents": batch})
+    # The base document of each shape is one its template takes: the template was used.
+    assert jsonld.by_shape_count[0] > before
+
+
+def test_a_batch_is_canonicalised_from_its_template_and_merges_nodes_as_pyld():
+    # The issuer is also the achievement's creator (one node to pyld, two places in the
+    # document), and in one of them the recipient too; recipients are named by a did:web.
+    batch = [ob3.build_credential(assertion(id=f"{SITE}/assertions/t{i}", recipient_email=f"p{i}@example.org"),
+                                  status=status_entry(i)) for i in range(6)]
+    for i, credential in enumerate(batch):
+        credential["credentialSubject"]["id"] = f"did:web:badgehub.example:people:p{i}"
+    batch[4]["credentialSubject"]["id"] = batch[4]["issuer"]["id"]  # pyld merges them
+    configs = [_config(batch[0], f"2025-06-01T12:00:0{i}Z") for i in range(3)]
+    _clear_caches()
+    before = jsonld.by_shape_count[0]
+    ours = [jsonld.canonize(d, strict=True) for d in batch + configs]
+    # Each shape's first document is pyld's, every other one the template's.
+    assert jsonld.by_shape_count[0] - before == len(batch + configs) - 2
+    assert ours == stock_pyld.run("canon", {"documents": batch + configs})
+    assert "did:web:badgehub.example:people:p3" in ours[3]
+
+
+def test_templates_are_bounded_in_quads_and_the_recent_ones_kept(monkeypatch):
+    # Shapes a verifier may be shown by anyone: what the templates hold stays within its
+    # bound, the least recently used shapes forgotten first.
+    monkeypatch.setattr(jsonld, "TEMPLATE_QUADS", 150)
+    _clear_caches()
+    shapes = [ob3.build_credential(assertion(badge=badge(tags=("t",) * n))) for n in range(1, 7)]
+    for document in shapes:
+        jsonld.canonize(document)
+        jsonld.canonize(document)  # the second time makes its template
+        assert 0 < jsonld._CACHED_QUADS[0] <= 150
+        assert sum(jsonld._quads_of(t) for t in jsonld._TEMPLATES.values()) == jsonld._CACHED_QUADS[0]
+    before = jsonld.by_shape_count[0]
+    jsonld.canonize(shapes[-1])
+    assert jsonld.by_shape_count[0] == before + 1  # the latest shape is still a template
+    jsonld.canonize(shapes[0])
+    assert jsonld.by_shape_count[0] == before + 1  # the first one was forgotten
