@@ -19,8 +19,13 @@ def bytewise(expression):
     return Collate(expression, "C") if postgresql() else expression
 
 
-def people(column: str) -> str:
-    """Distinct people of a group, from the column holding their address."""
+def people(column: str, *, hashed: bool = False) -> str:
+    """Distinct people of a group, from the column holding their address; ``hashed``
+    (PostgreSQL only) counts 64-bit hashes of the addresses instead, a third cheaper than
+    sorting the text: exact only where no two addresses share a hash, which the caller
+    checks (figures._exactly_hashed)."""
+    if hashed:
+        return f"COUNT(DISTINCT hashtextextended({column}, 0))"
     return f'COUNT(DISTINCT {column} COLLATE "C")' if postgresql() else f"COUNT(DISTINCT {column})"
 
 
