@@ -496,7 +496,8 @@ def _coop_rows(scope: Scope, filters: Filters) -> list[dict]:
         f"LEFT JOIN {table} ON t.badge = p.c_badge "
         f"GROUP BY p.c_month, i.commune_insee, p.c_departement, COALESCE(t.code, ''), p.c_autonomie"),
         trailing=table_params)
-    rows = sorted(((_month(month), *rest) for month, *rest in rows), key=lambda row: (row[0], row[1], row[3], row[4]))
+    rows = sorted(((_month(month), *rest) for month, *rest in rows),
+                  key=lambda row: (row[0], *(value or "" for value in (row[1], row[3], row[4], row[2]))))
     return [{"date": month, "lieu_code_insee": commune, "structure_code_departement": departement,
              "thematique": thematique, "autonomie": autonomie, "badges_delivres": count, "beneficiaires": people,
              "secret": people < COOP_SMALL_COUNT}
