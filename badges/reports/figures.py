@@ -236,7 +236,8 @@ COLUMNS = {
 }
 # ... and the local month of issue (c_month), as the ORM writes it for the database in use.
 SQL_NAMES = {alias: f"c_{alias}" for alias in [*COLUMNS, "month"]}
-# Each breakdown is one grouping set of a single query (GROUPING SETS): one scan for all.
+# Each breakdown is one grouping set of a single query (GROUPING SETS: one scan for all; on SQLite
+# one GROUP BY per set, see dialect.grouped).
 GROUPINGS = {
     "totals": [],
     "months": ["month"],
