@@ -6,8 +6,8 @@ to render the network report page, its XLSX and CSV exports and one issuer's pag
 after a badge was issued: the kept report is stale), then opened again (the kept report).
 
 Run: .venv/bin/python bench/bench_reports.py [--assertions 100000] [--issuers 50] [--runs 5] [--fresh]
-(DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/badgehub_bench_reports; targets on the
-2-core machine: page < 1 s, XLSX < 5 s.)
+(the database is BENCH_DATABASE_URL, not DATABASE_URL; default
+postgres://postgres@127.0.0.1:5432/badgehub_bench_reports; targets on the 2-core machine: page < 1 s, XLSX < 5 s.)
 """
 
 from __future__ import annotations

@@ -11,12 +11,13 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.auth import get_user_model
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
-from django.db.models import Aggregate, Count, Exists, F, FloatField, Func, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import Collate
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from badges.coop import Autonomie, Thematique
 from badges.models import Application, Assertion, BadgeClass, ShareOpen
+from badges.reports import dialect
 from badges.reports.access import Scope
 from badges.reports.filters import Filters
 from endorsements.models import Endorsement
@@ -29,20 +30,6 @@ from pathways.models import Enrolment, Pathway, PathwayStep
 COOP_SMALL_COUNT = 5
 # A time-based step whose delay passed this long ago without confirmation is late.
 LATE_AFTER_DAYS = 30
-
-
-class Median(Aggregate):
-    function = "percentile_cont"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-
-class Days(Func):
-    """An interval in days (a float), from two timestamps."""
-
-    template = "EXTRACT(EPOCH FROM (%(expressions)s)) / 86400.0"
-    arg_joiner = " - "
-    output_field = FloatField()
 
 
 @dataclass
@@ -115,7 +102,7 @@ def _people(prefix: str = "") -> dict:
 
 
 def _months(filters: Filters, rows: list[dict]) -> list[dict]:
-    counted = {row["month"].date().replace(day=1): row for row in rows}
+    counted = {row["month"]: row for row in rows}
     months, month = [], filters.start.replace(day=1)
     while month <= filters.end:
         row = counted.get(month, {})
@@ -139,7 +126,7 @@ def _report_build(scope: Scope, filters: Filters) -> Report:
     base = assertions_in_scope(scope, filters, pathway_badges)
     period = base.filter(issued_on__gte=start, issued_on__lt=end)
 
-    breakdowns = _breakdowns(period, scope)
+    breakdowns, hashed = _breakdowns(period, scope)
     totals = breakdowns["totals"][0] if breakdowns["totals"] else {
         "count": 0, "beneficiaries": 0, "claimed": 0, "public": 0, "revoked": 0}
     totals = {"issued": totals["count"], "beneficiaries": totals["beneficiaries"], "claimed": totals["claimed"],
@@ -147,7 +134,7 @@ def _report_build(scope: Scope, filters: Filters) -> Report:
     # Returning: people who already held a badge of the same scope before the period.
     earlier = base.filter(recipient_email=OuterRef("recipient_email"), issued_on__lt=start)
     totals["returning"] = period.filter(Exists(earlier)).aggregate(
-        n=Count(Collate("recipient_email", "C"), distinct=True))["n"]
+        n=Count(dialect.bytewise("recipient_email"), distinct=True))["n"]
     totals["new"] = totals["beneficiaries"] - totals["returning"]
     totals["claim_rate"] = _rate(totals["claimed"], totals["issued"])
     totals["public_rate"] = _rate(totals["public"], totals["issued"])
@@ -172,7 +159,7 @@ def _report_build(scope: Scope, filters: Filters) -> Report:
         endorsements=_endorsements(scope, filters, pathway_badges, start, end),
     )
     report.shares = _shares(base, filters)
-    report.by_thematique = _thematiques(period, scope, filters)
+    report.by_thematique = _thematiques(period, scope, filters, hashed=hashed)
     report.by_autonomie = _autonomie(breakdowns["autonomie"])
     if scope.mediator is None:
         report.pathways, report.steps = _pathways(scope, filters, start, end)
@@ -198,9 +185,9 @@ def _applications(scope, filters, pathway_badges, start, end) -> dict:
         refused=Count("pk", filter=Q(status=status.REFUSED)),
         more_evidence=Count("pk", filter=Q(status=status.MORE_EVIDENCE)),
         pending=Count("pk", filter=Q(status=status.SUBMITTED)),
-        median_days=Median(Days(F("decided_at"), F("submitted_at")), filter=Q(decided_at__isnull=False)),
     )
-    result["median_days"] = round(result["median_days"], 1) if result["median_days"] is not None else None
+    result["median_days"] = dialect.median_days(qs.filter(decided_at__isnull=False), "decided_at",
+                                                "submitted_at").get(None)
     return result
 
 
@@ -244,11 +231,13 @@ def _shares(base: QuerySet, filters: Filters) -> dict:
 # codes only (names are looked up afterwards), so that the sorts stay narrow.
 COLUMNS = {
     "badge": "badge_class_id", "issuer": "badge_class__issuer_id", "departement": "badge_class__issuer__departement",
-    "autonomie": "badge_class__coop_autonomie", "by": "issued_by_id", "via": "issued_via", "on": "issued_on",
+    "autonomie": "badge_class__coop_autonomie", "by": "issued_by_id", "via": "issued_via",
     "email": "recipient_email", "claimed": "claimed_at", "visibility": "visibility", "revoked": "revoked",
 }
-SQL_NAMES = {alias: f"c_{alias}" for alias in COLUMNS}
-# Each breakdown is one grouping set of a single query (GROUPING SETS): one scan for all.
+# ... and the local month of issue (c_month), as the ORM writes it for the database in use.
+SQL_NAMES = {alias: f"c_{alias}" for alias in [*COLUMNS, "month"]}
+# Each breakdown is one grouping set of a single query (GROUPING SETS: one scan for all; on SQLite
+# one GROUP BY per set, see dialect.grouped).
 GROUPINGS = {
     "totals": [],
     "months": ["month"],
@@ -260,15 +249,14 @@ GROUPINGS = {
     "autonomie": ["autonomie"],
 }
 KEYS = ["month", "badge", "via", "by", "issuer", "departement", "autonomie"]
-# Distinct people are counted on the bytes of the address: the same result as the
-# database's collation for equality, and a much cheaper sort.
-PEOPLE = 'COUNT(DISTINCT "c_email" COLLATE "C")'
 
 
 def _period_sql(period: QuerySet) -> tuple[str, list] | None:
     """The period's badges with the columns above (as c_badge, c_issuer…), as SQL to select
     from; None when the filters leave nothing to select (no issuer matches them)."""
-    qs = period.order_by().annotate(**{SQL_NAMES[alias]: F(path) for alias, path in COLUMNS.items()})
+    qs = period.order_by().annotate(
+        **{SQL_NAMES[alias]: F(path) for alias, path in COLUMNS.items()},
+        c_month=TruncMonth("issued_on", tzinfo=timezone.get_current_timezone()))
     try:
         sql, params = qs.values(*SQL_NAMES.values()).query.sql_with_params()
     except EmptyResultSet:
@@ -276,33 +264,34 @@ def _period_sql(period: QuerySet) -> tuple[str, list] | None:
     return sql, list(params)
 
 
-def _breakdowns(period: QuerySet, scope: Scope) -> dict[str, list[dict]]:
+def _breakdowns(period: QuerySet, scope: Scope) -> tuple[dict[str, list[dict]], bool]:
+    """The breakdowns, and whether distinct people could be counted on hashes of the
+    addresses (exactly: see _exactly_hashed) for the other figures of the same period."""
     result: dict[str, list[dict]] = {name: [] for name in GROUPINGS}
     selected = _period_sql(period)
     if selected is None:
-        return result
+        return result, False
     sql, params = selected
-    quoted = {alias: f'"{name}"' for alias, name in SQL_NAMES.items()}
-    quoted["month"] = "r_month"
-    grouping = ", ".join(quoted[key] for key in KEYS)
-    sets = ", ".join("(" + ", ".join(quoted[a] for a in keys) + ")" for keys in GROUPINGS.values())
-    query = (
-        f"SELECT GROUPING({grouping}), {grouping}, COUNT(*), {PEOPLE}, "
-        f"COUNT(*) FILTER (WHERE c_claimed IS NOT NULL), COUNT(*) FILTER (WHERE c_visibility = 'public'), "
-        f"COUNT(*) FILTER (WHERE c_revoked) "
-        f"FROM (SELECT *, date_trunc('month', c_on AT TIME ZONE %s) AS r_month FROM ({sql}) AS p) AS r "
-        f"GROUP BY GROUPING SETS ({sets})"
-    )
-    masks = {sum(1 << (len(KEYS) - 1 - i) for i, key in enumerate(KEYS) if key not in keys): name
-             for name, keys in GROUPINGS.items()}
-    tz = timezone.get_current_timezone()
-    for mask, *values in _aggregate(query, [timezone.get_current_timezone_name(), *params]):
+    columns = [SQL_NAMES[key] for key in KEYS]
+
+    def grouped(hashed: bool) -> list[tuple]:
+        return _aggregate(dialect.grouped(
+            sql, [[SQL_NAMES[key] for key in keys] for keys in GROUPINGS.values()],
+            f"COUNT(*), {dialect.people('c_email', hashed=hashed)}, COUNT(*) FILTER (WHERE c_claimed IS NOT NULL), "
+            f"COUNT(*) FILTER (WHERE c_visibility = 'public'), COUNT(*) FILTER (WHERE c_revoked)", columns), params)
+
+    hashed = dialect.postgresql()
+    rows = grouped(hashed)
+    if hashed and not _exactly_hashed(sql, params, rows):
+        hashed, rows = False, grouped(False)
+    masks = {dialect.mask(KEYS, keys): name for name, keys in GROUPINGS.items()}
+    for mask, *values in rows:
         row = dict(zip(KEYS, values[:len(KEYS)], strict=True))
         count, people, claimed, public, revoked = (int(value) for value in values[len(KEYS):])
         name = masks[mask]
         out = {key: row[key] for key in GROUPINGS[name]}
         if name == "months":
-            out["month"] = out["month"].replace(tzinfo=tz)
+            out["month"] = _month(out["month"])
         result[name].append({**out, "count": count, "beneficiaries": people, "claimed": claimed,
                              "public": public, "revoked": revoked})
     # Names, from two small lookups (the issuers are already in the scope).
@@ -327,7 +316,27 @@ def _breakdowns(period: QuerySet, scope: Scope) -> dict[str, list[dict]]:
         row["badge_class__issuer__departement"] = row["departement"]
     for row in result["autonomie"]:
         row["badge_class__coop_autonomie"] = row["autonomie"]
-    return result
+    return result, hashed
+
+
+def _exactly_hashed(sql: str, params: list, rows: list[tuple]) -> bool:
+    """Whether the people counted on hashes are the people: true when the period's
+    addresses have as many distinct hashes as distinct values (no two share a hash), then
+    every group's count is exact too. Checked by one count of the addresses themselves,
+    cheaper than the eight of the breakdowns; a collision (odds ~1e-10 for 100,000 people)
+    has them counted again on the text."""
+    everyone = dialect.mask(KEYS, [])
+    hashes = next((values[len(KEYS) + 1] for mask, *values in rows if mask == everyone), 0)
+    people = _aggregate(f"SELECT {dialect.people('p.c_email')} FROM ({sql}) AS p", params)[0][0]
+    return people == hashes
+
+
+def _month(value) -> date:
+    """The first day of a truncated month as the database hands it back (a timestamp, or
+    text from SQLite's raw rows)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.date() if isinstance(value, datetime) else value
 
 
 def _aggregate(query: str, params: list | dict) -> list[tuple]:
@@ -342,15 +351,16 @@ def _tuned():
     rows (distinct people per group) stay in memory, and no JIT compilation, which costs
     more than these sub-second aggregates save (PostgreSQL spent ~0.9 s compiling the
     thématiques query before its row estimate was fixed)."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)")
+    with transaction.atomic():
+        if dialect.postgresql():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)")
         yield
 
 
 def _thematique_pairs(scope: Scope, filters: Filters) -> tuple[list[int], list[str]]:
     """(badge class id, thématique code) of the badge classes in scope, as two parallel
-    arrays: joined to the period's rows through unnest(), whose row count the planner knows
-    (a per-row jsonb_array_elements would be estimated at 100 rows each)."""
+    lists, joined to the period's rows as a table (dialect.pairs)."""
     badges, codes = [], []
     for pk, thematiques in BadgeClass.objects.filter(issuer__in=_issuer_ids(scope, filters)).exclude(
             coop_thematiques=[]).values_list("pk", "coop_thematiques"):
@@ -360,21 +370,19 @@ def _thematique_pairs(scope: Scope, filters: Filters) -> tuple[list[int], list[s
     return badges, codes
 
 
-THEMATIQUES = "unnest(%s::bigint[], %s::text[]) AS t(badge, code)"
-
-
-def _thematiques(period: QuerySet, scope: Scope, filters: Filters) -> list[dict]:
-    """Badges and people by Coop thématique (a badge may carry several)."""
+def _thematiques(period: QuerySet, scope: Scope, filters: Filters, *, hashed: bool = False) -> list[dict]:
+    """Badges and people by Coop thématique (a badge may carry several); people on hashes of
+    their addresses when the breakdowns found that exact for the same period."""
     badges, codes = _thematique_pairs(scope, filters)
     if not badges:
         return []
+    table, table_params = dialect.pairs(badges, codes)
     rows = _over_period(period, lambda sql: (
-        f"SELECT t.code, COUNT(*), {PEOPLE} FROM ({sql}) AS p "
-        f"JOIN {THEMATIQUES} ON t.badge = p.c_badge "
-        f"GROUP BY t.code ORDER BY COUNT(*) DESC, t.code"), trailing=[badges, codes])
+        f"SELECT t.code, COUNT(*), {dialect.people('p.c_email', hashed=hashed)} FROM ({sql}) AS p "
+        f"JOIN {table} ON t.badge = p.c_badge GROUP BY t.code"), trailing=table_params)
     labels = dict(Thematique.choices)
     return [{"code": code, "label": str(labels.get(code, code)), "count": count, "beneficiaries": people}
-            for code, count, people in rows]
+            for code, count, people in sorted(rows, key=lambda row: (-row[1], row[0]))]
 
 
 def _over_period(period: QuerySet, query, *leading_params, trailing=()) -> list[tuple]:
@@ -406,15 +414,17 @@ def _pathways(scope, filters, start, end) -> tuple[list[dict], list[dict]]:
     rows = list(pathways.values("pk", "name", "issuer__name", "key_badge__name").annotate(
         enrolled=Count("enrolments", filter=started),
         completed=Count("enrolments", filter=completed),
-        median_days=Median(Days(F("enrolments__completed_at"), F("enrolments__started_on")), filter=completed),
     ).order_by("issuer__name", "position", "name"))
+    medians = dialect.median_days(
+        Enrolment.objects.filter(pathway__in=[row["pk"] for row in rows], completed_at__gte=start,
+                                 completed_at__lt=end), "completed_at", "started_on", group="pathway_id")
     for row in rows:
-        row["median_days"] = round(row["median_days"], 1) if row["median_days"] is not None else None
+        row["median_days"] = medians.get(row["pk"])
     held = Q(badge_class__assertions__issued_on__gte=start, badge_class__assertions__issued_on__lt=end,
              badge_class__assertions__revoked=False)
     steps = list(PathwayStep.objects.filter(pathway__in=[row["pk"] for row in rows])
                  .values("pathway__name", "order", "badge_class__name", "min_delay_days")
-                 .annotate(reached=Count(Collate("badge_class__assertions__recipient_email", "C"), distinct=True,
+                 .annotate(reached=Count(dialect.bytewise("badge_class__assertions__recipient_email"), distinct=True,
                                          filter=held))
                  .order_by("pathway__issuer__name", "pathway__position", "pathway__name", "order"))
     return rows, steps
@@ -438,11 +448,15 @@ def _time_steps(scope, filters, start, end) -> list[dict]:
     now = timezone.now()
     s, p, e = PathwayStep._meta.db_table, Pathway._meta.db_table, Enrolment._meta.db_table
     b, a = BadgeClass._meta.db_table, Assertion._meta.db_table
-    due = "(e.started_on + s.min_delay_days * INTERVAL '1 day')"
+    due = dialect.after_days("e.started_on", "s.min_delay_days")
+    (late_before, late_params), (since, since_params), (until, until_params) = (
+        dialect.moment(moment) for moment in (now - timedelta(days=LATE_AFTER_DAYS), start, min(end, now)))
+    in_pathways, pathway_params = dialect.any_of("pathway_id", ids)
+    in_pathways_s, _ = dialect.any_of("s.pathway_id", ids)
     sql = f"""
         SELECT p.name, b.name, s.min_delay_days, COUNT(*),
                COUNT(held.badge_class_id),
-               COUNT(*) FILTER (WHERE held.badge_class_id IS NULL AND {due} < %(late_before)s)
+               COUNT(*) FILTER (WHERE held.badge_class_id IS NULL AND {due} < {late_before})
         FROM {s} s
         JOIN {p} p ON p.id = s.pathway_id
         JOIN {b} b ON b.id = s.badge_class_id
@@ -452,15 +466,14 @@ def _time_steps(scope, filters, start, end) -> list[dict]:
         LEFT JOIN (
             SELECT DISTINCT a.badge_class_id, a.recipient_email FROM {a} a
             WHERE NOT a.revoked AND a.badge_class_id IN (
-                SELECT badge_class_id FROM {s} WHERE min_delay_days > 0 AND pathway_id = ANY(%(pathways)s))
+                SELECT badge_class_id FROM {s} WHERE min_delay_days > 0 AND {in_pathways})
         ) held ON held.badge_class_id = s.badge_class_id AND held.recipient_email = e.recipient_email
-        WHERE s.min_delay_days > 0 AND s.pathway_id = ANY(%(pathways)s)
-          AND {due} >= %(start)s AND {due} < LEAST(%(end)s, %(now)s)
+        WHERE s.min_delay_days > 0 AND {in_pathways_s}
+          AND {due} >= {since} AND {due} < {until}
         GROUP BY p.name, p.position, s."order", b.name, s.min_delay_days
         ORDER BY p.position, p.name, s."order"
     """
-    rows = _aggregate(sql, {"pathways": ids, "start": start, "end": end, "now": now,
-                            "late_before": now - timedelta(days=LATE_AFTER_DAYS)})
+    rows = _aggregate(sql, [*late_params, *pathway_params, *pathway_params, *since_params, *until_params])
     return [{"pathway": pathway, "badge": badge, "delay": delay, "due": due_count, "confirmed": confirmed,
              "late": late} for pathway, badge, delay, due_count, confirmed, late in rows]
 
@@ -476,13 +489,16 @@ def _coop_rows(scope: Scope, filters: Filters) -> list[dict]:
     start, end = period_bounds(filters)
     pathway_badges = _pathway_badge_ids(filters.pathway) if filters.pathway else None
     period = assertions_in_scope(scope, filters, pathway_badges).filter(issued_on__gte=start, issued_on__lt=end)
+    table, table_params = dialect.pairs(*_thematique_pairs(scope, filters))
     rows = _over_period(period, lambda sql: (
-        f"SELECT (date_trunc('month', p.c_on AT TIME ZONE %s))::date, i.commune_insee, p.c_departement, "
-        f"COALESCE(t.code, ''), p.c_autonomie, COUNT(*), {PEOPLE} "
+        f"SELECT p.c_month, i.commune_insee, p.c_departement, COALESCE(t.code, ''), p.c_autonomie, COUNT(*), "
+        f"{dialect.people('p.c_email')} "
         f"FROM ({sql}) AS p JOIN {Issuer._meta.db_table} i ON i.id = p.c_issuer "
-        f"LEFT JOIN {THEMATIQUES} ON t.badge = p.c_badge "
-        f"GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 4, 5"), timezone.get_current_timezone_name(),
-        trailing=list(_thematique_pairs(scope, filters)))
+        f"LEFT JOIN {table} ON t.badge = p.c_badge "
+        f"GROUP BY p.c_month, i.commune_insee, p.c_departement, COALESCE(t.code, ''), p.c_autonomie"),
+        trailing=table_params)
+    rows = sorted(((_month(month), *rest) for month, *rest in rows),
+                  key=lambda row: (row[0], *(value or "" for value in (row[1], row[3], row[4], row[2]))))
     return [{"date": month, "lieu_code_insee": commune, "structure_code_departement": departement,
              "thematique": thematique, "autonomie": autonomie, "badges_delivres": count, "beneficiaires": people,
              "secret": people < COOP_SMALL_COUNT}

@@ -1,6 +1,5 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -30,9 +29,6 @@ def report(request: HttpRequest, public_id, scope_kind: str) -> HttpResponse:
         scope = SCOPES[scope_kind](user=request.user, public_id=public_id)
     except PermissionDenied:
         return _forbidden(request)
-    if connection.vendor != "postgresql":
-        # The figures use PostgreSQL's GROUPING SETS and medians; the embedded SQLite default says so.
-        return render(request, "reports/needs_postgresql.html", {"scope": scope}, status=503)
     form = ReportFilterForm(request.GET or None, scope=scope)
     if form.is_bound:
         form.is_valid()  # a wrong field is shown with its message; the others still apply

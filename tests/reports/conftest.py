@@ -60,6 +60,11 @@ def BadgeClassFactory(**fields) -> BadgeClass:  # noqa: N802
 
 @pytest.fixture
 def activity(db) -> Activity:
+    return activity_build()
+
+
+def activity_build() -> Activity:
+    """The activity, on the database in use (also the embedded SQLite one, from a subprocess)."""
     vesoul = IssuerFactory(name="Médiathèque de Vesoul", commune_insee="70550", departement="70")
     besancon = IssuerFactory(name="France services Besançon", commune_insee="25056", departement="25")
     elsewhere = IssuerFactory(name="Structure hors réseau", commune_insee="75056", departement="75")

@@ -89,11 +89,3 @@ def test_an_unknown_report_is_404(client, activity):
 def test_anonymous_visitors_are_sent_to_sign_in(client, activity):
     assert client.get(network_url(activity.network))["Location"].startswith("/compte/connexion/")
 
-
-def test_the_embedded_sqlite_default_says_reports_need_postgresql(client, activity, monkeypatch):
-    from django.db import connection
-
-    monkeypatch.setattr(connection, "vendor", "sqlite")
-    response = page(client, activity.people["owner"], issuer_url(activity.vesoul))
-    assert response.status_code == 503
-    assert "Les bilans d'activité sont calculés par la base de données PostgreSQL" in response.content.decode()

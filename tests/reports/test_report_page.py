@@ -168,3 +168,20 @@ def test_filters_that_match_no_structure_give_an_empty_report_and_exports(networ
     assert "<strong>0</strong> badges délivrés" in network_page(**params)
     for fmt in ("xlsx", "coop"):
         assert client.get(network_url(activity.network), {**PERIOD, **params, "format": fmt}).status_code == 200
+
+
+def test_people_are_counted_exactly_even_when_two_addresses_share_a_hash(network_page, monkeypatch):
+    from badges.reports import dialect
+
+    people = dialect.people
+
+    def colliding(column, *, hashed=False):
+        # A "hash" that many addresses share (their length): the report must notice and count the addresses.
+        return f"COUNT(DISTINCT length({column}))" if hashed else people(column)
+
+    monkeypatch.setattr(dialect, "people", colliding)
+    page = network_page()
+    assert "<strong>7</strong> bénéficiaires" in page
+    rows = {row[0]: row for row in table(page, "structures")}
+    assert rows["Médiathèque de Vesoul"][4] == "4" and rows["France services Besançon"][4] == "4"
+    assert {row[0]: row[3] for row in table(page, "thematiques")}["email"] == "3"
