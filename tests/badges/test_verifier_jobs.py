@@ -2,13 +2,9 @@
 The result belongs to the browser that asked, for an hour; one client cannot flood it."""
 
 import json
-import os
 import re
-import subprocess
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -20,6 +16,7 @@ from badges.models import VerificationJob
 from badges.services import assertion_issue
 from badges.services.verifier import verification_jobs_purge
 from badges.tasks import run_verification_job
+from tests.helpers import run_on_embedded_default
 
 URL = "/badges/verifier/"
 
@@ -111,7 +108,6 @@ def test_a_real_worker_verifies_while_the_page_polls(celery_worker, credential):
     assert job.status == VerificationJob.Status.DONE
 
 
-ROOT = Path(__file__).resolve().parents[2]
 EMBEDDED = """
 import django
 django.setup()
@@ -138,10 +134,5 @@ print("valid" if "Ce badge est authentique et valide." in page else page)
 
 
 def test_the_embedded_default_verifies_in_process_and_shows_the_report_at_once(tmp_path):
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("DATABASE_URL", "REDIS_URL", "CACHE_URL", "CELERY_QUEUE", "MEDIA_ROOT", "DEBUG")}
-    env.update(BADGEHUB_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="badgehub.settings", EMAIL_URL="dummymail://")
-    result = subprocess.run([sys.executable, "-c", EMBEDDED], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=240)
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert result.stdout.strip().splitlines()[-1] == "valid", result.stdout[-3000:]
+    stdout = run_on_embedded_default(EMBEDDED, tmp_path)
+    assert stdout.strip().splitlines()[-1] == "valid", stdout[-3000:]

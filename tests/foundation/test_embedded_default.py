@@ -1,12 +1,8 @@
 """The README's first command runs on the embedded default: SQLite, tasks in-process.
 The same issuing paths must work there, not only on PostgreSQL."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers import run_on_embedded_default
 
 SCRIPT = """
 import django
@@ -42,14 +38,8 @@ print("evidence", badge.ob3_credential["evidence"][0]["id"])
 
 
 def test_the_embedded_default_issues_signs_bakes_and_mails_a_csv_batch(tmp_path):
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("DATABASE_URL", "REDIS_URL", "CELERY_QUEUE", "MEDIA_ROOT", "DEBUG")}
-    env.update(BADGEHUB_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="badgehub.settings",
-               EMAIL_URL="dummymail://")
-    result = subprocess.run([sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=240)
-    assert result.returncode == 0, result.stderr[-3000:]
-    lines = dict(line.split(" ", 1) for line in result.stdout.splitlines() if " " in line)
+    stdout = run_on_embedded_default(SCRIPT, tmp_path)
+    lines = dict(line.split(" ", 1) for line in stdout.splitlines() if " " in line)
     assert lines["batch"] == "done 60"
     assert lines["signed"] == "60" and lines["sent"] == "60"
     assert lines["verified"] == "valid"

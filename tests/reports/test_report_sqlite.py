@@ -4,20 +4,15 @@ figures in every section, export and filter as on PostgreSQL."""
 
 import io
 import json
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
+from tests.helpers import run_on_embedded_default
 from tests.reports.conftest import PERIOD, issuer_url, network_url
 
 pytestmark = pytest.mark.django_db
-ROOT = Path(__file__).resolve().parents[2]
-
 SCRIPT = """
 import json
 import django
@@ -68,13 +63,8 @@ def everything_shown(client, activity) -> dict:
 
 @pytest.fixture
 def on_sqlite(tmp_path) -> dict:
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("DATABASE_URL", "REDIS_URL", "CACHE_URL", "CELERY_QUEUE", "MEDIA_ROOT", "DEBUG")}
-    env.update(BADGEHUB_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="badgehub.settings", EMAIL_URL="dummymail://")
-    result = subprocess.run([sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=300)
-    assert result.returncode == 0, result.stderr[-3000:]
-    line = next(line for line in result.stdout.splitlines() if line.startswith("REPORT "))
+    stdout = run_on_embedded_default(SCRIPT, tmp_path, timeout=300)
+    line = next(line for line in stdout.splitlines() if line.startswith("REPORT "))
     return json.loads(line.removeprefix("REPORT "))
 
 
