@@ -201,13 +201,15 @@ TARGETS: dict[str, tuple[str, str | None, list[str]]] = {
                            _only("badges.ob3api.oauth", "xǁValidatorǁvalidate_scopes"),
                            _only("badges.ob3api.registration", "_is_loopback", "_check_redirect_uri"),
                            _only("badges.ob3api.views", "_token_user")]), [
-        "tests/ob3api/test_provider.py", "tests/ob3api/test_consumer.py", "tests/ob3api/test_guards.py"]),
+        "tests/ob3api/test_provider.py", "tests/ob3api/test_consumer.py", "tests/ob3api/test_guards.py",
+        "tests/ob3api/test_disconnect_scope.py"]),
     "wallets.protect": ("badges/wallets/services.py badges/wallets/holder_proof.py badges/wallets/presentation.py "
                         "badges/wallets/views.py", " ".join([
                             _only("badges.wallets.services", "_check_deliverable", "oid4vci_token",
                                   "_consume_nonce"),
                             _only("badges.wallets.presentation", "verify_did_authentication")]),
-                        ["tests/badges/test_wallets.py", "tests/badges/test_wallet_guards.py"]),
+                        ["tests/badges/test_wallets.py", "tests/badges/test_wallet_guards.py",
+                         "tests/badges/test_wallet_presentations.py"]),
     "desk.protect": ("badges/services/desk.py badges/views/desk.py", " ".join([
         _only("badges.services.desk", "desk_award_renew", "desk_award_for_code", "desk_award_claim"),
         _only("badges.views.desk", "_award_for_staff")]),
