@@ -5,6 +5,7 @@ through the reviewer's page."""
 import pytest
 from django.urls import reverse
 
+from badges.models import OutgoingEmail
 from badges.services import applications as service
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +30,10 @@ def test_the_badge_carries_the_applicants_name_and_answers_and_no_comment_unless
     sent.refresh_from_db()
     assert (sent.assertion.recipient_name, sent.assertion.narrative) == ("Sam Martin", NARRATIVE)
     assert sent.decision_comment == ""
+    # The decision's e-mail carries the claim link: no award e-mail besides (the other one is the
+    # application's own link, sent when it was started).
+    assert sorted(OutgoingEmail.objects.filter(to="sam@example.org").values_list("template", flat=True)) == [
+        "application_decision", "application_link"]
 
 
 def test_the_reviewer_s_page_issues_the_badge_with_the_applicants_name_and_answers(client, sent, reviewer):
