@@ -105,7 +105,8 @@ TARGETS: dict[str, tuple[str, str | None, list[str]]] = {
         "tests/badges/test_application_rules.py", "tests/badges/test_applications.py",
         "tests/badges/test_application_evidence_removal.py", "tests/badges/test_habilitation.py",
         "tests/badges/test_self_declared_label.py", "tests/badges/test_self_issue_rules.py",
-        "tests/badges/test_application_accept_rules.py",
+        "tests/badges/test_application_accept_rules.py", "tests/badges/test_application_submit_rules.py",
+        "tests/api_v1/test_webhook_events.py::test_applications_submitted_and_decided_are_announced",
         "tests/badges/test_idempotency.py::test_twenty_parallel_self_issues_of_one_badge_give_one_badge"]),
     "wallet.protect": ("badges/services/wallet.py", _only(
         "badges.services.wallet", "assertion_claim", "assertion_decline", "_check_owner", "assertion_set_visibility",
