@@ -90,3 +90,21 @@ def test_an_expired_access_token_held_alone_no_longer_counts_as_connected(app, b
     held.expires = timezone.now() - timedelta(seconds=1)
     held.save()
     assert list(connected_applications(user=beneficiary)) == []
+
+
+def test_an_application_registered_in_the_admin_without_a_profile_may_ask_for_every_scope(connect, beneficiary):
+    """Only registration through the API records the scopes an application may ask for; one an
+    administrator creates by hand has no such limit (and must not make the token endpoint fail)."""
+    from oauth2_provider.models import RefreshToken
+
+    from badges.ob3api.scopes import ALL_SCOPES
+    from tests.ob3api.conftest import CALLBACK
+
+    application = get_application_model().objects.create(
+        name="Outil interne", client_type="confidential", authorization_grant_type="authorization-code",
+        redirect_uris=CALLBACK, client_secret="a-secret-typed-in-the-admin", hash_client_secret=True)
+    token = connect(beneficiary, " ".join(ALL_SCOPES), application={
+        "client_id": application.client_id, "client_secret": "a-secret-typed-in-the-admin"})
+    assert Client().get(CREDENTIALS, **bearer(token)).status_code == 200
+    assert set(AccessToken.objects.get(application=application).scope.split()) == set(ALL_SCOPES)
+    assert RefreshToken.objects.filter(application=application, user=beneficiary).exists()
