@@ -16,3 +16,14 @@ def test_the_person_who_declares_a_key_compromised_is_named_for_the_compromise_a
         AuditEvent.Action.ENDORSER_KEY_COMPROMISED, AuditEvent.Action.ENDORSER_KEY_ROTATED])}
     assert recorded == {AuditEvent.Action.ENDORSER_KEY_COMPROMISED: endorser_user,
                         AuditEvent.Action.ENDORSER_KEY_ROTATED: endorser_user}
+
+
+def test_the_compromise_names_the_key_the_endorser_and_the_reason(endorsement, endorser, endorser_user, issuer):
+    key = endorser.keys.get()
+    services.endorser_key_revoke(key=key, reason="Fuite", by=endorser_user)
+    event = AuditEvent.objects.get(issuer=issuer, action=AuditEvent.Action.ENDORSER_KEY_COMPROMISED)
+    key.refresh_from_db()
+    assert (event.object_type, event.object_id, event.object_label) == ("endorser_key", str(key.public_id),
+                                                                         endorser.name)
+    assert event.details == {"endorser": str(endorser.public_id), "reason": "Fuite",
+                             "revoked_at": key.revoked_at.isoformat()}
