@@ -205,7 +205,7 @@ TARGETS: dict[str, tuple[str, str | None, list[str]]] = {
                            _only("badges.ob3api.registration", "_is_loopback", "_check_redirect_uri"),
                            _only("badges.ob3api.views", "_token_user")]), [
         "tests/ob3api/test_provider.py", "tests/ob3api/test_consumer.py", "tests/ob3api/test_guards.py",
-        "tests/ob3api/test_disconnect_scope.py"]),
+        "tests/ob3api/test_disconnect_scope.py", "tests/ob3api/test_registration_rules.py"]),
     "wallets.protect": ("badges/wallets/services.py badges/wallets/holder_proof.py badges/wallets/presentation.py "
                         "badges/wallets/views.py", " ".join([
                             _only("badges.wallets.services", "_check_deliverable", "oid4vci_token",

@@ -1,0 +1,14 @@
+"""Dynamic registration refuses redirect URIs that are not strings with a clear error, never a
+server error (docs/mutation.md, ob3api.protect)."""
+
+import pytest
+
+from .conftest import register
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("uri", [5, 3.5, {"uri": "https://wallet.example/cb"}], ids=["int", "float", "object"])
+def test_a_redirect_uri_that_is_not_a_string_is_refused(client, uri):
+    refused = register(client, redirect_uris=[uri])
+    assert refused.status_code == 400 and refused.json()["error"] == "invalid_redirect_uri"
