@@ -19,3 +19,10 @@ def test_a_redirect_uri_of_exactly_500_characters_is_accepted_and_501_refused(cl
     assert register(client, redirect_uris=[base + "x" * (500 - len(base))]).status_code == 201
     refused = register(client, redirect_uris=[base + "x" * (501 - len(base))])
     assert refused.status_code == 400 and refused.json()["error"] == "invalid_redirect_uri"
+
+
+@pytest.mark.parametrize("uri", ["https://wallet.example/cb#", "https://u@wallet.example/cb",
+                                 "https://:p@wallet.example/cb"], ids=["empty-fragment", "user-only", "password-only"])
+def test_an_empty_fragment_or_a_user_name_alone_is_refused(client, uri):
+    refused = register(client, redirect_uris=[uri])
+    assert refused.status_code == 400 and refused.json()["error"] == "invalid_redirect_uri"
