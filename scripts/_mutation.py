@@ -144,7 +144,8 @@ TARGETS: dict[str, tuple[str, str | None, list[str]]] = {
         "tests/endorsements/test_endorsement_rules.py", "tests/openbadges_django/test_revoked_keys_not_used.py",
         "tests/endorsements/test_accept.py", "tests/endorsements/test_withdraw.py",
         "tests/endorsements/test_invitations.py", "tests/endorsements/test_endorser_keys.py",
-        "tests/endorsements/test_invitation_dates.py", "tests/endorsements/test_endorser_key_audit.py"]),
+        "tests/endorsements/test_invitation_dates.py", "tests/endorsements/test_endorser_key_audit.py",
+        "tests/endorsements/test_invitation_refusals.py"]),
     # The verifier's checks and the proofs in one run (unit tests only).
     "openbadges.unit": ("badges/openbadges/verify.py badges/openbadges/proofs.py", " ".join([
         _only("badges.openbadges.verify", "_check_dates", "_select_proof", "_check_email", "_compromised",
