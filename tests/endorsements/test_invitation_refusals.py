@@ -1,5 +1,5 @@
-"""The refusals of an endorsement invitation say why (docs/mutation.md, endorsements.protect):
-the page shows the service's sentence, so a refusal without it leaves the person guessing."""
+"""Accepting an endorsement invitation (docs/mutation.md, endorsements.protect): the refusals say why
+(the page shows the service's sentence), and what is endorsed is what the invitation named."""
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -27,3 +27,18 @@ def test_someone_endorsing_for_an_organisation_they_are_not_part_of_is_told_so(i
         services.endorsement_accept(invitation=invitation, user=stranger, endorser=other, statement="Oui.")
     assert refused.value.messages == ["Vous ne faites pas partie de cette organisation."]
     assert not Endorsement.objects.exists() and not other.members.exists()
+
+
+def test_an_invitation_to_endorse_the_issuer_or_one_badge_endorses_that_one(issuer, owner, badge_class,
+                                                                           endorser_user, endorser):
+    from tests.factories import AssertionFactory
+
+    awarded = AssertionFactory(badge_class=badge_class, recipient_email="sam@example.org")
+    for target in ({"issuer": issuer}, {"assertion": awarded}):
+        invitation = services.endorsement_invite(invited_by=owner, organisation_name=endorser.name,
+                                                 email="contact@region.example", **target)
+        endorsement = services.endorsement_accept(invitation=invitation, user=endorser_user, endorser=endorser,
+                                                  statement="Nous soutenons.")
+        endorsement.refresh_from_db()
+        [(field, value)] = target.items()
+        assert getattr(endorsement, field) == value
