@@ -42,3 +42,10 @@ def test_an_invitation_to_endorse_the_issuer_or_one_badge_endorses_that_one(issu
         endorsement.refresh_from_db()
         [(field, value)] = target.items()
         assert getattr(endorsement, field) == value
+
+
+def test_the_published_endorsement_is_logged_with_who_accepted_it(invitation, endorser_user, endorser, issuer):
+    from issuers.audit.models import AuditEvent
+
+    services.endorsement_accept(invitation=invitation, user=endorser_user, endorser=endorser, statement="Oui.")
+    assert AuditEvent.objects.get(issuer=issuer, action=AuditEvent.Action.ENDORSEMENT_PUBLISHED).actor == endorser_user
