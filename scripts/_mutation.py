@@ -89,7 +89,7 @@ TARGETS: dict[str, tuple[str, str | None, list[str]]] = {
         "issuers.services", "signing_key_revoke", "membership_set", "membership_remove"), [
         "tests/openbadges_django/test_revoked_keys_not_used.py",
         "tests/openbadges_django/test_signing_and_hosting.py", "tests/openbadges_django/test_ob2_resign_on_rotation.py",
-        "tests/audit/test_recording.py"]),
+        "tests/audit/test_recording.py", "tests/audit/test_key_and_member_audit.py"]),
     "issuing.protect": ("badges/services/issuing.py", _only(
         "badges.services.issuing", "_check_may_issue", "assertion_revoke"), [
         "tests/badges/test_habilitation.py", "tests/badges/test_issuing_rules.py",
