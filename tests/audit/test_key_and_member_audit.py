@@ -1,5 +1,6 @@
 """What the issuer's audit log says when a signing key is declared compromised and when a member is
-removed (docs/mutation.md, issuers.services.protect): who did it, which key or member, and why."""
+removed (docs/mutation.md, issuers.services.protect): who did it, which key or member, and why; and
+a role given in one issuer changes nothing in another."""
 
 import pytest
 
@@ -31,3 +32,11 @@ def test_a_removed_member_is_logged_by_name_and_previous_role(issuer, owner, med
     assert (event.actor, event.object_type, event.object_id) == (owner, "membership", str(pk))
     assert event.object_label == services._user_label(mediator) and mediator.get_username() in event.object_label
     assert event.details == {"user_id": mediator.pk, "previous_role": role}
+
+
+def test_giving_a_role_in_one_issuer_leaves_the_persons_role_in_another_alone(issuer, other_issuer, owner, outsider):
+    theirs = Membership.objects.get(issuer=other_issuer, user=outsider)
+    services.membership_set(issuer=issuer, user=outsider, role=Membership.Role.REVIEWER, by=owner)
+    assert Membership.objects.get(issuer=issuer, user=outsider).role == Membership.Role.REVIEWER
+    assert Membership.objects.get(pk=theirs.pk).role == theirs.role
+    assert Membership.objects.get(pk=theirs.pk).issuer == other_issuer
