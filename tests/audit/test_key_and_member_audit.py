@@ -43,3 +43,4 @@ def test_giving_a_role_in_one_issuer_leaves_the_persons_role_in_another_alone(is
     added = AuditEvent.objects.get(issuer=issuer, action=AuditEvent.Action.MEMBERSHIP_ADDED, actor=owner)
     assert added.object_id == str(Membership.objects.get(issuer=issuer, user=outsider).pk)
     assert added.details == {"user_id": outsider.pk, "role": Membership.Role.REVIEWER}
+    assert added.object_label == services._user_label(outsider)
