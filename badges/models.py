@@ -304,6 +304,13 @@ class Application(models.Model):
     def __str__(self) -> str:
         return f"{self.applicant_name} — {self.badge_class} ({self.get_status_display()})"
 
+    def answers_in_order(self) -> list[tuple[str, str]]:
+        """(question, answer) in the order the badge asks its questions: PostgreSQL's jsonb
+        keeps keys in its own order (shortest first). Answers to a question removed since come last."""
+        questions = self.badge_class.question_list
+        ordered = [(q, self.answers[q]) for q in questions if q in self.answers]
+        return ordered + [(q, a) for q, a in self.answers.items() if q not in questions]
+
 
 class Evidence(models.Model):
     assertion = models.ForeignKey(Assertion, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence")

@@ -89,7 +89,7 @@ TARGETS: dict[str, tuple[str, str | None, list[str]]] = {
         "issuers.services", "signing_key_revoke", "membership_set", "membership_remove"), [
         "tests/openbadges_django/test_revoked_keys_not_used.py",
         "tests/openbadges_django/test_signing_and_hosting.py", "tests/openbadges_django/test_ob2_resign_on_rotation.py",
-        "tests/audit/test_recording.py"]),
+        "tests/audit/test_recording.py", "tests/audit/test_key_and_member_audit.py"]),
     "issuing.protect": ("badges/services/issuing.py", _only(
         "badges.services.issuing", "_check_may_issue", "assertion_revoke"), [
         "tests/badges/test_habilitation.py", "tests/badges/test_issuing_rules.py",
@@ -104,7 +104,10 @@ TARGETS: dict[str, tuple[str, str | None, list[str]]] = {
         "application_submit", "application_evidence_remove"), [
         "tests/badges/test_application_rules.py", "tests/badges/test_applications.py",
         "tests/badges/test_application_evidence_removal.py", "tests/badges/test_habilitation.py",
-        "tests/badges/test_self_declared_label.py"]),
+        "tests/badges/test_self_declared_label.py", "tests/badges/test_self_issue_rules.py",
+        "tests/badges/test_application_accept_rules.py", "tests/badges/test_application_submit_rules.py",
+        "tests/api_v1/test_webhook_events.py::test_applications_submitted_and_decided_are_announced",
+        "tests/badges/test_idempotency.py::test_twenty_parallel_self_issues_of_one_badge_give_one_badge"]),
     "wallet.protect": ("badges/services/wallet.py", _only(
         "badges.services.wallet", "assertion_claim", "assertion_decline", "_check_owner", "assertion_set_visibility",
         "_verify_for_someone_of", "imported_badge_set_visibility", "imported_badge_delete"), [
@@ -141,7 +144,8 @@ TARGETS: dict[str, tuple[str, str | None, list[str]]] = {
         "tests/endorsements/test_endorsement_rules.py", "tests/openbadges_django/test_revoked_keys_not_used.py",
         "tests/endorsements/test_accept.py", "tests/endorsements/test_withdraw.py",
         "tests/endorsements/test_invitations.py", "tests/endorsements/test_endorser_keys.py",
-        "tests/endorsements/test_invitation_dates.py"]),
+        "tests/endorsements/test_invitation_dates.py", "tests/endorsements/test_endorser_key_audit.py",
+        "tests/endorsements/test_invitation_refusals.py"]),
     # The verifier's checks and the proofs in one run (unit tests only).
     "openbadges.unit": ("badges/openbadges/verify.py badges/openbadges/proofs.py", " ".join([
         _only("badges.openbadges.verify", "_check_dates", "_select_proof", "_check_email", "_compromised",
@@ -201,13 +205,15 @@ TARGETS: dict[str, tuple[str, str | None, list[str]]] = {
                            _only("badges.ob3api.oauth", "xǁValidatorǁvalidate_scopes"),
                            _only("badges.ob3api.registration", "_is_loopback", "_check_redirect_uri"),
                            _only("badges.ob3api.views", "_token_user")]), [
-        "tests/ob3api/test_provider.py", "tests/ob3api/test_consumer.py", "tests/ob3api/test_guards.py"]),
+        "tests/ob3api/test_provider.py", "tests/ob3api/test_consumer.py", "tests/ob3api/test_guards.py",
+        "tests/ob3api/test_disconnect_scope.py", "tests/ob3api/test_registration_rules.py"]),
     "wallets.protect": ("badges/wallets/services.py badges/wallets/holder_proof.py badges/wallets/presentation.py "
                         "badges/wallets/views.py", " ".join([
                             _only("badges.wallets.services", "_check_deliverable", "oid4vci_token",
                                   "_consume_nonce"),
                             _only("badges.wallets.presentation", "verify_did_authentication")]),
-                        ["tests/badges/test_wallets.py", "tests/badges/test_wallet_guards.py"]),
+                        ["tests/badges/test_wallets.py", "tests/badges/test_wallet_guards.py",
+                         "tests/badges/test_wallet_presentations.py"]),
     "desk.protect": ("badges/services/desk.py badges/views/desk.py", " ".join([
         _only("badges.services.desk", "desk_award_renew", "desk_award_for_code", "desk_award_claim"),
         _only("badges.views.desk", "_award_for_staff")]),

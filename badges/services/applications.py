@@ -203,7 +203,7 @@ def application_accept(*, application: Application, reviewer: AbstractBaseUser, 
     application = Application.objects.select_for_update().select_related("badge_class__issuer").get(
         pk=application.pk)
     _check_reviewer(application=application, reviewer=reviewer)
-    narrative = "\n\n".join(f"{q}\n{a}" for q, a in application.answers.items() if a)
+    narrative = "\n\n".join(f"{q}\n{a}" for q, a in application.answers_in_order() if a)
     assertion = assertion_issue(
         badge_class=application.badge_class,
         recipient_email=application.applicant_email,

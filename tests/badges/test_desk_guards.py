@@ -37,6 +37,16 @@ def test_an_award_still_open_for_a_minute_is_kept(award):
     assert desk_award_claim(award=award, email="a@example.org").recipient_email == "a@example.org"
 
 
+def test_a_claim_without_an_account_nor_an_address_is_refused_and_leaves_the_code_open(award):
+    award, _code = award
+    with pytest.raises(ValidationError) as refused:
+        desk_award_claim(award=award, email="  ")
+    assert refused.value.message_dict == {"email": ["Indiquez une adresse e-mail, ou créez votre passeport sur place."]}
+    award.refresh_from_db()
+    assert award.claimed_at is None and not Assertion.objects.exists()
+    assert desk_award_claim(award=award, email="a@example.org").recipient_email == "a@example.org"
+
+
 def test_a_second_claim_with_the_same_link_never_takes_the_badge_from_the_first_person(award, beneficiary):
     award, _code = award
     stale = DeskAward.objects.get(pk=award.pk)  # the other phone read the award before the first claim
