@@ -128,10 +128,6 @@ class SigningKey(models.Model):
     def __str__(self) -> str:
         return f"{self.issuer} — {self.algorithm} — {self.created_at:%Y-%m-%d}"
 
-    @property
-    def is_active(self) -> bool:
-        return self.retired_at is None and self.revoked_at is None
-
 
 class Network(models.Model):
     """A group of issuers (a trust network) whose coordinators read every member's

@@ -82,7 +82,7 @@ TARGETS: dict[str, tuple[str, str | None, list[str]]] = {
         "_same_moment", "_resolve", "_epoch"),
         ["tests/openbadges/test_proofs.py", "tests/openbadges/test_verify_did_and_jwt.py"]),
     "issuers.access": ("issuers/selectors.py issuers/models.py", "issuers.selectors.x_* "
-                       "issuers.models.xǁIssuerQuerySetǁfor_user* issuers.models.xǁSigningKeyǁis_active*", [
+                       "issuers.models.xǁIssuerQuerySetǁfor_user*", [
         "tests/security/test_outsider_access.py", "tests/reports/test_report_access.py",
         "tests/badges/test_staff_pages.py"]),
     "issuers.services.protect": ("issuers/services.py", _only(
