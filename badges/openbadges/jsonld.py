@@ -593,9 +593,10 @@ class _StrictProcessor(_Processor):
 # Canonical forms by shape. Documents of one shape -- the same keys, types, contexts,
 # numbers, booleans and nulls in the same places; only their strings differ, as in a batch
 # of one badge for many people -- expand to the same RDF but for those strings. The first
-# document of a shape is turned into RDF by pyld with each of its strings replaced by a
-# sentinel IRI of its own; the quads in which a sentinel is a whole term make the template.
-# A later document of the shape puts its strings where the sentinels were and goes straight
+# document of a shape is left to pyld (most shapes come once: a verifier's). With the second,
+# pyld turns the document into RDF with each of its strings replaced by a sentinel IRI of its
+# own; the quads in which a sentinel is a whole term make the template. That document and
+# every later one of the shape put their strings where the sentinels were and go straight
 # to URDNA2015, whose result depends on neither the blank node labels nor the order of the
 # quads. A string lands in RDF the same way whatever it says, with one exception: in an IRI
 # place, pyld keeps as it is only an absolute IRI that is neither a term nor a compact IRI
@@ -622,6 +623,8 @@ def _kept_iri(value: str) -> bool:
         return False
     scheme, rest = value.split(":", 1)
     return rest[:2] == "//" or scheme not in _TERMS
+
+
 # Keywords whose value is made of node objects or values, walked like properties.
 _WALKED_KEYWORDS = frozenset({"@id", "@value", "@graph", "@list", "@set", "@included", "@reverse", "@nest"})
 _STRING = "\x00s"  # the token of a string in a shape (never a key tuple, a number token or a context)
