@@ -297,9 +297,22 @@ def test_an_owner_of_another_issuer_manages_none_of_our_webhooks_even_through_th
     assert WebhookEndpoint.objects.filter(issuer=issuer).count() == 1
 
 
-@pytest.mark.parametrize("url", ["http://localhost./h", "http://app.localhost/h", "http://LOCALHOST/h"])
+# "localhost." is refused by the URL field already; "app.localhost." passes it, and only the trailing
+# dot stripped before the ".localhost" check refuses it.
+@pytest.mark.parametrize("url", ["http://localhost./h", "http://app.localhost/h", "http://LOCALHOST/h",
+                                 "http://app.localhost./h"])
 def test_local_names_are_refused_when_registered_in_production(db, issuer, owner, settings, url):
     settings.BADGEHUB_VERIFIER_ALLOW_PRIVATE = False
     with pytest.raises(ValidationError):
         webhooks.webhook_endpoint_create(issuer=issuer, created_by=owner, url=url, events=["assertion.issued"])
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_the_webhooks_page_refuses_a_local_name_written_with_a_trailing_dot(client, issuer, owner, settings):
+    settings.BADGEHUB_VERIFIER_ALLOW_PRIVATE = False
+    client.force_login(owner)
+    page = client.post(reverse("partner:webhooks", kwargs={"issuer_id": issuer.public_id}),
+                       {"url": "http://app.localhost./h", "events": ["assertion.issued"]})
+    assert page.status_code == 200 and "réseau privé" in page.content.decode()
+    assert "whsec_" not in page.content.decode()
     assert not WebhookEndpoint.objects.exists()
