@@ -316,3 +316,22 @@ def test_the_webhooks_page_refuses_a_local_name_written_with_a_trailing_dot(clie
     assert page.status_code == 200 and "réseau privé" in page.content.decode()
     assert "whsec_" not in page.content.decode()
     assert not WebhookEndpoint.objects.exists()
+
+
+def test_a_call_without_a_bearer_token_is_refused_even_from_a_signed_in_owner(owner, badge_class):
+    from rest_framework.test import APIClient
+
+    anonymous, signed_in = APIClient(), APIClient()
+    signed_in.force_login(owner)
+    for client in (anonymous, signed_in):
+        for url in ("/api/v1/badge-classes/", "/api/v1/assertions/"):
+            answer = client.get(url)
+            assert answer.status_code == 401, url
+            assert badge_class.name not in answer.content.decode()
+
+
+def test_a_head_request_needs_the_read_scope_as_a_get_does(owner, issuer, badge_class, token_of):
+    _token, reader = token_of(issuer, owner, scopes=["read"])
+    _token, issuer_only = token_of(issuer, owner, scopes=["issue"])
+    assert bearer(reader).head("/api/v1/badge-classes/").status_code == 200
+    assert bearer(issuer_only).head("/api/v1/badge-classes/").status_code == 403
