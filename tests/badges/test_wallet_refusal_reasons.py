@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from badges.services import assertion_revoke
 from badges.wallets import services
 from badges.wallets.models import WalletDelivery
 from badges.wallets.presentation import PresentationRefused, verify_did_authentication
@@ -77,3 +78,28 @@ def test_an_unknown_or_used_pre_authorized_code_is_refused_with_its_reason(clien
     assert token(client, offer, code).status_code == 200
     again = token(client, offer, code)
     assert again.status_code == 400 and again.json() == told
+
+
+def test_the_exchange_tells_a_stopped_offer_from_a_revoked_badge(client, beneficiary, held, owner):
+    client.force_login(beneficiary)
+    first = start_lcw(client, held)
+    second = start_lcw(client, held)  # a new offer stops the first
+    stopped = post_json(client, first, {})
+    assert stopped.status_code == 410
+    assert stopped.json() == {"error": "invalid_grant", "error_description": "offer used or expired"}
+    assertion_revoke(assertion=held, revoked_by=owner, reason="Erreur")
+    revoked = post_json(client, second, {})
+    assert revoked.status_code == 403
+    assert revoked.json() == {"error": "access_denied", "error_description": "this badge can no longer be handed out"}
+
+
+def test_the_token_endpoint_tells_a_wrong_transaction_code_from_a_revoked_badge(client, beneficiary, held, owner):
+    client.force_login(beneficiary)
+    offer, code = start_oid4vci(client, held)
+    wrong = token(client, offer, str((int(code) + 1) % 1_000_000).zfill(6))
+    assert wrong.status_code == 400
+    assert wrong.json() == {"error": "invalid_grant", "error_description": "wrong transaction code"}
+    assertion_revoke(assertion=held, revoked_by=owner, reason="Erreur")
+    revoked = token(client, offer, code)
+    assert revoked.status_code == 400
+    assert revoked.json() == {"error": "invalid_grant", "error_description": "this badge can no longer be handed out"}
