@@ -335,3 +335,36 @@ def test_a_head_request_needs_the_read_scope_as_a_get_does(owner, issuer, badge_
     _token, issuer_only = token_of(issuer, owner, scopes=["issue"])
     assert bearer(reader).head("/api/v1/badge-classes/").status_code == 200
     assert bearer(issuer_only).head("/api/v1/badge-classes/").status_code == 403
+
+
+def test_a_header_with_spaces_or_bytes_that_are_not_text_is_refused_with_its_reason(owner, issuer):
+    from rest_framework.test import APIClient
+
+    for header in ("Bearer two parts", b"Bearer bh_\xff\xfe"):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=header)
+        answer = client.get("/api/v1/badge-classes/")
+        assert answer.status_code == 401, header
+        assert "En-tête Authorization invalide." in answer.content.decode(), header
+
+
+def test_a_refused_token_is_told_why_and_a_throttled_client_when_to_come_back(db, monkeypatch):
+    refused = bearer("bh_guess_guess").get("/api/v1/badge-classes/")
+    assert refused.status_code == 401 and "Jeton invalide, expiré ou révoqué." in refused.content.decode()
+    monkeypatch.setattr(throttle, "API_PER_CLIENT", throttle.Rule("api-ip", 1, 10**9))
+    bearer("bh_guess_guess").get("/api/v1/badge-classes/")
+    throttled = bearer("bh_guess_guess").get("/api/v1/badge-classes/")
+    assert throttled.status_code == 429 and int(throttled["Retry-After"]) > 0
+
+
+def test_staff_of_another_issuer_neither_create_nor_keep_a_token_of_ours(owner, issuer, other_issuer, mediator,
+                                                                         token_of):
+    Membership.objects.create(user=mediator, issuer=other_issuer, role=Membership.Role.OWNER)
+    with pytest.raises(PermissionDenied):
+        api_token_create(issuer=issuer, created_by=mediator, name="CRM", scopes=["read"])
+    assert not ApiToken.objects.filter(issuer=issuer).exists()
+    # An owner of ours who also owns another issuer, then made a mediator here: the token goes.
+    Membership.objects.create(user=owner, issuer=other_issuer, role=Membership.Role.OWNER)
+    _token, secret = token_of(issuer, owner)
+    Membership.objects.filter(user=owner, issuer=issuer).update(role=Membership.Role.MEDIATOR)
+    assert bearer(secret).get("/api/v1/badge-classes/").status_code == 401
