@@ -133,6 +133,10 @@ TARGETS: dict[str, tuple[str, str | None, list[str]]] = {
         "tests/security/test_file_serving.py", "tests/badges/test_review_queue.py",
         "tests/badges/test_applications.py", "tests/badges/test_wallet_views.py",
         "tests/security/test_outsider_access.py"]),
+    # user_may_see_evidence alone (session 6): the rest of selectors.access ran to the end in session 5.
+    "selectors.evidence": ("badges/selectors.py", _only("badges.selectors", "user_may_see_evidence"), [
+        "tests/security/test_who_opens_a_file.py", "tests/security/test_file_serving.py",
+        "tests/badges/test_application_evidence_removal.py"]),
     # The two files that hold get_* helpers (mutating all of badges/views/ took 13 minutes to generate).
     "views.access": ("badges/views/public.py badges/views/wallet.py", "badges.views.*.x_get_*", [
         "tests/badges/test_imported_badge_actions.py", "tests/badges/test_assertion_page_is_the_one_asked.py",
@@ -213,7 +217,7 @@ TARGETS: dict[str, tuple[str, str | None, list[str]]] = {
                                   "_consume_nonce"),
                             _only("badges.wallets.presentation", "verify_did_authentication")]),
                         ["tests/badges/test_wallets.py", "tests/badges/test_wallet_guards.py",
-                         "tests/badges/test_wallet_presentations.py"]),
+                         "tests/badges/test_wallet_presentations.py", "tests/badges/test_wallet_refusal_reasons.py"]),
     "desk.protect": ("badges/services/desk.py badges/views/desk.py", " ".join([
         _only("badges.services.desk", "desk_award_renew", "desk_award_for_code", "desk_award_claim"),
         _only("badges.views.desk", "_award_for_staff")]),

@@ -297,9 +297,74 @@ def test_an_owner_of_another_issuer_manages_none_of_our_webhooks_even_through_th
     assert WebhookEndpoint.objects.filter(issuer=issuer).count() == 1
 
 
-@pytest.mark.parametrize("url", ["http://localhost./h", "http://app.localhost/h", "http://LOCALHOST/h"])
+# "localhost." is refused by the URL field already; "app.localhost." passes it, and only the trailing
+# dot stripped before the ".localhost" check refuses it.
+@pytest.mark.parametrize("url", ["http://localhost./h", "http://app.localhost/h", "http://LOCALHOST/h",
+                                 "http://app.localhost./h"])
 def test_local_names_are_refused_when_registered_in_production(db, issuer, owner, settings, url):
     settings.BADGEHUB_VERIFIER_ALLOW_PRIVATE = False
     with pytest.raises(ValidationError):
         webhooks.webhook_endpoint_create(issuer=issuer, created_by=owner, url=url, events=["assertion.issued"])
     assert not WebhookEndpoint.objects.exists()
+
+
+def test_the_webhooks_page_refuses_a_local_name_written_with_a_trailing_dot(client, issuer, owner, settings):
+    settings.BADGEHUB_VERIFIER_ALLOW_PRIVATE = False
+    client.force_login(owner)
+    page = client.post(reverse("partner:webhooks", kwargs={"issuer_id": issuer.public_id}),
+                       {"url": "http://app.localhost./h", "events": ["assertion.issued"]})
+    assert page.status_code == 200 and "réseau privé" in page.content.decode()
+    assert "whsec_" not in page.content.decode()
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_a_call_without_a_bearer_token_is_refused_even_from_a_signed_in_owner(owner, badge_class):
+    from rest_framework.test import APIClient
+
+    anonymous, signed_in = APIClient(), APIClient()
+    signed_in.force_login(owner)
+    for client in (anonymous, signed_in):
+        for url in ("/api/v1/badge-classes/", "/api/v1/assertions/"):
+            answer = client.get(url)
+            assert answer.status_code == 401, url
+            assert badge_class.name not in answer.content.decode()
+
+
+def test_a_head_request_needs_the_read_scope_as_a_get_does(owner, issuer, badge_class, token_of):
+    _token, reader = token_of(issuer, owner, scopes=["read"])
+    _token, issuer_only = token_of(issuer, owner, scopes=["issue"])
+    assert bearer(reader).head("/api/v1/badge-classes/").status_code == 200
+    assert bearer(issuer_only).head("/api/v1/badge-classes/").status_code == 403
+
+
+def test_a_header_with_spaces_or_bytes_that_are_not_text_is_refused_with_its_reason(owner, issuer):
+    from rest_framework.test import APIClient
+
+    for header in ("Bearer two parts", b"Bearer bh_\xff\xfe"):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=header)
+        answer = client.get("/api/v1/badge-classes/")
+        assert answer.status_code == 401, header
+        assert "En-tête Authorization invalide." in answer.content.decode(), header
+
+
+def test_a_refused_token_is_told_why_and_a_throttled_client_when_to_come_back(db, monkeypatch):
+    refused = bearer("bh_guess_guess").get("/api/v1/badge-classes/")
+    assert refused.status_code == 401 and "Jeton invalide, expiré ou révoqué." in refused.content.decode()
+    monkeypatch.setattr(throttle, "API_PER_CLIENT", throttle.Rule("api-ip", 1, 10**9))
+    bearer("bh_guess_guess").get("/api/v1/badge-classes/")
+    throttled = bearer("bh_guess_guess").get("/api/v1/badge-classes/")
+    assert throttled.status_code == 429 and int(throttled["Retry-After"]) > 0
+
+
+def test_staff_of_another_issuer_neither_create_nor_keep_a_token_of_ours(owner, issuer, other_issuer, mediator,
+                                                                         token_of):
+    Membership.objects.create(user=mediator, issuer=other_issuer, role=Membership.Role.OWNER)
+    with pytest.raises(PermissionDenied):
+        api_token_create(issuer=issuer, created_by=mediator, name="CRM", scopes=["read"])
+    assert not ApiToken.objects.filter(issuer=issuer).exists()
+    # An owner of ours who also owns another issuer, then made a mediator here: the token goes.
+    Membership.objects.create(user=owner, issuer=other_issuer, role=Membership.Role.OWNER)
+    _token, secret = token_of(issuer, owner)
+    Membership.objects.filter(user=owner, issuer=issuer).update(role=Membership.Role.MEDIATOR)
+    assert bearer(secret).get("/api/v1/badge-classes/").status_code == 401
