@@ -10,7 +10,7 @@ from django.conf import settings
 
 from issuers.models import Membership
 from issuers.services import membership_set
-from tests.factories import BadgeClassFactory, IssuerFactory, UserFactory
+from tests.factories import AssertionFactory, BadgeClassFactory, IssuerFactory, UserFactory
 
 pytest_plugins = ["tests.worker"]
 
@@ -83,6 +83,13 @@ def reviewer(issuer):
 @pytest.fixture
 def beneficiary(db):
     return UserFactory(username="beneficiary", first_name="Sam", email="sam@example.org")
+
+
+@pytest.fixture
+def held(badge_class, beneficiary):
+    """A badge the beneficiary holds (claimed into their account)."""
+    return AssertionFactory(badge_class=badge_class, recipient_email="sam@example.org", recipient_name="Sam",
+                            recipient_user=beneficiary)
 
 
 @pytest.fixture

@@ -6,15 +6,8 @@ from django.urls import reverse
 from badges import documents
 from badges.issuing import assertion_finalise
 from badges.models import Assertion
-from tests.factories import AssertionFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def held(badge_class, beneficiary):
-    return AssertionFactory(badge_class=badge_class, recipient_email="sam@example.org", recipient_name="Sam",
-                            recipient_user=beneficiary)
 
 
 def position(page: str, text: str) -> int:

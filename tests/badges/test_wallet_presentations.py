@@ -16,15 +16,9 @@ from badges.openbadges.jsonld import CREDENTIALS_V1, CREDENTIALS_V2, ED25519_202
 from badges.wallets.models import WalletDelivery
 from badges.wallets.presentation import PresentationRefused, verify_did_authentication
 from tests.badges.test_wallets import Holder, post_json, start_lcw
-from tests.factories import AssertionFactory
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def held(badge_class, beneficiary):
-    return AssertionFactory(badge_class=badge_class, recipient_email="sam@example.org", recipient_name="Sam",
-                            recipient_user=beneficiary)
 
 CHALLENGE = "a-challenge-of-this-exchange"
 

@@ -12,15 +12,8 @@ from badges.wallets import services
 from badges.wallets.models import WalletDelivery
 from badges.wallets.presentation import PresentationRefused, verify_did_authentication
 from tests.badges.test_wallets import Holder, post_json, start_lcw, start_oid4vci, token
-from tests.factories import AssertionFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def held(badge_class, beneficiary):
-    return AssertionFactory(badge_class=badge_class, recipient_email="sam@example.org", recipient_name="Sam",
-                            recipient_user=beneficiary)
 
 
 def _without(document: dict, key: str) -> dict:
